@@ -1,0 +1,47 @@
+/* nn-checkpoint.h — models and training state in safetensors files.
+ *
+ * Layout: 8-byte little-endian header length, a JSON header, raw little-endian F32 tensors.
+ * Weights go under PyTorch names and layouts (nn-model.h), so torch or numpy can read them;
+ * the model preset, epoch, config, metrics history and RNG state go in "__metadata__"
+ * (string values, as the format requires); optimizer slots under "optimizer.<slot>".
+ * Files are written atomically and durably; loading validates every size, offset, dtype and
+ * shape before trusting it.
+ */
+#pragma once
+
+#include <glib.h>
+#include "nn-model.h"
+#include "nn-trainer.h"
+
+G_BEGIN_DECLS
+
+#define NN_CHECKPOINT_ERROR (nn_checkpoint_error_quark ())
+GQuark nn_checkpoint_error_quark (void);
+
+typedef enum {
+  NN_CHECKPOINT_ERROR_IO,        /* cannot read or write the file */
+  NN_CHECKPOINT_ERROR_FORMAT,    /* not a safetensors file, bad header, bad offsets */
+  NN_CHECKPOINT_ERROR_MISMATCH,  /* tensors or metadata do not fit the model */
+} NnCheckpointError;
+
+/* Weights only (plus what the trainer knows when `trainer` is given). */
+gboolean  nn_checkpoint_save_model   (const char    *path,
+                                      const NnModel *model,
+                                      GError       **error);
+/* Model, optimizer state, config, epochs done, history and RNG state of a trainer. */
+gboolean  nn_checkpoint_save_trainer (const char *path,
+                                      NnTrainer  *trainer,
+                                      GError    **error);
+/* The model stored in `path` (any checkpoint written by the functions above). */
+NnModel  *nn_checkpoint_load_model   (const char *path,
+                                      GError    **error);
+/* Reads the training config stored in `path`, to build a trainer to resume. */
+gboolean  nn_checkpoint_load_config  (const char    *path,
+                                      NnTrainConfig *config,
+                                      GError       **error);
+/* Puts the state stored in `path` into a trainer built from the same model and config. */
+gboolean  nn_checkpoint_resume       (const char *path,
+                                      NnTrainer  *trainer,
+                                      GError    **error);
+
+G_END_DECLS

@@ -1,0 +1,144 @@
+/* nn-trainer.h — epochs of shuffled mini-batches over a dataset, driven by the CLI, the app
+ * and the tests alike.
+ *
+ * Threading: nn_trainer_run() trains on the calling thread and calls the callbacks there.
+ * From any other thread only the nn_trainer_request_*() functions may be called; they set
+ * atomic flags that the training thread checks between batches, so a stop or pause takes
+ * effect within one batch.  Everything else is for the training thread, or for any thread
+ * while the trainer is not running.
+ *
+ * Determinism: one seeded RNG per trainer drives initialisation, shuffling and dropout, so
+ * the same config (seed and thread count included) gives bit-identical numbers.
+ */
+#pragma once
+
+#include <glib.h>
+#include "nn-dataset.h"
+#include "nn-evaluation.h"
+#include "nn-model.h"
+#include "nn-optimizer.h"
+
+G_BEGIN_DECLS
+
+#define NN_TRAINER_ERROR (nn_trainer_error_quark ())
+GQuark nn_trainer_error_quark (void);
+
+typedef enum {
+  NN_TRAINER_ERROR_INVALID_CONFIG,  /* the message names the setting and the allowed range */
+  NN_TRAINER_ERROR_DIVERGED,        /* a non-finite loss; training stopped */
+  NN_TRAINER_ERROR_FAILED,
+} NnTrainerError;
+
+typedef enum {
+  NN_SCHEDULE_CONSTANT,
+  NN_SCHEDULE_STEP,     /* lr × gamma every step_epochs epochs */
+  NN_SCHEDULE_COSINE,   /* cosine from lr down to 0 over all epochs */
+} NnScheduleKind;
+
+typedef struct {
+  char              model[16];        /* "mlp" or "cnn" */
+  guint             epochs;
+  guint             batch_size;
+  NnOptimizerParams optimizer;
+  float             l2;               /* L2 factor on kernels, Keras' meaning: loss += l2·Σw² */
+  NnScheduleKind    schedule;
+  guint             step_epochs;      /* NN_SCHEDULE_STEP */
+  float             gamma;            /* NN_SCHEDULE_STEP */
+  float             validation_split; /* fraction of the (limited) training set held out, [0, 1) */
+  guint64           seed;
+  guint             threads;          /* 0: all cores */
+  guint             limit;            /* 0: all training images, else the first `limit` */
+  gboolean          evaluate_test;    /* evaluate the test split after every epoch */
+} NnTrainConfig;
+
+/* Defaults that reproduce the tutorial for `model` ("mlp" or "cnn"). */
+void     nn_train_config_init     (NnTrainConfig *config,
+                                   const char    *model);
+gboolean nn_train_config_validate (const NnTrainConfig *config,
+                                   GError             **error);
+
+typedef struct {
+  guint   epoch;              /* 1-based */
+  guint   batch;              /* 1-based, within the epoch */
+  guint   n_batches;          /* per epoch */
+  guint64 step;               /* batches since the run began (resumed runs continue) */
+  float   loss;               /* this batch's mean loss, L2 term excluded */
+  float   accuracy;           /* this batch's accuracy, 0..1 */
+  float   learning_rate;
+  double  elapsed;            /* seconds since nn_trainer_run() began, pauses excluded */
+  double  images_per_second;  /* over this epoch so far */
+} NnBatchReport;
+
+typedef struct {
+  guint         epoch;          /* 1-based */
+  guint         n_epochs;
+  double        seconds;        /* this epoch's training time, evaluation excluded */
+  float         learning_rate;
+  float         train_loss;     /* mean over the epoch's batches (dropout on) */
+  float         train_accuracy;
+  float         val_loss;       /* NAN without a validation split */
+  float         val_accuracy;
+  float         test_loss;      /* NAN when evaluate_test is off */
+  float         test_accuracy;
+  NnEvaluation *test;           /* borrowed; nn_evaluation_ref() to keep it; may be NULL */
+} NnEpochReport;
+
+typedef enum {
+  NN_TRAIN_COMPLETED,  /* all epochs done */
+  NN_TRAIN_STOPPED,    /* nn_trainer_request_stop() */
+  NN_TRAIN_DIVERGED,   /* non-finite loss; error set */
+  NN_TRAIN_FAILED,     /* other error; error set */
+} NnTrainResult;
+
+typedef void (*NnBatchFunc) (const NnBatchReport *report, gpointer user_data);
+typedef void (*NnEpochFunc) (const NnEpochReport *report, gpointer user_data);
+
+typedef struct _NnTrainer NnTrainer;
+
+/* The dataset is borrowed and must outlive the trainer. */
+NnTrainer           *nn_trainer_new            (const NnTrainConfig *config,
+                                                const NnDataset     *dataset,
+                                                GError             **error);
+void                 nn_trainer_free           (NnTrainer *trainer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnTrainer, nn_trainer_free)
+
+void                 nn_trainer_set_callbacks  (NnTrainer  *trainer,
+                                                NnBatchFunc batch_done,
+                                                NnEpochFunc epoch_done,
+                                                gpointer    user_data);
+
+/* Trains from the current epoch to config->epochs; blocks; callbacks on this thread. */
+NnTrainResult        nn_trainer_run            (NnTrainer *trainer,
+                                                GError   **error);
+
+/* Any thread, any time. */
+void                 nn_trainer_request_stop   (NnTrainer *trainer);
+void                 nn_trainer_request_pause  (NnTrainer *trainer);
+void                 nn_trainer_request_resume (NnTrainer *trainer);
+gboolean             nn_trainer_is_paused      (NnTrainer *trainer);
+
+/* Training thread, or any thread while not running. */
+const NnTrainConfig *nn_trainer_get_config     (NnTrainer *trainer);
+NnModel             *nn_trainer_get_model      (NnTrainer *trainer);   /* live, borrowed */
+NnOptimizer         *nn_trainer_get_optimizer  (NnTrainer *trainer);   /* borrowed */
+NnModel             *nn_trainer_snapshot       (NnTrainer *trainer);   /* owned copy */
+guint                nn_trainer_get_epochs_done(NnTrainer *trainer);
+/* Every finished epoch's report (their `test` fields are NULL). */
+const NnEpochReport *nn_trainer_get_history    (NnTrainer *trainer,
+                                                guint     *n_epochs);
+/* The RNG state as it stands between epochs, for checkpoints. */
+void                 nn_trainer_get_rng_state  (NnTrainer *trainer,
+                                                guint64    state[4]);
+
+/* For resuming from a checkpoint: the weights, optimizer state, finished epochs, history
+ * and RNG state of an earlier run of the same model.  Validates shapes. */
+gboolean             nn_trainer_restore        (NnTrainer           *trainer,
+                                                const NnModel       *weights,
+                                                const NnOptimizer   *optimizer,
+                                                guint                epochs_done,
+                                                const NnEpochReport *history,
+                                                guint                n_history,
+                                                const guint64        rng_state[4],
+                                                GError             **error);
+
+G_END_DECLS
