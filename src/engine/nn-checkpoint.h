@@ -44,4 +44,18 @@ gboolean  nn_checkpoint_resume       (const char *path,
                                       NnTrainer  *trainer,
                                       GError    **error);
 
+/* Helpers shared with the command line and the app (additions to the lead's contract). */
+
+/* Schedule names used in checkpoints and on the command line: "constant", "step", "cosine". */
+const char *nn_checkpoint_schedule_name  (NnScheduleKind kind);
+gboolean    nn_checkpoint_schedule_parse (const char     *name,
+                                          NnScheduleKind *kind);
+/* A training config as the JSON text stored in the "config" metadata, and back.  Fields
+ * missing from the text keep nn_train_config_init()'s defaults for its model; the result is
+ * validated with nn_train_config_validate(). */
+char       *nn_checkpoint_config_to_json   (const NnTrainConfig *config);
+gboolean    nn_checkpoint_config_from_json (const char          *json,
+                                            NnTrainConfig       *config,
+                                            GError             **error);
+
 G_END_DECLS
