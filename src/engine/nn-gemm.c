@@ -1,0 +1,64 @@
+/* nn-gemm.c — row-major wrappers over OpenBLAS' cblas_sgemm.  This is the only file that
+ * includes <cblas.h>, so a different BLAS would change one file. */
+#include "nn-gemm.h"
+
+#include <cblas.h>
+
+void
+nn_gemm (gboolean     trans_a,
+         gboolean     trans_b,
+         guint        m,
+         guint        n,
+         guint        k,
+         float        alpha,
+         const float *a,
+         guint        lda,
+         const float *b,
+         guint        ldb,
+         float        beta,
+         float       *c,
+         guint        ldc)
+{
+  if (m == 0 || n == 0)
+    return;
+  cblas_sgemm (CblasRowMajor,
+               trans_a ? CblasTrans : CblasNoTrans,
+               trans_b ? CblasTrans : CblasNoTrans,
+               (blasint) m, (blasint) n, (blasint) k,
+               alpha, a, (blasint) lda, b, (blasint) ldb,
+               beta, c, (blasint) ldc);
+}
+
+guint
+nn_gemm_n_cores (void)
+{
+  int procs = openblas_get_num_procs ();
+
+  return procs > 0 ? (guint) procs : 1;
+}
+
+void
+nn_gemm_set_threads (guint threads)
+{
+  openblas_set_num_threads ((int) (threads == 0 ? nn_gemm_n_cores () : threads));
+}
+
+guint
+nn_gemm_get_threads (void)
+{
+  int threads = openblas_get_num_threads ();
+
+  return threads > 0 ? (guint) threads : 1;
+}
+
+float *
+nn_floats_new (gsize n)
+{
+  return g_aligned_alloc0 (MAX (n, 1), sizeof (float), 64);
+}
+
+void
+nn_floats_free (float *p)
+{
+  g_aligned_free (p);
+}

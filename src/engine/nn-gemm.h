@@ -1,0 +1,37 @@
+/* nn-gemm.h — the engine's only door to BLAS: row-major single-precision GEMM.
+ *
+ *   C (m, n) = alpha · op(A) (m, k) · op(B) (k, n) + beta · C
+ *
+ * op(X) is X or Xᵀ; lda/ldb/ldc are the row strides of the matrices as stored.
+ * Every caller writes the math it computes in a comment beside the call.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void nn_gemm (gboolean     trans_a,
+              gboolean     trans_b,
+              guint        m,
+              guint        n,
+              guint        k,
+              float        alpha,
+              const float *a,
+              guint        lda,
+              const float *b,
+              guint        ldb,
+              float        beta,
+              float       *c,
+              guint        ldc);
+
+/* BLAS worker threads for the whole process; 0 means one per core. */
+void  nn_gemm_set_threads (guint threads);
+guint nn_gemm_get_threads (void);
+guint nn_gemm_n_cores     (void);
+
+/* 64-byte aligned, zero-filled float buffers (cache lines and AVX-512 vectors). */
+float *nn_floats_new  (gsize n);
+void   nn_floats_free (float *p);
+
+G_END_DECLS

@@ -1,0 +1,33 @@
+/* nn-im2col.h — unfolding a channel-major batch into GEMM columns and folding it back.
+ *
+ * Activations of the convolutional part are stored channel-major, (C, N, H, W), so that
+ * one GEMM per layer per batch reads the unfolded batch and writes the next activation
+ * directly in the same layout, with no transposes:
+ *   cols (C·KH·KW, N·OH·OW)   row (c, i, j), column (image, oh, ow)
+ * Valid padding, stride 1: OH = H - KH + 1, OW = W - KW + 1.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* cols (C·K·K, N·OH·OW) ← x (C, N, H, W) */
+void nn_im2col (float       *cols,
+                const float *x,
+                guint        c,
+                guint        n,
+                guint        h,
+                guint        w,
+                guint        k);
+
+/* dx (C, N, H, W) += fold(dcols (C·K·K, N·OH·OW)) — accumulates; zero dx first. */
+void nn_col2im (float       *dx,
+                const float *dcols,
+                guint        c,
+                guint        n,
+                guint        h,
+                guint        w,
+                guint        k);
+
+G_END_DECLS

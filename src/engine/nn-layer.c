@@ -1,0 +1,190 @@
+/* nn-layer.c — adapters from the layer vtable to the kernels of each layer's file. */
+#include "nn-layer.h"
+
+#include "nn-dense.h"
+#include "nn-dropout.h"
+#include "nn-flatten.h"
+#include "nn-maxpool2d.h"
+
+#include <string.h>
+
+gsize
+nn_layer_scratch_size (const NnLayer *layer,
+                       guint          n)
+{
+  return layer->info.kind == NN_LAYER_CONV2D ? nn_conv2d_cols_size (&layer->conv, n) : 0;
+}
+
+static const float *
+dense_forward (const NnLayer *layer,
+               const float   *params,
+               NnLayerState  *state,
+               const float   *x,
+               guint          n,
+               NnRng         *rng)
+{
+  nn_dense_forward (state->out, x, params + layer->weight, params + layer->bias, n,
+                    (guint) layer->in_size, (guint) layer->out_size,
+                    layer->info.activation == NN_ACTIVATION_RELU);
+  return state->out;
+}
+
+static void
+dense_backward (const NnLayer      *layer,
+                const float        *params,
+                float              *grads,
+                const NnLayerState *state,
+                const float        *x,
+                const float        *y,
+                float              *dy,
+                float              *dx,
+                float              *scratch,
+                guint               n,
+                gboolean            training)
+{
+  nn_dense_backward (dx, grads + layer->weight, grads + layer->bias, dy, x, y,
+                     params + layer->weight, n, (guint) layer->in_size,
+                     (guint) layer->out_size, layer->info.activation == NN_ACTIVATION_RELU);
+}
+
+const NnLayerOps nn_layer_dense_ops = { dense_forward, dense_backward };
+
+static const float *
+conv2d_forward (const NnLayer *layer,
+                const float   *params,
+                NnLayerState  *state,
+                const float   *x,
+                guint          n,
+                NnRng         *rng)
+{
+  nn_conv2d_forward (state->out, state->cols, x, params + layer->weight,
+                     params + layer->bias, &layer->conv, n,
+                     layer->info.activation == NN_ACTIVATION_RELU);
+  return state->out;
+}
+
+static void
+conv2d_backward (const NnLayer      *layer,
+                 const float        *params,
+                 float              *grads,
+                 const NnLayerState *state,
+                 const float        *x,
+                 const float        *y,
+                 float              *dy,
+                 float              *dx,
+                 float              *scratch,
+                 guint               n,
+                 gboolean            training)
+{
+  nn_conv2d_backward (dx, grads + layer->weight, grads + layer->bias, dy, y, state->cols,
+                      params + layer->weight, scratch, &layer->conv, n,
+                      layer->info.activation == NN_ACTIVATION_RELU);
+}
+
+const NnLayerOps nn_layer_conv2d_ops = { conv2d_forward, conv2d_backward };
+
+static const float *
+maxpool2d_forward (const NnLayer *layer,
+                   const float   *params,
+                   NnLayerState  *state,
+                   const float   *x,
+                   guint          n,
+                   NnRng         *rng)
+{
+  nn_maxpool2d_forward (state->out, state->argmax, x, (gsize) layer->in_c * n,
+                        layer->in_h, layer->in_w);
+  return state->out;
+}
+
+static void
+maxpool2d_backward (const NnLayer      *layer,
+                    const float        *params,
+                    float              *grads,
+                    const NnLayerState *state,
+                    const float        *x,
+                    const float        *y,
+                    float              *dy,
+                    float              *dx,
+                    float              *scratch,
+                    guint               n,
+                    gboolean            training)
+{
+  if (dx != NULL)
+    nn_maxpool2d_backward (dx, dy, state->argmax, (gsize) layer->in_c * n,
+                           layer->in_h, layer->in_w);
+}
+
+const NnLayerOps nn_layer_maxpool2d_ops = { maxpool2d_forward, maxpool2d_backward };
+
+static const float *
+dropout_forward (const NnLayer *layer,
+                 const float   *params,
+                 NnLayerState  *state,
+                 const float   *x,
+                 guint          n,
+                 NnRng         *rng)
+{
+  gsize count = layer->in_size * n;
+
+  if (rng == NULL)
+    return x;
+  nn_dropout_make_mask (state->mask, count, layer->info.rate, rng);
+  nn_dropout_apply (state->out, x, state->mask, count);
+  return state->out;
+}
+
+static void
+dropout_backward (const NnLayer      *layer,
+                  const float        *params,
+                  float              *grads,
+                  const NnLayerState *state,
+                  const float        *x,
+                  const float        *y,
+                  float              *dy,
+                  float              *dx,
+                  float              *scratch,
+                  guint               n,
+                  gboolean            training)
+{
+  gsize count = layer->in_size * n;
+
+  if (dx == NULL)
+    return;
+  if (training)
+    nn_dropout_backward (dx, dy, state->mask, count);
+  else
+    memcpy (dx, dy, count * sizeof (float));
+}
+
+const NnLayerOps nn_layer_dropout_ops = { dropout_forward, dropout_backward };
+
+static const float *
+flatten_forward (const NnLayer *layer,
+                 const float   *params,
+                 NnLayerState  *state,
+                 const float   *x,
+                 guint          n,
+                 NnRng         *rng)
+{
+  nn_flatten_forward (state->out, x, layer->in_c, n, layer->in_h * layer->in_w);
+  return state->out;
+}
+
+static void
+flatten_backward (const NnLayer      *layer,
+                  const float        *params,
+                  float              *grads,
+                  const NnLayerState *state,
+                  const float        *x,
+                  const float        *y,
+                  float              *dy,
+                  float              *dx,
+                  float              *scratch,
+                  guint               n,
+                  gboolean            training)
+{
+  if (dx != NULL)
+    nn_flatten_backward (dx, dy, layer->in_c, n, layer->in_h * layer->in_w);
+}
+
+const NnLayerOps nn_layer_flatten_ops = { flatten_forward, flatten_backward };

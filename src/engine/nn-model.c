@@ -1,0 +1,421 @@
+/* nn-model.c — model accessors, workspaces and the batched forward/backward passes. */
+#include "nn-model-private.h"
+
+#include <string.h>
+#include "nn-gemm.h"
+#include "nn-loss.h"
+
+/* Inference batch: large enough for efficient GEMMs, small enough for the caches. */
+#define NN_INFER_BATCH 256
+
+NnModel *
+nn_model_ref (NnModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  g_atomic_ref_count_inc (&model->ref_count);
+  return model;
+}
+
+void
+nn_model_unref (NnModel *model)
+{
+  g_return_if_fail (model != NULL);
+  if (!g_atomic_ref_count_dec (&model->ref_count))
+    return;
+  g_free (model->preset);
+  g_free (model->layers);
+  g_free (model->tensors);
+  nn_floats_free (model->params);
+  if (model->grads != NULL)
+    nn_floats_free (model->grads);
+  g_free (model);
+}
+
+const char *
+nn_model_get_preset (const NnModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->preset;
+}
+
+guint
+nn_model_n_layers (const NnModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return model->n_layers;
+}
+
+const NnLayerInfo *
+nn_model_layer_info (const NnModel *model,
+                     guint          layer)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (layer < model->n_layers, NULL);
+  return &model->layers[layer].info;
+}
+
+guint
+nn_model_n_tensors (const NnModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return model->n_tensors;
+}
+
+const NnTensorInfo *
+nn_model_tensor_info (const NnModel *model,
+                      guint          tensor)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (tensor < model->n_tensors, NULL);
+  return &model->tensors[tensor];
+}
+
+const NnTensorInfo *
+nn_model_find_tensor (const NnModel *model,
+                      const char    *name)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  for (guint t = 0; t < model->n_tensors; t++)
+    if (strcmp (model->tensors[t].name, name) == 0)
+      return &model->tensors[t];
+  return NULL;
+}
+
+gsize
+nn_model_n_params (const NnModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return model->n_params;
+}
+
+float *
+nn_model_params (NnModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->params;
+}
+
+const float *
+nn_model_params_const (const NnModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  return model->params;
+}
+
+float *
+nn_model_grads (NnModel *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  /* Snapshots never train, so they never pay for a gradient buffer. */
+  if (model->grads == NULL)
+    model->grads = nn_floats_new (model->n_params);
+  return model->grads;
+}
+
+double
+nn_model_kernel_sq_sum (const NnModel *model)
+{
+  double sum = 0.0;
+
+  for (guint t = 0; t < model->n_tensors; t++)
+    {
+      const NnTensorInfo *info = &model->tensors[t];
+      const float *w = model->params + info->offset;
+
+      if (info->is_kernel)
+        for (gsize i = 0; i < info->count; i++)
+          sum += (double) w[i] * w[i];
+    }
+  return sum;
+}
+
+void
+nn_model_add_l2_grad (const NnModel *model,
+                      float         *grads,
+                      float          l2)
+{
+  for (guint t = 0; t < model->n_tensors; t++)
+    {
+      const NnTensorInfo *info = &model->tensors[t];
+      const float *w = model->params + info->offset;
+      float *g = grads + info->offset;
+
+      /* d(l2·Σw²)/dw = 2·l2·w */
+      if (info->is_kernel)
+        for (gsize i = 0; i < info->count; i++)
+          g[i] += 2.0f * l2 * w[i];
+    }
+}
+
+/* ---- workspaces ---- */
+
+struct _NnWorkspace {
+  const NnModel *model;
+  guint          max_batch;
+  gboolean       training;      /* allocated for backward passes */
+  gboolean       last_training; /* the last forward pass drew dropout masks */
+  guint          last_n;
+  float         *input;         /* (max_batch, 784) */
+  NnLayerState  *states;        /* (n_layers) */
+  const float  **inputs;        /* (n_layers) each layer's input in the last forward */
+  const float  **outputs;       /* (n_layers) each layer's output in the last forward */
+  GPtrArray     *buffers;       /* every float buffer above, for freeing */
+  float         *grad_a;        /* (max_batch · largest activation) gradient ping-pong */
+  float         *grad_b;
+  float         *scratch;       /* (largest backward scratch) */
+};
+
+static float *
+ws_alloc (NnWorkspace *ws,
+          gsize        n)
+{
+  float *p = nn_floats_new (n);
+
+  g_ptr_array_add (ws->buffers, p);
+  return p;
+}
+
+NnWorkspace *
+nn_workspace_new (const NnModel *model,
+                  guint          max_batch,
+                  gboolean       training)
+{
+  NnWorkspace *ws;
+  gsize max_act = model->in_size, max_scratch = 0, max_cols = 0;
+  float *shared_cols = NULL;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (max_batch > 0, NULL);
+
+  ws = g_new0 (NnWorkspace, 1);
+  ws->model = model;
+  ws->max_batch = max_batch;
+  ws->training = training;
+  ws->buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_floats_free);
+  ws->input = ws_alloc (ws, (gsize) max_batch * model->in_size);
+  ws->states = g_new0 (NnLayerState, model->n_layers);
+  ws->inputs = g_new0 (const float *, model->n_layers);
+  ws->outputs = g_new0 (const float *, model->n_layers);
+
+  for (guint i = 0; i < model->n_layers; i++)
+    {
+      const NnLayer *layer = &model->layers[i];
+
+      max_act = MAX (max_act, layer->out_size);
+      max_scratch = MAX (max_scratch, nn_layer_scratch_size (layer, max_batch));
+      if (layer->info.kind == NN_LAYER_CONV2D)
+        max_cols = MAX (max_cols, nn_conv2d_cols_size (&layer->conv, max_batch));
+    }
+  /* Inference needs no unfolded input after its layer: the conv layers share one. */
+  if (!training && max_cols > 0)
+    shared_cols = ws_alloc (ws, max_cols);
+
+  for (guint i = 0; i < model->n_layers; i++)
+    {
+      const NnLayer *layer = &model->layers[i];
+      NnLayerState *st = &ws->states[i];
+      gsize out = layer->out_size * max_batch;
+
+      switch (layer->info.kind)
+        {
+        case NN_LAYER_CONV2D:
+          st->out = ws_alloc (ws, out);
+          st->cols = training ? ws_alloc (ws, nn_conv2d_cols_size (&layer->conv, max_batch))
+                              : shared_cols;
+          break;
+        case NN_LAYER_MAXPOOL2D:
+          st->out = ws_alloc (ws, out);
+          st->argmax = (gint32 *) ws_alloc (ws, out);
+          break;
+        case NN_LAYER_DROPOUT:
+          if (training)
+            {
+              st->out = ws_alloc (ws, out);
+              st->mask = ws_alloc (ws, out);
+            }
+          break;
+        case NN_LAYER_DENSE:
+        case NN_LAYER_FLATTEN:
+        default:
+          st->out = ws_alloc (ws, out);
+          break;
+        }
+    }
+
+  if (training)
+    {
+      ws->grad_a = ws_alloc (ws, max_act * max_batch);
+      ws->grad_b = ws_alloc (ws, max_act * max_batch);
+      ws->scratch = ws_alloc (ws, max_scratch);
+    }
+  return ws;
+}
+
+void
+nn_workspace_free (NnWorkspace *ws)
+{
+  if (ws == NULL)
+    return;
+  g_ptr_array_unref (ws->buffers);
+  g_free (ws->states);
+  g_free (ws->inputs);
+  g_free (ws->outputs);
+  g_free (ws);
+}
+
+guint
+nn_workspace_max_batch (const NnWorkspace *ws)
+{
+  return ws->max_batch;
+}
+
+float *
+nn_workspace_input (NnWorkspace *ws)
+{
+  return ws->input;
+}
+
+const float *
+nn_workspace_output (const NnWorkspace *ws,
+                     guint              layer)
+{
+  g_return_val_if_fail (layer < ws->model->n_layers, NULL);
+  return ws->outputs[layer];
+}
+
+/* ---- passes ---- */
+
+const float *
+nn_model_forward (const NnModel *model,
+                  NnWorkspace   *ws,
+                  const float   *x,
+                  guint          n,
+                  NnRng         *rng)
+{
+  const float *cur = x;
+
+  g_return_val_if_fail (ws->model == model, NULL);
+  g_return_val_if_fail (n > 0 && n <= ws->max_batch, NULL);
+  /* Dropout needs mask buffers, which only training workspaces have. */
+  g_return_val_if_fail (rng == NULL || ws->training, NULL);
+
+  for (guint i = 0; i < model->n_layers; i++)
+    {
+      const NnLayer *layer = &model->layers[i];
+
+      ws->inputs[i] = cur;
+      cur = layer->ops->forward (layer, model->params, &ws->states[i], cur, n, rng);
+      ws->outputs[i] = cur;
+    }
+  ws->last_training = rng != NULL;
+  ws->last_n = n;
+  return cur;
+}
+
+void
+nn_model_backward (const NnModel *model,
+                   NnWorkspace   *ws,
+                   float         *grads,
+                   float         *dlogits,
+                   guint          n,
+                   float         *dx)
+{
+  float *dy = dlogits;
+
+  g_return_if_fail (ws->model == model && ws->training);
+  g_return_if_fail (n == ws->last_n);
+
+  for (guint i = model->n_layers; i-- > 0;)
+    {
+      const NnLayer *layer = &model->layers[i];
+      float *din;
+
+      if (i == 0)
+        din = dx;
+      else
+        din = dy == ws->grad_a ? ws->grad_b : ws->grad_a;
+      layer->ops->backward (layer, model->params, grads, &ws->states[i], ws->inputs[i],
+                            ws->outputs[i], dy, din, ws->scratch, n, ws->last_training);
+      dy = din;
+    }
+}
+
+void
+nn_gather_images (float         *x,
+                  const guint8  *images,
+                  const guint32 *index,
+                  guint          n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      const guint8 *src = images + (gsize) (index ? index[i] : i) * NN_IMAGE_PIXELS;
+      float *dst = x + (gsize) i * NN_IMAGE_PIXELS;
+
+      for (guint p = 0; p < NN_IMAGE_PIXELS; p++)
+        dst[p] = (float) src[p] / 255.0f;
+    }
+}
+
+gboolean
+nn_model_infer (const NnModel *model,
+                const guint8  *images,
+                const guint8  *labels,
+                guint          n,
+                float         *probs,
+                float         *losses,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(NnWorkspace) ws = NULL;
+  guint batch;
+
+  if (n == 0)
+    return TRUE;
+  if (labels != NULL)
+    for (guint i = 0; i < n; i++)
+      if (labels[i] >= model->out_size)
+        {
+          g_set_error (error, NN_MODEL_ERROR, NN_MODEL_ERROR_INVALID,
+                       "Label %u of image %u is outside 0–%u", labels[i], i,
+                       model->out_size - 1);
+          return FALSE;
+        }
+
+  batch = MIN (n, NN_INFER_BATCH);
+  ws = nn_workspace_new (model, batch, FALSE);
+  for (guint start = 0; start < n; start += batch)
+    {
+      guint count = MIN (batch, n - start);
+      const float *logits;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_set_error_literal (error, NN_MODEL_ERROR, NN_MODEL_ERROR_CANCELLED,
+                               "Inference was cancelled");
+          return FALSE;
+        }
+      nn_gather_images (ws->input, images + (gsize) start * NN_IMAGE_PIXELS, NULL, count);
+      logits = nn_model_forward (model, ws, ws->input, count, NULL);
+      nn_softmax_xent (logits, labels ? labels + start : NULL, count, model->out_size,
+                       probs + (gsize) start * model->out_size,
+                       losses ? losses + start : NULL, NULL);
+    }
+  return TRUE;
+}
+
+gboolean
+nn_model_predict (const NnModel *model,
+                  const guint8  *images,
+                  guint          n,
+                  float         *probs,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (images != NULL || n == 0, FALSE);
+  g_return_val_if_fail (probs != NULL || n == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return nn_model_infer (model, images, NULL, n, probs, NULL, cancellable, error);
+}

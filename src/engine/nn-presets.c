@@ -1,0 +1,322 @@
+/* nn-presets.c — the tutorial's two architectures, built layer by layer with Keras' names
+ * and PyTorch's parameter names, and their Glorot-uniform initialisation. */
+#include "nn-model-private.h"
+
+#include <math.h>
+#include <string.h>
+#include "nn-gemm.h"
+#include "nn-maxpool2d.h"
+
+G_DEFINE_QUARK (nn-model-error-quark, nn_model_error)
+
+typedef struct {
+  GArray *layers;     /* of NnLayer */
+  GArray *tensors;    /* of NnTensorInfo */
+  guint   c, h, w;    /* the next layer's input shape */
+  gboolean flat;      /* … which is a flat (N, features) one */
+  gsize   n_params;
+  guint   keras_count[5];  /* per NnLayerKind, for "dense", "dense_1" … */
+  guint   n_conv, n_fc;    /* for "conv1", "fc1" … */
+} Builder;
+
+static const char *const keras_names[] = {
+  [NN_LAYER_DENSE] = "dense",
+  [NN_LAYER_CONV2D] = "conv2d",
+  [NN_LAYER_MAXPOOL2D] = "max_pooling2d",
+  [NN_LAYER_DROPOUT] = "dropout",
+  [NN_LAYER_FLATTEN] = "flatten",
+};
+
+static const char *const keras_types[] = {
+  [NN_LAYER_DENSE] = "Dense",
+  [NN_LAYER_CONV2D] = "Conv2D",
+  [NN_LAYER_MAXPOOL2D] = "MaxPooling2D",
+  [NN_LAYER_DROPOUT] = "Dropout",
+  [NN_LAYER_FLATTEN] = "Flatten",
+};
+
+/* Appends a layer of `kind` whose input is the builder's current shape; the caller fills
+ * in the output shape and parameters. */
+static NnLayer *
+add_layer (Builder     *b,
+           NnLayerKind  kind)
+{
+  NnLayer layer = { 0 };
+  guint count = b->keras_count[kind]++;
+  g_autofree char *name = count == 0 ? g_strdup (keras_names[kind])
+                                     : g_strdup_printf ("%s_%u", keras_names[kind], count);
+
+  layer.info.kind = kind;
+  layer.info.name = g_intern_string (name);
+  layer.info.type_name = keras_types[kind];
+  layer.info.activation = NN_ACTIVATION_NONE;
+  layer.in_c = b->c;
+  layer.in_h = b->h;
+  layer.in_w = b->w;
+  layer.in_size = (gsize) b->c * b->h * b->w;
+  g_array_append_val (b->layers, layer);
+  return &g_array_index (b->layers, NnLayer, b->layers->len - 1);
+}
+
+static void
+set_output (Builder *b,
+            NnLayer *layer,
+            guint    h,
+            guint    w,
+            guint    c)
+{
+  layer->info.out_h = h;
+  layer->info.out_w = w;
+  layer->info.out_c = c;
+  layer->out_size = (gsize) h * w * c;
+  layer->flat = b->flat;
+  b->c = c;
+  b->h = h;
+  b->w = w;
+}
+
+static gsize
+add_tensor (Builder    *b,
+            const char *prefix,
+            guint       index,
+            const char *suffix,
+            guint       ndim,
+            const guint shape[4],
+            gboolean    is_kernel)
+{
+  g_autofree char *name = g_strdup_printf ("%s%u.%s", prefix, index, suffix);
+  NnTensorInfo t = { 0 };
+
+  t.name = g_intern_string (name);
+  t.ndim = ndim;
+  t.count = 1;
+  for (guint i = 0; i < ndim; i++)
+    {
+      t.shape[i] = shape[i];
+      t.count *= shape[i];
+    }
+  t.offset = b->n_params;
+  t.is_kernel = is_kernel;
+  t.layer = b->layers->len - 1;
+  b->n_params += t.count;
+  g_array_append_val (b->tensors, t);
+  return t.offset;
+}
+
+static void
+add_conv2d (Builder *b,
+            guint    out_c,
+            guint    kernel)
+{
+  NnLayer *layer = add_layer (b, NN_LAYER_CONV2D);
+  guint wshape[4] = { out_c, b->c, kernel, kernel };
+  guint bshape[4] = { out_c };
+
+  layer->info.activation = NN_ACTIVATION_RELU;
+  layer->info.kernel = kernel;
+  layer->conv = (NnConv2dShape) { b->c, b->h, b->w, out_c, kernel };
+  layer->info.n_params = (gsize) out_c * b->c * kernel * kernel + out_c;
+  b->n_conv++;
+  layer->weight = add_tensor (b, "conv", b->n_conv, "weight", 4, wshape, TRUE);
+  layer->bias = add_tensor (b, "conv", b->n_conv, "bias", 1, bshape, FALSE);
+  set_output (b, layer, b->h - kernel + 1, b->w - kernel + 1, out_c);
+}
+
+static void
+add_maxpool2d (Builder *b)
+{
+  NnLayer *layer = add_layer (b, NN_LAYER_MAXPOOL2D);
+
+  layer->info.kernel = NN_POOL;
+  set_output (b, layer, b->h / NN_POOL, b->w / NN_POOL, b->c);
+}
+
+static void
+add_dropout (Builder *b,
+             float    rate)
+{
+  NnLayer *layer = add_layer (b, NN_LAYER_DROPOUT);
+
+  layer->info.rate = rate;
+  set_output (b, layer, b->h, b->w, b->c);
+}
+
+static void
+add_flatten (Builder *b)
+{
+  NnLayer *layer = add_layer (b, NN_LAYER_FLATTEN);
+
+  b->flat = TRUE;
+  set_output (b, layer, 1, 1, b->c * b->h * b->w);
+}
+
+static void
+add_dense (Builder     *b,
+           guint        out,
+           NnActivation activation)
+{
+  NnLayer *layer = add_layer (b, NN_LAYER_DENSE);
+  guint in = b->c * b->h * b->w;
+  guint wshape[4] = { out, in };
+  guint bshape[4] = { out };
+
+  layer->info.activation = activation;
+  layer->info.n_params = (gsize) out * in + out;
+  b->n_fc++;
+  layer->weight = add_tensor (b, "fc", b->n_fc, "weight", 2, wshape, TRUE);
+  layer->bias = add_tensor (b, "fc", b->n_fc, "bias", 1, bshape, FALSE);
+  set_output (b, layer, 1, 1, out);
+}
+
+static gboolean
+build_preset (Builder    *b,
+              const char *preset)
+{
+  if (g_strcmp0 (preset, "mlp") == 0)
+    {
+      /* Keras' tutorial fed the MLP flat (784,) vectors: no Flatten layer. */
+      b->c = NN_IMAGE_PIXELS;
+      b->h = b->w = 1;
+      b->flat = TRUE;
+      add_dense (b, 256, NN_ACTIVATION_RELU);
+      add_dropout (b, 0.4f);
+      add_dense (b, 256, NN_ACTIVATION_RELU);
+      add_dropout (b, 0.3f);
+      add_dense (b, 256, NN_ACTIVATION_RELU);
+      add_dropout (b, 0.2f);
+      add_dense (b, 10, NN_ACTIVATION_NONE);
+      return TRUE;
+    }
+  if (g_strcmp0 (preset, "cnn") == 0)
+    {
+      b->c = 1;
+      b->h = b->w = 28;
+      add_conv2d (b, 32, 5);
+      add_maxpool2d (b);
+      add_dropout (b, 0.25f);
+      add_conv2d (b, 64, 3);
+      add_maxpool2d (b);
+      add_dropout (b, 0.25f);
+      add_conv2d (b, 128, 3);
+      add_dropout (b, 0.4f);
+      add_flatten (b);
+      add_dense (b, 128, NN_ACTIVATION_RELU);
+      add_dropout (b, 0.3f);
+      add_dense (b, 10, NN_ACTIVATION_NONE);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Glorot uniform: U(−l, l), l = sqrt(6 / (fan_in + fan_out)); for a conv kernel
+ * fan_in = in·k·k and fan_out = out·k·k, as Keras computes them. */
+static void
+glorot_init (NnModel *model,
+             NnRng   *rng)
+{
+  for (guint t = 0; t < model->n_tensors; t++)
+    {
+      const NnTensorInfo *info = &model->tensors[t];
+      float *p = model->params + info->offset;
+      double receptive = 1.0, fan_in, fan_out;
+      float limit;
+
+      if (!info->is_kernel)
+        continue;
+      for (guint d = 2; d < info->ndim; d++)
+        receptive *= info->shape[d];
+      fan_in = info->shape[1] * receptive;
+      fan_out = info->shape[0] * receptive;
+      limit = (float) sqrt (6.0 / (fan_in + fan_out));
+      for (gsize i = 0; i < info->count; i++)
+        p[i] = nn_rng_uniform_range (rng, -limit, limit);
+    }
+}
+
+/* The architecture with zero parameters, or NULL for an unknown preset. */
+static NnModel *
+new_architecture (const char *preset,
+                  GError    **error)
+{
+  Builder b = { 0 };
+  NnModel *model;
+
+  b.layers = g_array_new (FALSE, TRUE, sizeof (NnLayer));
+  b.tensors = g_array_new (FALSE, TRUE, sizeof (NnTensorInfo));
+  if (!build_preset (&b, preset))
+    {
+      g_set_error (error, NN_MODEL_ERROR, NN_MODEL_ERROR_UNKNOWN_PRESET,
+                   "Unknown model “%s”: expected “mlp” or “cnn”", preset ? preset : "(null)");
+      g_array_free (b.layers, TRUE);
+      g_array_free (b.tensors, TRUE);
+      return NULL;
+    }
+
+  model = g_new0 (NnModel, 1);
+  g_atomic_ref_count_init (&model->ref_count);
+  model->preset = g_strdup (preset);
+  model->n_layers = b.layers->len;
+  model->layers = (NnLayer *) (void *) g_array_free (b.layers, FALSE);
+  model->n_tensors = b.tensors->len;
+  model->tensors = (NnTensorInfo *) (void *) g_array_free (b.tensors, FALSE);
+  model->n_params = b.n_params;
+  model->params = nn_floats_new (b.n_params);
+  model->in_size = NN_IMAGE_PIXELS;
+  model->out_size = (guint) model->layers[model->n_layers - 1].out_size;
+
+  for (guint i = 0; i < model->n_layers; i++)
+    {
+      NnLayer *layer = &model->layers[i];
+
+      switch (layer->info.kind)
+        {
+        case NN_LAYER_DENSE: layer->ops = &nn_layer_dense_ops; break;
+        case NN_LAYER_CONV2D: layer->ops = &nn_layer_conv2d_ops; break;
+        case NN_LAYER_MAXPOOL2D: layer->ops = &nn_layer_maxpool2d_ops; break;
+        case NN_LAYER_DROPOUT: layer->ops = &nn_layer_dropout_ops; break;
+        case NN_LAYER_FLATTEN: layer->ops = &nn_layer_flatten_ops; break;
+        default: g_assert_not_reached ();
+        }
+    }
+  return model;
+}
+
+NnModel *
+nn_model_new_preset_rng (const char *preset,
+                         NnRng      *rng,
+                         GError    **error)
+{
+  NnModel *model;
+
+  g_return_val_if_fail (rng != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  model = new_architecture (preset, error);
+  if (model != NULL)
+    glorot_init (model, rng);
+  return model;
+}
+
+NnModel *
+nn_model_new_preset (const char *preset,
+                     guint64     seed,
+                     GError    **error)
+{
+  NnRng rng;
+
+  nn_rng_seed (&rng, seed);
+  return nn_model_new_preset_rng (preset, &rng, error);
+}
+
+NnModel *
+nn_model_copy (const NnModel *model)
+{
+  NnModel *copy;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  copy = new_architecture (model->preset, NULL);
+  g_assert (copy != NULL && copy->n_params == model->n_params);
+  memcpy (copy->params, model->params, model->n_params * sizeof (float));
+  return copy;
+}
