@@ -79,4 +79,26 @@ NnDataset *nn_dataset_discover   (const char *explicit_dir,
 void       nn_dataset_free       (NnDataset *dataset);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnDataset, nn_dataset_free)
 
+/* One place discovery looks at. */
+typedef struct {
+  char       *dir;
+  const char *origin;  /* static: "--data", "ATELIER_DATA_DIR", "XDG_DATA_HOME", "XDG_DATA_DIRS" */
+} NnDatasetPlace;
+
+void       nn_dataset_place_free (NnDatasetPlace *place);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnDatasetPlace, nn_dataset_place_free)
+
+/* The places nn_dataset_discover() searches, in order (element-type NnDatasetPlace).
+ * A place a person named — `explicit_dir`, else a non-empty $ATELIER_DATA_DIR — is the
+ * only place searched, so a typo there is reported instead of silently loading other
+ * data; otherwise the XDG user data dir then each system data dir, without duplicates. */
+GPtrArray *nn_dataset_search_places (const char *explicit_dir);
+
+/* Per-class image counts, and mean and standard deviation over every pixel scaled to [0, 1]. */
+void       nn_split_class_counts (const NnSplit *split,
+                                  guint          counts[NN_N_CLASSES]);
+void       nn_split_pixel_stats  (const NnSplit *split,
+                                  double        *mean,
+                                  double        *std);
+
 G_END_DECLS

@@ -1,0 +1,83 @@
+/* cli-info.c — `atelier-cli info`: find the dataset, load it, and describe it. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cli-commands.h"
+#include "nn-dataset.h"
+
+static void
+print_split_line (const char    *name,
+                  const NnSplit *split,
+                  const char    *path)
+{
+  double mean, std;
+
+  nn_split_pixel_stats (split, &mean, &std);
+  printf ("%-6s %6u images  pixel mean %.4f  std %.4f  %s\n", name, split->n, mean, std, path);
+}
+
+int
+cli_info (int    argc,
+          char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *train_file = NULL;
+  g_autofree char *test_file = NULL;
+  const GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Directory holding the four IDX files or the two Kaggle CSVs", "DIR" },
+    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_file,
+      "Training file: a Kaggle CSV or an IDX images file (labels beside it); needs --test", "FILE" },
+    { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_file,
+      "Test file, of the same kind as --train", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— find Fashion-MNIST and describe it");
+  g_autoptr(NnDataset) dataset = NULL;
+  GError *error = NULL;
+  guint train_counts[NN_N_CLASSES], test_counts[NN_N_CLASSES];
+  gint64 start;
+  double seconds;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context,
+    "Without options the dataset is searched for in $ATELIER_DATA_DIR,\n"
+    "$XDG_DATA_HOME/datasets/fashion-mnist and each $XDG_DATA_DIRS/datasets/fashion-mnist\n"
+    "(Debian: apt install dataset-fashion-mnist).");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return cli_fail (error);
+  if (argc > 1)
+    return cli_fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                  "info: unexpected argument “%s”", argv[1]));
+  if ((train_file == NULL) != (test_file == NULL))
+    return cli_fail (g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                          "info: --train and --test go together: give both files"));
+  if (train_file != NULL && data_dir != NULL)
+    return cli_fail (g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                          "info: give either --data or --train/--test, not both"));
+
+  start = g_get_monotonic_time ();
+  if (train_file != NULL)
+    dataset = nn_dataset_load_files (train_file, test_file, &error);
+  else
+    dataset = nn_dataset_discover (data_dir, &error);
+  if (dataset == NULL)
+    return cli_fail (error);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  nn_split_class_counts (dataset->train, train_counts);
+  nn_split_class_counts (dataset->test, test_counts);
+
+  printf ("Fashion-MNIST found via %s\n", dataset->origin);
+  printf ("Format: %s\n", nn_dataset_format_name (dataset->format));
+  print_split_line ("train", dataset->train, dataset->train_path);
+  print_split_line ("test", dataset->test, dataset->test_path);
+  printf ("(pixel statistics over all pixels scaled to [0, 1])\n\n");
+  printf ("  %-14s %7s %7s\n", "class", "train", "test");
+  for (guint c = 0; c < NN_N_CLASSES; c++)
+    printf ("%u %-14s %7u %7u\n", c, nn_class_name (c), train_counts[c], test_counts[c]);
+  printf ("  %-14s %7u %7u\n\n", "total", dataset->train->n, dataset->test->n);
+  printf ("Loaded in %.3f s\n", seconds);
+  return 0;
+}
