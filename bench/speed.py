@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Speed benchmark driver: our engine against PyTorch, one training epoch of each preset.
+
+    bench/speed.py [--rounds 3] [--models mlp,cnn] [--threads 2] [BUILD_DIR]
+
+BUILD_DIR (default: ../builddir beside this script's folder) must already hold the built
+bench/engine-speed and bench/sgemm-peak; this script builds nothing.  It needs only the
+standard library; PyTorch's side runs under Debian's /usr/bin/python3 (--python to change).
+
+It measures the sgemm peak once, then for each round and each model runs our engine and
+PyTorch alternately (the order flips every round, so neither side always runs on a machine
+just warmed or just disturbed by the other) and prints the medians over the rounds: seconds
+per epoch of each side, the ratio ours/PyTorch, images per second, our GFLOP/s and its share
+of the sgemm peak, evaluation seconds of each side and our peak RSS, each against its target.
+
+Thread settings are the same for both sides and explicit: OPENBLAS_NUM_THREADS=OMP_NUM_THREADS
+=--threads, OMP_WAIT_POLICY=PASSIVE (PyTorch's best on 2 cores; our engine has no OpenMP).
+OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are passed through untouched to BOTH sides: PyTorch's
+dense layers call the very same libopenblas (Debian's libblas.so.3 alternative), so leaving
+them set keeps the comparison like-for-like; its convolutions use oneDNN, which ignores them.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# (model, figure) → (comparison, bound, description).  The README explains each.
+TARGETS = {
+    ("cnn", "ratio"): ("<=", 0.5, "CNN epoch ours/PyTorch"),
+    ("mlp", "ratio"): ("<=", 0.6, "MLP epoch ours/PyTorch"),
+    ("cnn", "peak_fraction"): (">=", 0.5, "CNN training GFLOP/s / sgemm peak"),
+    ("cnn", "eval_seconds"): ("<", 0.5, "CNN evaluation of 10,000 images, s"),
+    ("cnn", "peak_rss_mb"): ("<", 400, "CNN peak RSS, MB"),
+}
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("build_dir", nargs="?", default=os.path.join(HERE, "..", "builddir"))
+    p.add_argument("--rounds", type=int, default=3, help="runs of each side per model (default 3)")
+    p.add_argument("--models", default="mlp,cnn", help="comma-separated: mlp,cnn")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--python", default="/usr/bin/python3", help="an interpreter with torch")
+    p.add_argument("--skip-torch", action="store_true", help="our engine only")
+    p.add_argument("--skip-ours", action="store_true", help="PyTorch only")
+    p.add_argument("--log", help="append every raw result line to this file")
+    p.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    return p.parse_args()
+
+
+def parse_line(line):
+    """'ours cnn a=1 b=2' → ('ours', 'cnn', {'a': 1.0, 'b': 2.0})."""
+    words = line.split()
+    values = {}
+    for word in words[2:]:
+        key, _, value = word.partition("=")
+        try:
+            values[key] = float(value)
+        except ValueError:
+            values[key] = value
+    return words[0], words[1], values
+
+
+def run(cmd, env, log):
+    """Runs cmd; returns its result lines (those starting with side and model) or None."""
+    print("$ " + " ".join(cmd), flush=True)
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        print(f"  failed ({proc.returncode}): {proc.stderr.strip()[-400:]}", flush=True)
+        return None
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(("ours ", "torch ", "sgemm "))]
+    for ln in lines:
+        print("  " + ln, flush=True)
+        if log:
+            log.write(ln + "\n")
+    return lines
+
+
+def median(results, side, model, key):
+    values = [r[key] for r in results.get((side, model), []) if isinstance(r.get(key), float)]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, spec):
+    if value is not None:
+        return format(value, spec)
+    width = spec.split(".")[0]
+    return "n/a".rjust(int(width) if width.isdigit() else 0)
+
+
+def main():
+    args = parse_args()
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    build_dir = os.path.abspath(args.build_dir)
+    engine = os.path.join(build_dir, "bench", "engine-speed")
+    sgemm = os.path.join(build_dir, "bench", "sgemm-peak")
+    torch_script = os.path.join(HERE, "torch_reference.py")
+
+    env = dict(os.environ)
+    threads = str(args.threads)
+    env.update(OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, OMP_WAIT_POLICY="PASSIVE")
+    print("# environment: " + " ".join(
+        f"{k}={env[k]}" for k in sorted(env) if k.startswith(("OPENBLAS_", "OMP_"))), flush=True)
+    log = open(args.log, "a") if args.log else None
+
+    peak = None
+    if os.path.exists(sgemm):
+        lines = run([sgemm, "--threads", threads], env, log) or []
+        for ln in lines:
+            if ln.startswith("sgemm peak"):
+                peak = parse_line(ln)[2]["gflops"]
+    else:
+        print(f"# no {sgemm}: GFLOP/s will not be compared to a peak", flush=True)
+
+    have_ours = not args.skip_ours and os.path.exists(engine)
+    if not args.skip_ours and not have_ours:
+        print(f"# no {engine}: PyTorch only", flush=True)
+
+    results = {}
+    for rnd in range(args.rounds):
+        for model in models:
+            cmds = []
+            if have_ours:
+                cmds.append([engine, "--threads", threads, model])
+            if not args.skip_torch:
+                cmds.append([args.python, torch_script, "--model", model, "--threads", threads])
+            if rnd % 2 == 1:
+                cmds.reverse()
+            for cmd in cmds:
+                for ln in run(cmd, env, log) or []:
+                    side, m, values = parse_line(ln)
+                    results.setdefault((side, m), []).append(values)
+    if log:
+        log.close()
+
+    print(f"\n# medians over {args.rounds} round(s), {threads} threads"
+          + (f", sgemm peak {peak:.1f} GFLOP/s" if peak else ""))
+    print(f"{'model':5} {'ours s/epoch':>12} {'torch s/epoch':>13} {'ratio':>6} "
+          f"{'ours img/s':>10} {'torch img/s':>11} {'GFLOP/s':>8} {'%peak':>6} "
+          f"{'ours eval s':>11} {'torch eval s':>12} {'RSS MB':>7}")
+    figures = {}
+    for model in models:
+        ours = median(results, "ours", model, "epoch_seconds")
+        torch = median(results, "torch", model, "epoch_seconds")
+        gflops = median(results, "ours", model, "gflops")
+        f = {
+            "ratio": ours / torch if ours and torch else None,
+            "peak_fraction": gflops / peak if gflops and peak else None,
+            "eval_seconds": median(results, "ours", model, "eval_seconds"),
+            "peak_rss_mb": median(results, "ours", model, "peak_rss_mb"),
+        }
+        figures[model] = f
+        print(f"{model:5} {fmt(ours, '12.2f')} {fmt(torch, '13.2f')} {fmt(f['ratio'], '6.2f')} "
+              f"{fmt(median(results, 'ours', model, 'images_per_second'), '10.0f')} "
+              f"{fmt(median(results, 'torch', model, 'images_per_second'), '11.0f')} "
+              f"{fmt(gflops, '8.1f')} "
+              f"{fmt(f['peak_fraction'] * 100 if f['peak_fraction'] else None, '5.0f')}% "
+              f"{fmt(f['eval_seconds'], '11.3f')} "
+              f"{fmt(median(results, 'torch', model, 'eval_seconds'), '12.3f')} "
+              f"{fmt(f['peak_rss_mb'], '7.0f')}")
+
+    print("\n# targets")
+    missed = 0
+    for (model, key), (op, bound, what) in TARGETS.items():
+        if model not in figures:
+            continue
+        value = figures[model][key]
+        if value is None:
+            verdict = "not measured"
+        else:
+            ok = {"<=": value <= bound, ">=": value >= bound, "<": value < bound}[op]
+            verdict = "met" if ok else "MISSED"
+            missed += not ok
+        print(f"{what:38} {fmt(value, '8.3f')} (target {op} {bound}): {verdict}")
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
