@@ -1,0 +1,175 @@
+/* engine-speed.c — our engine's side of the speed benchmark against PyTorch.
+ *
+ *   engine-speed [--threads 2] [--batch 256] [--seed 1] [--limit N] [--data DIR] mlp|cnn
+ *
+ * Trains one epoch of the preset on the real training set (shuffled, batch 256, the preset's
+ * optimizer: Adam lr 1e-3 eps 1e-7, no validation split, no test evaluation inside the
+ * epoch), timing it with the wall clock, then times nn_evaluate() on the test split.  Prints
+ * one machine-readable line (bench/speed.sh parses it):
+ *
+ *   ours cnn epoch_seconds=… eval_seconds=… images_per_second=… gflops=… peak_rss_mb=… …
+ *
+ * GFLOP/s counts only the multiply-adds of the layers with weights, from their shapes:
+ *   conv forward  2·OH·OW·OC·IC·KH·KW per image   dense forward  2·in·out per image
+ * and a training step as 3× the forward (forward, dX, dW: each the same GEMM size), so
+ *   gflops = 3 · Σ forward FLOPs per image · images / epoch_seconds / 1e9.
+ * That is the usual convention; it slightly overstates the work, since the first layer needs
+ * no dX, and ignores ReLU, pooling, dropout, the loss and the optimizer step, which are
+ * memory-bound and small in FLOPs.  Peak RSS (getrusage) includes the uint8 dataset, ~55 MB.
+ */
+#include <glib.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include "nn-dataset.h"
+#include "nn-evaluation.h"
+#include "nn-model.h"
+#include "nn-trainer.h"
+
+typedef struct {
+  double seconds;      /* the trainer's own figure for the epoch */
+  float  train_loss;
+} EpochResult;
+
+/* Forward FLOPs per image of the layers with weights (see the formula above). */
+static double
+forward_flops_per_image (const NnModel *model)
+{
+  double flops = 0;
+
+  for (guint t = 0; t < nn_model_n_tensors (model); t++)
+    {
+      const NnTensorInfo *tensor = nn_model_tensor_info (model, t);
+      const NnLayerInfo *layer;
+
+      if (!tensor->is_kernel)
+        continue;
+      layer = nn_model_layer_info (model, tensor->layer);
+      if (tensor->ndim == 4)
+        /* conv weight (OC, IC, KH, KW): each output pixel of each channel is a dot product */
+        flops += 2.0 * layer->out_h * layer->out_w
+                 * tensor->shape[0] * tensor->shape[1] * tensor->shape[2] * tensor->shape[3];
+      else if (tensor->ndim == 2)
+        /* dense weight (out, in) */
+        flops += 2.0 * tensor->shape[0] * tensor->shape[1];
+    }
+  return flops;
+}
+
+static double
+peak_rss_mb (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return usage.ru_maxrss / 1024.0;  /* ru_maxrss is in KiB on Linux */
+}
+
+static void
+on_epoch_done (const NnEpochReport *report,
+               gpointer             user_data)
+{
+  EpochResult *result = user_data;
+
+  result->seconds = report->seconds;
+  result->train_loss = report->train_loss;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gint threads = 2;
+  gint batch = 256;
+  gint64 seed = 1;
+  gint limit = 0;
+  g_autofree char *data_dir = NULL;
+  GOptionEntry entries[] = {
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Training threads (default 2)", "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &batch, "Batch size (default 256)", "N" },
+    { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "RNG seed (default 1)", "N" },
+    { "limit", 'l', 0, G_OPTION_ARG_INT, &limit, "Train on the first N images only (0: all)", "N" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "Dataset directory (default: discovery)", "DIR" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("mlp|cnn — time one training epoch and the test evaluation");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnDataset) dataset = NULL;
+  g_autoptr(NnTrainer) trainer = NULL;
+  g_autoptr(NnEvaluation) evaluation = NULL;
+  NnTrainConfig config;
+  EpochResult epoch = { 0 };
+  const char *preset;
+  gint64 t0;
+  double load_seconds, epoch_seconds, eval_seconds, flops, n_images;
+  NnTrainResult result;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("engine-speed: %s\n", error->message);
+      return 2;
+    }
+  if (argc != 2 || threads < 0 || batch < 1 || limit < 0)
+    {
+      g_printerr ("engine-speed: usage: engine-speed [OPTION…] mlp|cnn\n");
+      return 2;
+    }
+  preset = argv[1];
+
+  t0 = g_get_monotonic_time ();
+  dataset = nn_dataset_discover (data_dir, &error);
+  if (dataset == NULL)
+    {
+      g_printerr ("engine-speed: %s\n", error->message);
+      return 1;
+    }
+  load_seconds = (g_get_monotonic_time () - t0) / 1e6;
+
+  nn_train_config_init (&config, preset);
+  config.epochs = 1;
+  config.batch_size = (guint) batch;
+  config.validation_split = 0;   /* all 60,000 images, as the PyTorch reference */
+  config.evaluate_test = FALSE;  /* evaluation is timed separately below */
+  config.threads = (guint) threads;
+  config.seed = (guint64) seed;
+  config.limit = (guint) limit;
+  trainer = nn_trainer_new (&config, dataset, &error);
+  if (trainer == NULL)
+    {
+      g_printerr ("engine-speed: %s\n", error->message);
+      return 1;
+    }
+  nn_trainer_set_callbacks (trainer, NULL, on_epoch_done, &epoch);
+
+  t0 = g_get_monotonic_time ();
+  result = nn_trainer_run (trainer, &error);
+  epoch_seconds = (g_get_monotonic_time () - t0) / 1e6;
+  if (result != NN_TRAIN_COMPLETED)
+    {
+      g_printerr ("engine-speed: training did not complete: %s\n",
+                  error != NULL ? error->message : "stopped");
+      return 1;
+    }
+
+  t0 = g_get_monotonic_time ();
+  evaluation = nn_evaluate (nn_trainer_get_model (trainer), dataset->test, NULL, &error);
+  eval_seconds = (g_get_monotonic_time () - t0) / 1e6;
+  if (evaluation == NULL)
+    {
+      g_printerr ("engine-speed: %s\n", error->message);
+      return 1;
+    }
+
+  flops = forward_flops_per_image (nn_trainer_get_model (trainer));
+  n_images = limit > 0 ? MIN ((guint) limit, dataset->train->n) : dataset->train->n;
+  g_print ("ours %s epoch_seconds=%.3f eval_seconds=%.3f images_per_second=%.0f gflops=%.1f "
+           "peak_rss_mb=%.0f train_loss=%.4f test_accuracy=%.4f trainer_epoch_seconds=%.3f "
+           "eval_gflops=%.1f train_mflop_per_image=%.3f load_seconds=%.2f threads=%d batch=%d\n",
+           preset, epoch_seconds, eval_seconds, n_images / epoch_seconds,
+           3.0 * flops * n_images / epoch_seconds / 1e9, peak_rss_mb (), epoch.train_loss,
+           evaluation->accuracy, epoch.seconds,
+           flops * evaluation->n / eval_seconds / 1e9, 3.0 * flops / 1e6, load_seconds,
+           threads, batch);
+  return 0;
+}
