@@ -6,17 +6,6 @@
 #include "cli-commands.h"
 #include "nn-dataset.h"
 
-static void
-print_split_line (const char    *name,
-                  const NnSplit *split,
-                  const char    *path)
-{
-  double mean, std;
-
-  nn_split_pixel_stats (split, &mean, &std);
-  printf ("%-6s %6u images  pixel mean %.4f  std %.4f  %s\n", name, split->n, mean, std, path);
-}
-
 int
 cli_info (int    argc,
           char **argv)
@@ -37,6 +26,9 @@ cli_info (int    argc,
   g_autoptr(NnDataset) dataset = NULL;
   GError *error = NULL;
   guint train_counts[NN_N_CLASSES], test_counts[NN_N_CLASSES];
+  g_autofree char *train_dir = NULL;
+  g_autofree char *test_dir = NULL;
+  double train_mean, train_std, test_mean, test_std;
   gint64 start;
   double seconds;
 
@@ -69,15 +61,23 @@ cli_info (int    argc,
   nn_split_class_counts (dataset->train, train_counts);
   nn_split_class_counts (dataset->test, test_counts);
 
-  printf ("Fashion-MNIST found via %s\n", dataset->origin);
-  printf ("Format: %s\n", nn_dataset_format_name (dataset->format));
-  print_split_line ("train", dataset->train, dataset->train_path);
-  print_split_line ("test", dataset->test, dataset->test_path);
-  printf ("(pixel statistics over all pixels scaled to [0, 1])\n\n");
-  printf ("  %-14s %7s %7s\n", "class", "train", "test");
+  train_dir = g_path_get_dirname (dataset->train_path);
+  test_dir = g_path_get_dirname (dataset->test_path);
+  nn_split_pixel_stats (dataset->train, &train_mean, &train_std);
+  nn_split_pixel_stats (dataset->test, &test_mean, &test_std);
+
+  printf ("Dataset  %s  (found via %s)\n",
+          g_str_equal (train_dir, test_dir) ? train_dir : "two explicit files", dataset->origin);
+  printf ("Format   %s\n", nn_dataset_format_name (dataset->format));
+  printf ("Files    train: %s\n", dataset->train_path);
+  printf ("         test:  %s\n", dataset->test_path);
+  printf ("Images   train %u, test %u\n", dataset->train->n, dataset->test->n);
+  printf ("Pixels   train mean %.4f std %.4f, test mean %.4f std %.4f"
+          "  (over all pixels, scaled to [0, 1])\n\n", train_mean, train_std, test_mean, test_std);
+  printf ("  %-14s %7s %7s\n", "Class", "Train", "Test");
   for (guint c = 0; c < NN_N_CLASSES; c++)
     printf ("%u %-14s %7u %7u\n", c, nn_class_name (c), train_counts[c], test_counts[c]);
-  printf ("  %-14s %7u %7u\n\n", "total", dataset->train->n, dataset->test->n);
-  printf ("Loaded in %.3f s\n", seconds);
+  printf ("  %-14s %7u %7u\n\n", "Total", dataset->train->n, dataset->test->n);
+  printf ("Loaded in %.3f s (reading and checking both splits)\n", seconds);
   return 0;
 }

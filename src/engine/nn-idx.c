@@ -129,7 +129,7 @@ idx_read (IdxReader *r,
 static const char *
 inflated (const IdxReader *r)
 {
-  return r->gzip ? " (inflated)" : "";
+  return r->gzip ? " in the inflated data" : "";
 }
 
 /* The header: magic, then one big-endian size per dimension into `dims`. */
