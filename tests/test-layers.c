@@ -1,0 +1,512 @@
+/* test-layers.c — every layer's kernels against naive double-precision loops, and a
+ * central-difference gradient check of every backward pass. */
+#include <string.h>
+#include "nn-activation.h"
+#include "nn-conv2d.h"
+#include "nn-dense.h"
+#include "nn-dropout.h"
+#include "nn-flatten.h"
+#include "nn-im2col.h"
+#include "nn-loss.h"
+#include "nn-maxpool2d.h"
+#include "nn-reference.h"
+#include "nn-test-util.h"
+
+#define H_STEP 1e-5       /* central-difference step, in double */
+#define GRAD_BOUND 1e-3   /* float analytic vs double numeric */
+#define FWD_TOL 1e-5
+
+typedef double (*LossFunc) (gpointer data);
+
+/* Max relative error between analytic[i] and the central difference of f in param[i]. */
+static double
+check_grad (LossFunc     f,
+            gpointer     data,
+            double      *param,
+            gsize        count,
+            const float *analytic)
+{
+  double worst = 0.0;
+
+  for (gsize i = 0; i < count; i++)
+    {
+      double save = param[i], lp, lm;
+
+      param[i] = save + H_STEP;
+      lp = f (data);
+      param[i] = save - H_STEP;
+      lm = f (data);
+      param[i] = save;
+      worst = MAX (worst, nn_test_rel_err (analytic[i], (lp - lm) / (2 * H_STEP)));
+    }
+  return worst;
+}
+
+static double
+dot (const double *a,
+     const double *b,
+     gsize         n)
+{
+  double s = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    s += a[i] * b[i];
+  return s;
+}
+
+static void
+assert_close (const float  *got,
+              const double *want,
+              gsize         n,
+              double        tol)
+{
+  for (gsize i = 0; i < n; i++)
+    if (fabs (got[i] - want[i]) > tol * MAX (1.0, fabs (want[i])))
+      g_error ("entry %" G_GSIZE_FORMAT ": got %.8g, want %.8g", i, got[i], want[i]);
+}
+
+/* ---- conv2d ---- */
+
+typedef struct {
+  guint n, c, h, w, oc, k;
+  gboolean relu;
+  double *x, *wt, *b, *r, *y;
+} ConvCase;
+
+static double
+conv_loss (gpointer data)
+{
+  ConvCase *cc = data;
+  guint oh = cc->h - cc->k + 1, ow = cc->w - cc->k + 1;
+
+  nn_ref_conv2d (cc->y, cc->x, cc->wt, cc->b, cc->n, cc->c, cc->h, cc->w, cc->oc, cc->k,
+                 cc->relu);
+  return dot (cc->y, cc->r, (gsize) cc->n * cc->oc * oh * ow);
+}
+
+static void
+run_conv_case (guint    n,
+               guint    c,
+               guint    h,
+               guint    w,
+               guint    oc,
+               guint    k,
+               gboolean relu)
+{
+  NnConv2dShape s = { c, h, w, oc, k };
+  guint oh = h - k + 1, ow = w - k + 1;
+  gsize nx = (gsize) n * c * h * w, nw = (gsize) oc * c * k * k, ny = (gsize) n * oc * oh * ow;
+  NnRng rng;
+  g_autofree float *x = g_new (float, nx), *xc = g_new (float, nx);
+  g_autofree float *wt = g_new (float, nw), *b = g_new (float, oc);
+  g_autofree float *r = g_new (float, ny), *dy = g_new (float, ny);
+  g_autofree float *y = g_new (float, ny), *y_nchw = g_new (float, ny);
+  g_autofree float *cols = g_new (float, nn_conv2d_cols_size (&s, n));
+  g_autofree float *dcols = g_new (float, nn_conv2d_cols_size (&s, n));
+  g_autofree float *dx = g_new (float, nx), *dx_nchw = g_new (float, nx);
+  g_autofree float *dw = g_new0 (float, nw), *db = g_new0 (float, oc);
+  ConvCase cc = { n, c, h, w, oc, k, relu };
+  double err;
+
+  nn_rng_seed (&rng, 7 + k);
+  nn_test_fill (&rng, x, nx, -1, 1);
+  nn_test_fill (&rng, wt, nw, -0.5f, 0.5f);
+  nn_test_fill (&rng, b, oc, -0.2f, 0.2f);
+  nn_test_fill (&rng, r, ny, -1, 1);
+
+  /* Optimized: channel-major (C, N, H, W). */
+  nn_test_swap_outer (xc, x, n, c, (gsize) h * w);
+  nn_conv2d_forward (y, cols, xc, wt, b, &s, n, relu);
+  nn_test_swap_outer (y_nchw, y, oc, n, (gsize) oh * ow);
+
+  cc.x = nn_test_to_double (x, nx);
+  cc.wt = nn_test_to_double (wt, nw);
+  cc.b = nn_test_to_double (b, oc);
+  cc.r = nn_test_to_double (r, ny);
+  cc.y = g_new (double, ny);
+  conv_loss (&cc);
+  assert_close (y_nchw, cc.y, ny, FWD_TOL);
+
+  /* Backward from dy = r (the gradient of Σ r·y). */
+  nn_test_swap_outer (dy, r, n, oc, (gsize) oh * ow);
+  nn_conv2d_backward (dx, dw, db, dy, y, cols, wt, dcols, &s, n, relu);
+  nn_test_swap_outer (dx_nchw, dx, c, n, (gsize) h * w);
+
+  err = check_grad (conv_loss, &cc, cc.x, nx, dx_nchw);
+  nn_test_note_err ("conv2d dx", err, GRAD_BOUND);
+  err = check_grad (conv_loss, &cc, cc.wt, nw, dw);
+  nn_test_note_err ("conv2d dw", err, GRAD_BOUND);
+  err = check_grad (conv_loss, &cc, cc.b, oc, db);
+  nn_test_note_err ("conv2d db", err, GRAD_BOUND);
+
+  /* Parameter gradients accumulate: a second backward doubles them. */
+  {
+    g_autofree float *dw1 = g_memdup2 (dw, nw * sizeof (float));
+
+    nn_test_swap_outer (dy, r, n, oc, (gsize) oh * ow);
+    nn_conv2d_backward (NULL, dw, db, dy, y, cols, wt, dcols, &s, n, relu);
+    for (gsize i = 0; i < nw; i++)
+      g_assert_cmpfloat_with_epsilon (dw[i], 2 * dw1[i], 1e-5 * MAX (1, fabsf (dw1[i])));
+  }
+
+  g_free (cc.x);
+  g_free (cc.wt);
+  g_free (cc.b);
+  g_free (cc.r);
+  g_free (cc.y);
+}
+
+static void
+test_conv2d (void)
+{
+  run_conv_case (2, 3, 7, 6, 4, 3, TRUE);
+  run_conv_case (3, 1, 8, 8, 5, 5, TRUE);
+  run_conv_case (2, 2, 5, 5, 3, 3, FALSE);
+}
+
+static void
+test_im2col_adjoint (void)
+{
+  /* col2im is the adjoint of im2col: <im2col(x), c> = <x, col2im(c)>. */
+  guint c = 2, n = 3, h = 6, w = 5, k = 3;
+  gsize nx = (gsize) c * n * h * w, nc = (gsize) c * k * k * n * (h - k + 1) * (w - k + 1);
+  g_autofree float *x = g_new (float, nx), *cols = g_new (float, nc);
+  g_autofree float *cc = g_new (float, nc), *back = g_new0 (float, nx);
+  double lhs = 0, rhs = 0;
+  NnRng rng;
+
+  nn_rng_seed (&rng, 3);
+  nn_test_fill (&rng, x, nx, -1, 1);
+  nn_test_fill (&rng, cc, nc, -1, 1);
+  nn_im2col (cols, x, c, n, h, w, k);
+  nn_col2im (back, cc, c, n, h, w, k);
+  for (gsize i = 0; i < nc; i++)
+    lhs += (double) cols[i] * cc[i];
+  for (gsize i = 0; i < nx; i++)
+    rhs += (double) x[i] * back[i];
+  g_assert_cmpfloat (fabs (lhs - rhs), <, 1e-4 * MAX (1, fabs (lhs)));
+}
+
+/* ---- dense ---- */
+
+typedef struct {
+  guint n, in, out;
+  gboolean relu;
+  double *x, *wt, *b, *r, *y;
+} DenseCase;
+
+static double
+dense_loss (gpointer data)
+{
+  DenseCase *dc = data;
+
+  nn_ref_dense (dc->y, dc->x, dc->wt, dc->b, dc->n, dc->in, dc->out, dc->relu);
+  return dot (dc->y, dc->r, (gsize) dc->n * dc->out);
+}
+
+static void
+run_dense_case (guint    n,
+                guint    in,
+                guint    out,
+                gboolean relu)
+{
+  gsize nx = (gsize) n * in, nw = (gsize) out * in, ny = (gsize) n * out;
+  g_autofree float *x = g_new (float, nx), *wt = g_new (float, nw), *b = g_new (float, out);
+  g_autofree float *y = g_new (float, ny), *r = g_new (float, ny), *dy = g_new (float, ny);
+  g_autofree float *dx = g_new (float, nx), *dw = g_new0 (float, nw), *db = g_new0 (float, out);
+  DenseCase dc = { n, in, out, relu };
+  NnRng rng;
+
+  nn_rng_seed (&rng, 11);
+  nn_test_fill (&rng, x, nx, -1, 1);
+  nn_test_fill (&rng, wt, nw, -0.5f, 0.5f);
+  nn_test_fill (&rng, b, out, -0.2f, 0.2f);
+  nn_test_fill (&rng, r, ny, -1, 1);
+
+  nn_dense_forward (y, x, wt, b, n, in, out, relu);
+  dc.x = nn_test_to_double (x, nx);
+  dc.wt = nn_test_to_double (wt, nw);
+  dc.b = nn_test_to_double (b, out);
+  dc.r = nn_test_to_double (r, ny);
+  dc.y = g_new (double, ny);
+  dense_loss (&dc);
+  assert_close (y, dc.y, ny, FWD_TOL);
+
+  memcpy (dy, r, ny * sizeof (float));
+  nn_dense_backward (dx, dw, db, dy, x, y, wt, n, in, out, relu);
+  nn_test_note_err ("dense dx", check_grad (dense_loss, &dc, dc.x, nx, dx), GRAD_BOUND);
+  nn_test_note_err ("dense dw", check_grad (dense_loss, &dc, dc.wt, nw, dw), GRAD_BOUND);
+  nn_test_note_err ("dense db", check_grad (dense_loss, &dc, dc.b, out, db), GRAD_BOUND);
+
+  g_free (dc.x);
+  g_free (dc.wt);
+  g_free (dc.b);
+  g_free (dc.r);
+  g_free (dc.y);
+}
+
+static void
+test_dense (void)
+{
+  run_dense_case (3, 7, 5, TRUE);
+  run_dense_case (4, 9, 10, FALSE);
+}
+
+/* ---- max pooling ---- */
+
+typedef struct {
+  gsize planes;
+  guint h, w;
+  double *x, *r, *y;
+} PoolCase;
+
+static double
+pool_loss (gpointer data)
+{
+  PoolCase *pc = data;
+
+  nn_ref_maxpool2d (pc->y, pc->x, pc->planes, pc->h, pc->w);
+  return dot (pc->y, pc->r, pc->planes * (pc->h / 2) * (pc->w / 2));
+}
+
+static void
+test_maxpool2d (void)
+{
+  /* An odd width: the last column is dropped, as Keras' valid pooling does. */
+  PoolCase pc = { 6, 6, 5 };
+  gsize nx = pc.planes * pc.h * pc.w, ny = pc.planes * (pc.h / 2) * (pc.w / 2);
+  g_autofree float *x = g_new (float, nx), *y = g_new (float, ny), *r = g_new (float, ny);
+  g_autofree float *dx = g_new (float, nx);
+  g_autofree gint32 *arg = g_new (gint32, ny);
+  NnRng rng;
+
+  nn_rng_seed (&rng, 5);
+  nn_test_fill (&rng, x, nx, -1, 1);
+  nn_test_fill (&rng, r, ny, -1, 1);
+  nn_maxpool2d_forward (y, arg, x, pc.planes, pc.h, pc.w);
+  pc.x = nn_test_to_double (x, nx);
+  pc.r = nn_test_to_double (r, ny);
+  pc.y = g_new (double, ny);
+  pool_loss (&pc);
+  assert_close (y, pc.y, ny, 0.0);
+
+  nn_maxpool2d_backward (dx, r, arg, pc.planes, pc.h, pc.w);
+  nn_test_note_err ("maxpool2d dx", check_grad (pool_loss, &pc, pc.x, nx, dx), GRAD_BOUND);
+  g_free (pc.x);
+  g_free (pc.r);
+  g_free (pc.y);
+}
+
+/* ---- dropout, relu, flatten ---- */
+
+typedef struct {
+  gsize n;
+  double *x, *r;
+  const float *mask;   /* dropout */
+  guint c, batch, hw;  /* flatten */
+} ElemCase;
+
+static double
+dropout_loss (gpointer data)
+{
+  ElemCase *ec = data;
+  double s = 0;
+
+  for (gsize i = 0; i < ec->n; i++)
+    s += ec->r[i] * ec->x[i] * ec->mask[i];
+  return s;
+}
+
+static void
+test_dropout (void)
+{
+  gsize n = 4000;
+  float rate = 0.25f;
+  g_autofree float *x = g_new (float, n), *mask = g_new (float, n), *mask2 = g_new (float, n);
+  g_autofree float *y = g_new (float, n), *r = g_new (float, n), *dx = g_new (float, n);
+  ElemCase ec = { n };
+  NnRng rng;
+  gsize kept = 0;
+
+  nn_rng_seed (&rng, 9);
+  nn_test_fill (&rng, x, n, -1, 1);
+  nn_test_fill (&rng, r, n, -1, 1);
+  nn_dropout_make_mask (mask, n, rate, &rng);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_true (mask[i] == 0.0f || mask[i] == 1.0f / (1.0f - rate));
+      kept += mask[i] != 0.0f;
+    }
+  /* 4000 Bernoulli(0.75) draws: 3000 ± 27 (1σ); 5σ bounds. */
+  g_assert_cmpuint (kept, >, 2860);
+  g_assert_cmpuint (kept, <, 3140);
+
+  /* Same seed, same mask. */
+  nn_rng_seed (&rng, 9);
+  nn_test_fill (&rng, mask2, n, -1, 1);
+  nn_test_fill (&rng, mask2, n, -1, 1);
+  nn_dropout_make_mask (mask2, n, rate, &rng);
+  g_assert_cmpmem (mask, n * sizeof (float), mask2, n * sizeof (float));
+
+  nn_dropout_apply (y, x, mask, n);
+  nn_dropout_backward (dx, r, mask, n);
+  ec.x = nn_test_to_double (x, n);
+  ec.r = nn_test_to_double (r, n);
+  ec.mask = mask;
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (y[i], ==, x[i] * mask[i]);
+  nn_test_note_err ("dropout dx", check_grad (dropout_loss, &ec, ec.x, n, dx), GRAD_BOUND);
+  g_free (ec.x);
+  g_free (ec.r);
+}
+
+static double
+relu_loss (gpointer data)
+{
+  ElemCase *ec = data;
+  double s = 0;
+
+  for (gsize i = 0; i < ec->n; i++)
+    s += ec->r[i] * MAX (ec->x[i], 0.0);
+  return s;
+}
+
+static void
+test_relu (void)
+{
+  gsize n = 500;
+  g_autofree float *x = g_new (float, n), *r = g_new (float, n);
+  ElemCase ec = { n };
+  NnRng rng;
+
+  nn_rng_seed (&rng, 13);
+  nn_test_fill (&rng, x, n, -1, 1);
+  nn_test_fill (&rng, r, n, -1, 1);
+  ec.x = nn_test_to_double (x, n);
+  ec.r = nn_test_to_double (r, n);
+  nn_relu_forward (x, n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat (x[i], ==, (float) MAX (ec.x[i], 0.0));
+  nn_relu_backward (r, x, n);  /* r becomes dx */
+  nn_test_note_err ("relu dx", check_grad (relu_loss, &ec, ec.x, n, r), GRAD_BOUND);
+  g_free (ec.x);
+  g_free (ec.r);
+}
+
+static double
+flatten_loss (gpointer data)
+{
+  ElemCase *ec = data;
+  double s = 0;
+
+  /* x is (C, N, HW); the flattened row of image i is its (C, HW) block in order. */
+  for (guint ci = 0; ci < ec->c; ci++)
+    for (guint i = 0; i < ec->batch; i++)
+      for (guint p = 0; p < ec->hw; p++)
+        s += ec->x[((gsize) ci * ec->batch + i) * ec->hw + p]
+             * ec->r[((gsize) i * ec->c + ci) * ec->hw + p];
+  return s;
+}
+
+static void
+test_flatten (void)
+{
+  guint c = 3, batch = 4, hw = 6;
+  gsize n = (gsize) c * batch * hw;
+  g_autofree float *x = g_new (float, n), *y = g_new (float, n), *r = g_new (float, n);
+  g_autofree float *dx = g_new (float, n), *want = g_new (float, n);
+  ElemCase ec = { n };
+  NnRng rng;
+
+  nn_rng_seed (&rng, 17);
+  nn_test_fill (&rng, x, n, -1, 1);
+  nn_test_fill (&rng, r, n, -1, 1);
+  nn_flatten_forward (y, x, c, batch, hw);
+  nn_test_swap_outer (want, x, c, batch, hw);  /* (C, N, HW) → (N, C, HW) */
+  g_assert_cmpmem (y, n * sizeof (float), want, n * sizeof (float));
+  nn_flatten_backward (dx, r, c, batch, hw);
+  ec.x = nn_test_to_double (x, n);
+  ec.r = nn_test_to_double (r, n);
+  ec.c = c;
+  ec.batch = batch;
+  ec.hw = hw;
+  nn_test_note_err ("flatten dx", check_grad (flatten_loss, &ec, ec.x, n, dx), GRAD_BOUND);
+  g_free (ec.x);
+  g_free (ec.r);
+}
+
+/* ---- loss ---- */
+
+typedef struct {
+  guint n, k;
+  double *z;
+  const guint8 *labels;
+} LossCase;
+
+static double
+xent_loss (gpointer data)
+{
+  LossCase *lc = data;
+
+  return nn_ref_softmax_xent (lc->z, lc->labels, lc->n, lc->k);
+}
+
+static void
+test_loss (void)
+{
+  guint n = 5, k = 10;
+  guint8 labels[5] = { 0, 3, 9, 3, 7 };
+  g_autofree float *z = g_new (float, n * k), *dz = g_new (float, n * k);
+  g_autofree float *probs = g_new (float, n * k), *losses = g_new (float, n);
+  LossCase lc = { n, k, NULL, labels };
+  double mean, sum = 0;
+  NnRng rng;
+
+  nn_rng_seed (&rng, 19);
+  nn_test_fill (&rng, z, n * k, -3, 3);
+  mean = nn_softmax_xent (z, labels, n, k, probs, losses, dz);
+  lc.z = nn_test_to_double (z, n * k);
+  g_assert_cmpfloat (fabs (mean - xent_loss (&lc)), <, 1e-6);
+  for (guint i = 0; i < n; i++)
+    sum += losses[i];
+  g_assert_cmpfloat (fabs (sum / n - mean), <, 1e-6);
+  for (guint i = 0; i < n; i++)
+    {
+      double rs = 0;
+
+      for (guint j = 0; j < k; j++)
+        rs += probs[i * k + j];
+      g_assert_cmpfloat (fabs (rs - 1), <, 1e-5);
+    }
+  nn_test_note_err ("softmax-xent dlogits", check_grad (xent_loss, &lc, lc.z, n * k, dz),
+                    GRAD_BOUND);
+  g_free (lc.z);
+
+  /* Stability: logits in the thousands must not overflow. */
+  for (guint j = 0; j < k; j++)
+    z[j] = 1000.0f * j;
+  mean = nn_softmax_xent (z, labels, 1, k, probs, NULL, dz);
+  g_assert_true (isfinite (mean));
+  g_assert_cmpfloat (fabs (mean - 9000.0), <, 1e-3);  /* label 0 vs the max at 9 */
+  g_assert_cmpfloat (probs[9], ==, 1.0f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/conv2d/forward-backward", test_conv2d);
+  g_test_add_func ("/engine/im2col/adjoint", test_im2col_adjoint);
+  g_test_add_func ("/engine/dense/forward-backward", test_dense);
+  g_test_add_func ("/engine/maxpool2d/forward-backward", test_maxpool2d);
+  g_test_add_func ("/engine/dropout/fixed-mask", test_dropout);
+  g_test_add_func ("/engine/relu/forward-backward", test_relu);
+  g_test_add_func ("/engine/flatten/forward-backward", test_flatten);
+  g_test_add_func ("/engine/loss/softmax-xent", test_loss);
+  status = g_test_run ();
+  g_test_message ("largest gradient-check relative error: %.3g", nn_test_max_err);
+  return status;
+}
