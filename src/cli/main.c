@@ -16,6 +16,10 @@ typedef struct {
 
 /* Sorted by how often a person reaches for them. */
 static const CliCommand commands[] = {
+  { "train",   cli_train,   "Train a model, or resume a checkpoint" },
+  { "eval",    cli_eval,    "Evaluate a checkpoint on the test images" },
+  { "predict", cli_predict, "Classify PNG or JPEG images with a checkpoint" },
+  { "summary", cli_summary, "Print a model's layers and parameter counts" },
   { "info",    cli_info,    "Find the dataset and describe it" },
 };
 
