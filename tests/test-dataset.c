@@ -891,6 +891,21 @@ idx_gzip_bad_crc (const char *dir, char **file)
   return load_pair_bytes (dir, bad, len, labels);
 }
 
+/* A valid gzip stream followed by bytes zlib would silently ignore. */
+static GError *
+idx_gzip_junk_after_stream (const char *dir, char **file)
+{
+  g_autoptr(GByteArray) images = syn_images_idx (4, 28, 28);
+  g_autoptr(GByteArray) labels = syn_labels_idx (4);
+  g_autoptr(GBytes) packed = gzip_bytes (images->data, images->len);
+  g_autoptr(GByteArray) bad = g_byte_array_new ();
+
+  g_byte_array_append (bad, g_bytes_get_data (packed, NULL), g_bytes_get_size (packed));
+  g_byte_array_append (bad, (const guint8 *) "trailing junk", 13);
+  *file = g_strdup ("x-images-idx3-ubyte.gz");
+  return load_pair_bytes (dir, bad->data, bad->len, labels);
+}
+
 static GError *
 idx_gzip_garbage (const char *dir, char **file)
 {
@@ -1218,9 +1233,10 @@ static const MalformedCase malformed_cases[] = {
   { "/engine/dataset/malformed/idx/truncated-header", idx_truncated_header, NN_DATASET_ERROR_TRUNCATED, NULL },
   { "/engine/dataset/malformed/idx/trailing-bytes", idx_trailing_bytes, NN_DATASET_ERROR_FORMAT, "byte offset 12" },
   { "/engine/dataset/malformed/idx/gzip-trailing-bytes", idx_gzip_trailing_bytes, NN_DATASET_ERROR_FORMAT, NULL },
-  { "/engine/dataset/malformed/idx/gzip-truncated", idx_gzip_truncated, NN_DATASET_ERROR_GZIP, NULL },
+  { "/engine/dataset/malformed/idx/gzip-truncated", idx_gzip_truncated, NN_DATASET_ERROR_GZIP, "truncated gzip" },
   { "/engine/dataset/malformed/idx/gzip-corrupt", idx_gzip_corrupt, NN_DATASET_ERROR_GZIP, NULL },
   { "/engine/dataset/malformed/idx/gzip-bad-crc", idx_gzip_bad_crc, NN_DATASET_ERROR_GZIP, NULL },
+  { "/engine/dataset/malformed/idx/gzip-junk-after-stream", idx_gzip_junk_after_stream, NN_DATASET_ERROR_GZIP, "after the end of the gzip stream" },
   { "/engine/dataset/malformed/idx/gzip-garbage", idx_gzip_garbage, NN_DATASET_ERROR_GZIP, NULL },
   { "/engine/dataset/malformed/idx/count-mismatch", idx_count_mismatch, NN_DATASET_ERROR_MISMATCH, NULL },
   { "/engine/dataset/malformed/idx/label-10", idx_label_10, NN_DATASET_ERROR_LABEL, "record 2" },

@@ -26,6 +26,9 @@
 #define GZIP_FIRST_RATIO 4
 #define GZIP_FIRST_MIN   (1u << 20)
 
+/* Bytes asked of the stream per read call. */
+#define READ_CHUNK       (4u << 20)
+
 typedef struct {
   const char   *path;
   GInputStream *file_stream;
@@ -112,10 +115,21 @@ idx_read (IdxReader *r,
   if (!g_input_stream_read_all (r->stream, buf, count, got, NULL, &local_error))
     {
       r->offset += *got;
-      if (r->gzip)
+      /* zlib drops the output of a failing call, so the inflated offset is only a lower
+       * bound; the compressed position (read-ahead included) brackets the damage. */
+      goffset compressed = g_seekable_tell (G_SEEKABLE (r->file_stream));
+
+      if (r->gzip && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
         g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_GZIP,
-                     "%s: corrupt or truncated gzip data after %" G_GUINT64_FORMAT
-                     " inflated bytes: %s", r->path, r->offset, local_error->message);
+                     "%s: truncated gzip stream: it ends at compressed byte %" G_GINT64_FORMAT
+                     " in the middle of the data (%" G_GUINT64_FORMAT " bytes inflated)",
+                     r->path, (gint64) compressed, r->offset);
+      else if (r->gzip)
+        g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_GZIP,
+                     "%s: corrupt gzip data within the first %" G_GINT64_FORMAT " of %"
+                     G_GUINT64_FORMAT " compressed bytes (%" G_GUINT64_FORMAT
+                     " bytes inflated before it): %s", r->path, (gint64) compressed,
+                     r->file_size, r->offset, local_error->message);
       else
         g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO,
                      "%s: read error at byte %" G_GUINT64_FORMAT ": %s",
@@ -203,6 +217,37 @@ set_truncated (GError        **error,
                kind->item, have / item_size, r->offset);
 }
 
+/* zlib stops at the end of the first gzip member and ignores what follows it.  The last
+ * four bytes of a well-formed single-member file are ISIZE, the inflated length mod 2³²:
+ * if they disagree with what was inflated, the file has bytes after the stream. */
+static gboolean
+check_gzip_trailer (IdxReader *r,
+                    GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint32 isize_le = 0;
+  gsize got = 0;
+
+  if (!g_seekable_seek (G_SEEKABLE (r->file_stream), -4, G_SEEK_END, NULL, &local_error) ||
+      !g_input_stream_read_all (r->file_stream, &isize_le, 4, &got, NULL, &local_error) ||
+      got != 4)
+    {
+      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO,
+                   "%s: cannot read the gzip trailer: %s", r->path,
+                   local_error != NULL ? local_error->message : "short read");
+      return FALSE;
+    }
+  if (GUINT32_FROM_LE (isize_le) != (guint32) r->offset)
+    {
+      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_GZIP,
+                   "%s: unexpected bytes after the end of the gzip stream (its %" G_GUINT64_FORMAT
+                   " inflated bytes do not match the file's last four bytes, %u): trailing "
+                   "garbage or a second gzip member", r->path, r->offset, GUINT32_FROM_LE (isize_le));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The `n` records of `item_size` bytes after the header, and nothing after them. */
 static guint8 *
 idx_read_payload (IdxReader     *r,
@@ -248,21 +293,26 @@ idx_read_payload (IdxReader     *r,
     alloc = MIN (size, MAX ((guint64) GZIP_FIRST_MIN, r->file_size * GZIP_FIRST_RATIO));
 
   data = g_malloc (MAX (alloc, 1));
-  for (;;)
+  while (total < size)
     {
-      if (!idx_read (r, data + total, alloc - total, &got, error))
+      /* Bounded reads: a corrupt stream loses at most one chunk of output, so the
+       * offsets in the message stay close to the damage. */
+      gsize want = MIN (alloc - total, READ_CHUNK);
+
+      if (!idx_read (r, data + total, want, &got, error))
         return NULL;
       total += got;
-      if (total < alloc)
+      if (got < want)
         {
           set_truncated (error, r, kind, n, item_size, total);
           return NULL;
         }
-      if (total == size)
-        break;
-      /* Only inflated bytes that really arrived justify a bigger buffer. */
-      alloc = size - alloc > alloc ? alloc * 2 : size;
-      data = g_realloc (data, alloc);
+      if (total == alloc && total < size)
+        {
+          /* Only inflated bytes that really arrived justify a bigger buffer. */
+          alloc = size - alloc > alloc ? alloc * 2 : size;
+          data = g_realloc (data, alloc);
+        }
     }
 
   /* One more byte: there must be none, and for gzip this makes zlib check the CRC. */
@@ -275,6 +325,8 @@ idx_read_payload (IdxReader     *r,
                    G_GUINT64_FORMAT "%s)", r->path, n, kind->kind, header_end + size, inflated (r));
       return NULL;
     }
+  if (r->gzip && !check_gzip_trailer (r, error))
+    return NULL;
   return g_steal_pointer (&data);
 }
 
