@@ -4,24 +4,14 @@
 #include <stdio.h>
 
 #include "cli-commands.h"
+#include "cli-dataset.h"
 #include "nn-dataset.h"
 
-int
-cli_info (int    argc,
-          char **argv)
+static int
+run_info (int                argc,
+          char             **argv,
+          CliDatasetOptions *options)
 {
-  g_autofree char *data_dir = NULL;
-  g_autofree char *train_file = NULL;
-  g_autofree char *test_file = NULL;
-  const GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
-      "Directory holding the four IDX files or the two Kaggle CSVs", "DIR" },
-    { "train", 0, 0, G_OPTION_ARG_FILENAME, &train_file,
-      "Training file: a Kaggle CSV or an IDX images file (labels beside it); needs --test", "FILE" },
-    { "test", 0, 0, G_OPTION_ARG_FILENAME, &test_file,
-      "Test file, of the same kind as --train", "FILE" },
-    { NULL }
-  };
   g_autoptr(GOptionContext) context = g_option_context_new ("— find Fashion-MNIST and describe it");
   g_autoptr(NnDataset) dataset = NULL;
   GError *error = NULL;
@@ -32,7 +22,7 @@ cli_info (int    argc,
   gint64 start;
   double seconds;
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  cli_dataset_add_options (context, options);
   g_option_context_set_description (context,
     "Without options the dataset is searched for in $ATELIER_DATA_DIR,\n"
     "$XDG_DATA_HOME/datasets/fashion-mnist and each $XDG_DATA_DIRS/datasets/fashion-mnist\n"
@@ -42,18 +32,8 @@ cli_info (int    argc,
   if (argc > 1)
     return cli_fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                                   "info: unexpected argument “%s”", argv[1]));
-  if ((train_file == NULL) != (test_file == NULL))
-    return cli_fail (g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                                          "info: --train and --test go together: give both files"));
-  if (train_file != NULL && data_dir != NULL)
-    return cli_fail (g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                                          "info: give either --data or --train/--test, not both"));
-
   start = g_get_monotonic_time ();
-  if (train_file != NULL)
-    dataset = nn_dataset_load_files (train_file, test_file, &error);
-  else
-    dataset = nn_dataset_discover (data_dir, &error);
+  dataset = cli_dataset_load (options, "info", &error);
   if (dataset == NULL)
     return cli_fail (error);
   seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -80,4 +60,15 @@ cli_info (int    argc,
   printf ("  %-14s %7u %7u\n\n", "Total", dataset->train->n, dataset->test->n);
   printf ("Loaded in %.3f s (reading and checking both splits)\n", seconds);
   return 0;
+}
+
+int
+cli_info (int    argc,
+          char **argv)
+{
+  CliDatasetOptions options = { 0 };
+  int status = run_info (argc, argv, &options);
+
+  cli_dataset_options_clear (&options);
+  return status;
 }
