@@ -1,0 +1,444 @@
+/* test-cli.c — the built atelier-cli run as a subprocess on a tiny IDX dataset that this
+ * test writes itself: options, exit codes, messages, files written, Ctrl+C. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
+#include "nn-checkpoint.h"
+
+#define N_TRAIN 320
+#define N_TEST  40
+
+static const char *cli_path;   /* $ATELIER_CLI */
+static char *tmp_dir;          /* holds everything below */
+static char *data_dir;         /* the IDX fixture */
+static char *checkpoint;       /* written by ensure_checkpoint() */
+
+/* ---- fixture ----------------------------------------------------------------------------- */
+
+static void
+put_be32 (GByteArray *bytes,
+          guint32     value)
+{
+  guint32 be = GUINT32_TO_BE (value);
+
+  g_byte_array_append (bytes, (const guint8 *) &be, 4);
+}
+
+/* IDX images and labels, raw (not gzipped): class c is a bright horizontal bar at row 2+2c. */
+static void
+write_idx_pair (const char *images_name,
+                const char *labels_name,
+                guint       n,
+                guint32     seed)
+{
+  g_autoptr(GByteArray) images = g_byte_array_new ();
+  g_autoptr(GByteArray) labels = g_byte_array_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autofree char *images_path = g_build_filename (data_dir, images_name, NULL);
+  g_autofree char *labels_path = g_build_filename (data_dir, labels_name, NULL);
+  g_autoptr(GError) error = NULL;
+  guint8 image[NN_IMAGE_PIXELS];
+
+  put_be32 (images, 0x00000803);
+  put_be32 (images, n);
+  put_be32 (images, NN_IMAGE_SIDE);
+  put_be32 (images, NN_IMAGE_SIDE);
+  put_be32 (labels, 0x00000801);
+  put_be32 (labels, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 label = (guint8) (i % NN_N_CLASSES);
+
+      for (guint p = 0; p < NN_IMAGE_PIXELS; p++)
+        image[p] = (guint8) g_rand_int_range (rand, 0, 40);
+      for (guint x = 4; x < 24; x++)
+        image[(2 + 2 * label) * NN_IMAGE_SIDE + x] = 250;
+      g_byte_array_append (images, image, NN_IMAGE_PIXELS);
+      g_byte_array_append (labels, &label, 1);
+    }
+  g_file_set_contents (images_path, (const char *) images->data, images->len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (labels_path, (const char *) labels->data, labels->len, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+tmp_file (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+/* Runs atelier-cli with `args` (NULL-terminated); returns its exit status. */
+static int
+run_cli_v (char      **out,
+           char      **err,
+           const char *first,
+           va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL, *stderr_text = NULL;
+  const char *arg;
+
+  g_ptr_array_add (argv, (char *) cli_path);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  g_test_message ("stdout: %s", stdout_text);
+  g_test_message ("stderr: %s", stderr_text);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_text);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_exit_status (process);
+}
+
+static int
+run_cli (char      **out,
+         char      **err,
+         const char *first,
+         ...) G_GNUC_NULL_TERMINATED;
+
+static int
+run_cli (char      **out,
+         char      **err,
+         const char *first,
+         ...)
+{
+  va_list args;
+  int status;
+
+  va_start (args, first);
+  status = run_cli_v (out, err, first, args);
+  va_end (args);
+  return status;
+}
+
+/* Failures print one "atelier-cli: …" line mentioning `needle` and nothing on stdout. */
+static void
+assert_fails_with (int         status,
+                   const char *err,
+                   const char *needle)
+{
+  g_autofree char *lower = g_utf8_strdown (err, -1);
+
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (err, "atelier-cli: "));
+  g_assert_nonnull (strstr (lower, needle));
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* One small MLP run shared by the tests that need a checkpoint. */
+static void
+ensure_checkpoint (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *log_path = NULL, *log = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(NnModel) model = NULL;
+  int status;
+
+  if (checkpoint != NULL)
+    return;
+  checkpoint = tmp_file ("mlp.safetensors");
+  log_path = tmp_file ("mlp.csv");
+  status = run_cli (&out, &err, "train", "--model", "mlp", "--epochs", "1", "--limit", "256",
+                    "--batch-size", "64", "--threads", "1", "--save", checkpoint,
+                    "--log", log_path, "--data", data_dir, NULL);
+  g_assert_cmpint (status, ==, 0);
+  /* The summary first, then one line per epoch (stdout is a pipe, not a terminal). */
+  g_assert_nonnull (strstr (out, "Total params: 335,114"));
+  g_assert_nonnull (strstr (out, "Epoch 1/1 - "));
+  g_assert_nonnull (strstr (out, "test_accuracy: "));
+  g_assert_null (strstr (out, "\r"));
+
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, &error));
+  lines = g_strsplit (log, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);  /* header, one row, "" after the last \n */
+  g_assert_cmpstr (lines[0], ==, "epoch,seconds,train_loss,train_accuracy,val_loss,"
+                                 "val_accuracy,test_loss,test_accuracy,learning_rate");
+  fields = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 9);
+  g_assert_cmpstr (fields[0], ==, "1");
+  g_assert_cmpstr (fields[4], ==, "");   /* no validation split */
+  g_assert_cmpstr (fields[8], ==, "0.001");
+  g_assert_cmpfloat (g_ascii_strtod (fields[7], NULL), >, 0.0);
+
+  model = nn_checkpoint_load_model (checkpoint, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nn_model_get_preset (model), ==, "mlp");
+}
+
+/* ---- tests ------------------------------------------------------------------------------- */
+
+static void
+test_help_version (void)
+{
+  g_autofree char *out = NULL, *out2 = NULL, *out3 = NULL, *err = NULL;
+  g_autofree char *version = g_strdup_printf ("atelier-cli %s\n", PACKAGE_VERSION);
+
+  g_assert_cmpint (run_cli (&out, NULL, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "train"));
+  g_assert_nonnull (strstr (out, "predict"));
+  g_assert_cmpint (run_cli (&out2, NULL, "--version", NULL), ==, 0);
+  g_assert_cmpstr (out2, ==, version);
+  g_assert_cmpint (run_cli (&out3, NULL, "train", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out3, "--batch-size"));
+  g_assert_nonnull (strstr (out3, "--resume"));
+  g_assert_nonnull (strstr (out3, "--data"));
+  g_assert_cmpint (run_cli (NULL, &err, "frobnicate", NULL), ==, 1);
+}
+
+static void
+test_bad_options (void)
+{
+  struct { const char *args[6]; const char *needle; } cases[] = {
+    { { "train", "--bogus", NULL }, "bogus" },
+    { { "train", "--model", "mlp", "--epochs", "12abc", NULL }, "--epochs" },
+    { { "train", "--model", "mlp", "--seed", "-3", NULL }, "--seed" },
+    { { "train", "--model", "mlp", "--lr", "fast", NULL }, "--lr" },
+    { { "train", "--model", "vgg", NULL }, "vgg" },
+    { { "train", "--model", "mlp", "--optimizer", "lbfgs", NULL }, "lbfgs" },
+    { { "train", "--epochs", "3", NULL }, "--model" },
+    { { "train", "--model", "mlp", "--batch-size", "0", NULL }, "batch size" },
+    { { "train", "--model", "mlp", "--validation-split", "1.5", NULL }, "validation split" },
+    { { "eval", NULL }, "checkpoint" },
+    { { "summary", "--model", "transformer", NULL }, "transformer" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      const char **a = cases[i].args;
+      int status = run_cli (NULL, &err, a[0], a[1], a[2], a[3], a[4], a[5], NULL);
+
+      assert_fails_with (status, err, cases[i].needle);
+    }
+}
+
+static void
+test_missing_data (void)
+{
+  g_autofree char *err = NULL, *err2 = NULL;
+  g_autofree char *missing = tmp_file ("no-such-dir");
+  g_autofree char *empty = tmp_file ("empty-dir");
+
+  int status;
+
+  status = run_cli (NULL, &err, "train", "--model", "mlp", "--epochs", "1",
+                    "--data", missing, NULL);
+  assert_fails_with (status, err, "no-such-dir");
+  g_mkdir (empty, 0755);
+  status = run_cli (NULL, &err2, "eval", "whatever.safetensors", "--data", empty, NULL);
+  assert_fails_with (status, err2, "whatever.safetensors");
+}
+
+static void
+test_summary (void)
+{
+  g_autofree char *cnn = NULL, *mlp = NULL, *file = NULL;
+
+  g_assert_cmpint (run_cli (&cnn, NULL, "summary", "--model", "cnn", NULL), ==, 0);
+  g_assert_nonnull (strstr (cnn, "Total params: 242,058"));
+  g_assert_nonnull (strstr (cnn, "(None, 24, 24, 32)"));
+  g_assert_cmpint (run_cli (&mlp, NULL, "summary", "--model", "mlp", NULL), ==, 0);
+  g_assert_nonnull (strstr (mlp, "Total params: 335,114"));
+  ensure_checkpoint ();
+  g_assert_cmpint (run_cli (&file, NULL, "summary", checkpoint, NULL), ==, 0);
+  g_assert_nonnull (strstr (file, "Total params: 335,114"));
+}
+
+static void
+test_train_eval (void)
+{
+  g_autofree char *out = NULL, *predictions_path = tmp_file ("predictions.csv");
+  g_autofree char *predictions = NULL, *resumed = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  ensure_checkpoint ();
+  g_assert_cmpint (run_cli (&out, NULL, "eval", checkpoint, "--data", data_dir,
+                            "--predictions", predictions_path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Accuracy: "));
+  g_assert_nonnull (strstr (out, "Ankle boot"));
+  g_assert_nonnull (strstr (out, "Confusion matrix"));
+  g_assert_true (g_file_get_contents (predictions_path, &predictions, NULL, &error));
+  g_assert_true (g_str_has_prefix (predictions, "index,label,predicted,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9\n"));
+  g_assert_cmpuint (count_lines (predictions), ==, 1 + N_TEST);
+
+  /* Resuming continues at epoch 2; changing a fixed setting is refused. */
+  g_assert_cmpint (run_cli (&resumed, NULL, "train", "--resume", checkpoint, "--epochs", "2",
+                            "--data", data_dir, NULL), ==, 0);
+  g_assert_nonnull (strstr (resumed, "Epoch 2/2 - "));
+  g_assert_null (strstr (resumed, "Epoch 1/2"));
+  status = run_cli (NULL, &err, "train", "--resume", checkpoint, "--lr", "0.1",
+                    "--data", data_dir, NULL);
+  assert_fails_with (status, err, "--lr");
+}
+
+/* Ctrl+C during training: the run stops after the current batch, saves, exits 0. */
+static void
+test_sigint (void)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnModel) model = NULL;
+  g_autofree char *saved = tmp_file ("interrupted.safetensors");
+  g_autoptr(GString) rest = g_string_new (NULL);
+  char *line;
+  const char * const argv[] = {
+    cli_path, "train", "--model", "mlp", "--epochs", "5000", "--batch-size", "16",
+    "--threads", "1", "--save", saved, "--data", data_dir, NULL
+  };
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  /* Wait until an epoch has finished, so training is under way. */
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
+    {
+      gboolean started = g_str_has_prefix (line, "Epoch ");
+
+      g_free (line);
+      if (started)
+        break;
+    }
+  g_assert_no_error (error);
+  g_subprocess_send_signal (process, SIGINT);
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
+    {
+      g_string_append_printf (rest, "%s\n", line);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_test_message ("after SIGINT: %s", rest->str);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_nonnull (strstr (rest->str, "stopped after epoch "));
+  g_assert_null (strstr (rest->str, "Epoch 5000/5000"));
+  model = nn_checkpoint_load_model (saved, &error);
+  g_assert_no_error (error);
+}
+
+/* A white picture with a dark shape: predict must invert it and give three classes. */
+static void
+test_predict (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 60, 40);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *png = tmp_file ("shirt.png");
+  g_autofree char *text = tmp_file ("notes.png");
+  g_autofree char *missing = tmp_file ("missing.png");
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  for (int y = 0; y < 40; y++)
+    for (int x = 0; x < 60; x++)
+      {
+        gboolean inside = x > 15 && x < 45 && y > 5 && y < 35;
+
+        memset (pixels + y * stride + x * 3, inside ? 30 : 240, 3);
+      }
+  g_assert_true (gdk_pixbuf_save (pixbuf, png, "png", &error, NULL));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (text, "not an image\n", -1, NULL));
+  ensure_checkpoint ();
+
+  g_assert_cmpint (run_cli (&out, &err, "predict", checkpoint, png, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "shirt.png\n"));
+  g_assert_cmpuint (count_lines (out), ==, 4);   /* the name and three classes */
+  g_assert_nonnull (strstr (out, " %\n"));
+
+  /* Bad files are reported, the good one still classified, and the exit status is 1. */
+  g_assert_cmpint (run_cli (&out2, &err2, "predict", checkpoint, missing, png, text, NULL), ==, 1);
+  g_assert_nonnull (strstr (out2, "shirt.png\n"));
+  g_assert_nonnull (strstr (err2, "missing.png"));
+  g_assert_nonnull (strstr (err2, "notes.png"));
+  g_assert_cmpuint (count_lines (err2), ==, 2);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cli_path = g_getenv ("ATELIER_CLI");
+  if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      /* TAP's way to skip a whole program. */
+      printf ("1..0 # SKIP ATELIER_CLI does not name the built atelier-cli\n");
+      return 0;
+    }
+
+  tmp_dir = g_dir_make_tmp ("test-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_dir = g_build_filename (tmp_dir, "data", NULL);
+  g_mkdir (data_dir, 0755);
+  write_idx_pair ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN, 1);
+  write_idx_pair ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
+
+  g_test_add_func ("/cli/help-version", test_help_version);
+  g_test_add_func ("/cli/bad-options", test_bad_options);
+  g_test_add_func ("/cli/missing-data", test_missing_data);
+  g_test_add_func ("/cli/summary", test_summary);
+  g_test_add_func ("/cli/train-eval-resume", test_train_eval);
+  g_test_add_func ("/cli/sigint", test_sigint);
+  g_test_add_func ("/cli/predict", test_predict);
+  status = g_test_run ();
+
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  g_free (data_dir);
+  g_free (checkpoint);
+  return status;
+}
