@@ -280,16 +280,20 @@ nn_split_load_csv (const char *path,
                    "%s: a header but no rows", path);
       return NULL;
     }
+
+  /* A complete row takes at least 2 × 785 − 1 bytes and a line end, so however many line
+   * ends the file has, it holds at most this many rows, and the buffers stay below its
+   * length.  One more row is scratch for a row that starts but, by this bound, cannot be
+   * complete: it always fails before `row` moves past it. */
+  max_rows = MIN (max_rows, ((gsize) (c.end - p) + 1) / (2 * CSV_FIELDS));
   if (max_rows > G_MAXUINT)
     {
       g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_FORMAT,
                    "%s: too many rows (%" G_GSIZE_FORMAT ")", path, max_rows);
       return NULL;
     }
-
-  /* Every row takes at least 2 × 785 − 1 bytes, so this is bounded by the file's length. */
-  images = g_malloc_n (max_rows, NN_IMAGE_PIXELS);
-  labels = g_malloc (max_rows);
+  images = g_malloc_n (max_rows + 1, NN_IMAGE_PIXELS);
+  labels = g_malloc (max_rows + 1);
 
   while (p < c.end)
     {
