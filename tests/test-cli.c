@@ -302,6 +302,19 @@ test_train_eval (void)
   assert_fails_with (status, err, "--lr");
 }
 
+/* A learning rate that blows the weights up: a clear message and exit status 1. */
+static void
+test_divergence (void)
+{
+  g_autofree char *err = NULL;
+  int status;
+
+  status = run_cli (NULL, &err, "train", "--model", "mlp", "--optimizer", "sgd", "--lr", "1e4",
+                    "--epochs", "3", "--limit", "256", "--batch-size", "32", "--threads", "1",
+                    "--data", data_dir, NULL);
+  assert_fails_with (status, err, "diverged");
+}
+
 /* Ctrl+C during training: the run stops after the current batch, saves, exits 0. */
 static void
 test_sigint (void)
@@ -386,6 +399,63 @@ test_predict (void)
   g_assert_cmpuint (count_lines (err2), ==, 2);
 }
 
+static char *
+top_class (const char *output)
+{
+  g_auto(GStrv) lines = g_strsplit (output, "\n", -1);
+
+  g_assert_cmpuint (g_strv_length (lines), >=, 2);
+  return g_strndup (lines[1], 14);  /* "  Trouser     " */
+}
+
+/* A dataset-like image (light on black, 28x28) and the same drawn dark on white, four times
+ * larger, with a wide margin, must be classified alike: inversion, trimming and fitting. */
+static void
+test_predict_normalises (void)
+{
+  g_autoptr(GdkPixbuf) small = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 28, 28);
+  g_autoptr(GdkPixbuf) large = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 28 * 4 + 80, 28 * 4 + 20);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *small_png = tmp_file ("small.png"), *large_png = tmp_file ("large.png");
+  g_autofree char *out_small = NULL, *out_large = NULL;
+  g_autofree char *class_small = NULL, *class_large = NULL;
+
+  /* A trouser-like shape: two legs joined at the top, light on black. */
+  gdk_pixbuf_fill (small, 0x000000ff);
+  gdk_pixbuf_fill (large, 0xffffffff);
+  for (int y = 0; y < 28; y++)
+    for (int x = 0; x < 28; x++)
+      {
+        gboolean ink = y >= 1 && y < 27 && ((x >= 8 && x < 13) || (x >= 15 && x < 20) ||
+                                            (y < 6 && x >= 8 && x < 20));
+
+        if (!ink)
+          continue;
+        memset (gdk_pixbuf_get_pixels (small) + y * gdk_pixbuf_get_rowstride (small) + x * 3,
+                220, 3);
+        for (int dy = 0; dy < 4; dy++)
+          for (int dx = 0; dx < 4; dx++)
+            {
+              guint8 *p = gdk_pixbuf_get_pixels (large) +
+                          (10 + 4 * y + dy) * gdk_pixbuf_get_rowstride (large) +
+                          (40 + 4 * x + dx) * 4;
+
+              p[0] = p[1] = p[2] = 35;
+            }
+      }
+  g_assert_true (gdk_pixbuf_save (small, small_png, "png", &error, NULL));
+  g_assert_no_error (error);
+  g_assert_true (gdk_pixbuf_save (large, large_png, "png", &error, NULL));
+  g_assert_no_error (error);
+  ensure_checkpoint ();
+
+  g_assert_cmpint (run_cli (&out_small, NULL, "predict", checkpoint, small_png, NULL), ==, 0);
+  g_assert_cmpint (run_cli (&out_large, NULL, "predict", checkpoint, large_png, NULL), ==, 0);
+  class_small = top_class (out_small);
+  class_large = top_class (out_large);
+  g_assert_cmpstr (class_small, ==, class_large);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -432,8 +502,10 @@ main (int    argc,
   g_test_add_func ("/cli/missing-data", test_missing_data);
   g_test_add_func ("/cli/summary", test_summary);
   g_test_add_func ("/cli/train-eval-resume", test_train_eval);
+  g_test_add_func ("/cli/divergence", test_divergence);
   g_test_add_func ("/cli/sigint", test_sigint);
   g_test_add_func ("/cli/predict", test_predict);
+  g_test_add_func ("/cli/predict-normalises", test_predict_normalises);
   status = g_test_run ();
 
   remove_tree (tmp_dir);

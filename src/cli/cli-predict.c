@@ -3,9 +3,9 @@
  * Fashion-MNIST images are 28x28 grayscale, the garment light on a black background and
  * scaled so that its longer side fills the frame.  An arbitrary image is made to look like
  * that before it reaches the model: flattened onto white (transparency), converted to gray,
- * fitted into 28x28 with its aspect ratio kept, inverted when its border is mostly light
- * (a garment photographed on a light background), contrast-stretched to 0..255, and padded
- * with black. */
+ * inverted when its border is light (a garment photographed on a light background), trimmed
+ * to the garment's bounding box, fitted into 28x28 with its aspect ratio kept, stretched so
+ * the background is 0 and the brightest ink 255, and padded with black. */
 #include "config.h"
 
 #include <stdio.h>
@@ -18,59 +18,76 @@
 
 #define TOP_K 3
 
-/* Gray levels (sh, sw) of `pixbuf` scaled to fit NN_IMAGE_SIDE, alpha flattened onto white. */
+/* The gray levels (h, w) of `pixbuf`, alpha flattened onto white. */
 static guint8 *
-fitted_gray (GdkPixbuf *pixbuf,
-             guint     *sw_out,
-             guint     *sh_out)
+gray_levels (GdkPixbuf *pixbuf)
 {
-  g_autoptr(GdkPixbuf) scaled = NULL;
   int w = gdk_pixbuf_get_width (pixbuf), h = gdk_pixbuf_get_height (pixbuf);
-  int longer = MAX (w, h);
-  guint sw = MAX (1, (guint) ((double) w * NN_IMAGE_SIDE / longer + 0.5));
-  guint sh = MAX (1, (guint) ((double) h * NN_IMAGE_SIDE / longer + 0.5));
-  const guint8 *pixels;
-  int stride, channels;
-  gboolean alpha;
-  guint8 *gray;
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+  gboolean alpha = gdk_pixbuf_get_has_alpha (pixbuf);
+  const guint8 *pixels = gdk_pixbuf_read_pixels (pixbuf);
+  guint8 *gray = g_malloc ((gsize) w * h);  /* (h, w) */
 
-  /* Bilinear integrates over each output pixel's area when shrinking. */
-  scaled = gdk_pixbuf_scale_simple (pixbuf, (int) sw, (int) sh, GDK_INTERP_BILINEAR);
-  pixels = gdk_pixbuf_read_pixels (scaled);
-  stride = gdk_pixbuf_get_rowstride (scaled);
-  channels = gdk_pixbuf_get_n_channels (scaled);
-  alpha = gdk_pixbuf_get_has_alpha (scaled);
-  gray = g_malloc ((gsize) sw * sh);  /* (sh, sw) */
-  for (guint y = 0; y < sh; y++)
-    for (guint x = 0; x < sw; x++)
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
       {
         const guint8 *p = pixels + (gsize) y * stride + (gsize) x * channels;
         double v = channels >= 3 ? 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2] : p[0];
 
         if (alpha)
           v = (v * p[channels - 1] + 255.0 * (255 - p[channels - 1])) / 255.0;
-        gray[y * sw + x] = (guint8) CLAMP (v + 0.5, 0, 255);
+        gray[(gsize) y * w + x] = (guint8) CLAMP (v + 0.5, 0, 255);
       }
-  *sw_out = sw;
-  *sh_out = sh;
   return gray;
 }
 
-static gboolean
-border_is_light (const guint8 *gray,
-                 guint         sw,
-                 guint         sh)
+/* The mean of the outermost pixels: the background's level. */
+static double
+border_mean (const guint8 *gray,
+             int           w,
+             int           h)
 {
-  guint light = 0, total = 0;
+  double sum = 0.0;
+  guint n = 0;
 
-  for (guint y = 0; y < sh; y++)
-    for (guint x = 0; x < sw; x++)
-      if (y == 0 || x == 0 || y == sh - 1 || x == sw - 1)
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (y == 0 || x == 0 || y == h - 1 || x == w - 1)
         {
-          light += gray[y * sw + x] > 127;
-          total++;
+          sum += gray[(gsize) y * w + x];
+          n++;
         }
-  return 2 * light > total;
+  return sum / MAX (n, 1);
+}
+
+/* Scales the (ch, cw) crop at (cx, cy) of `gray` (stride w) to (sh, sw) through gdk-pixbuf,
+ * whose bilinear filter integrates over each output pixel's area when shrinking. */
+static void
+scale_crop (const guint8 *gray,
+            int           w,
+            int           cx,
+            int           cy,
+            int           cw,
+            int           ch,
+            int           sw,
+            int           sh,
+            guint8       *out)
+{
+  g_autoptr(GdkPixbuf) crop = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, cw, ch);
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (crop);
+  int stride = gdk_pixbuf_get_rowstride (crop);
+  const guint8 *result;
+
+  for (int y = 0; y < ch; y++)
+    for (int x = 0; x < cw; x++)
+      memset (pixels + (gsize) y * stride + (gsize) x * 3, gray[(gsize) (cy + y) * w + cx + x], 3);
+  scaled = gdk_pixbuf_scale_simple (crop, sw, sh, GDK_INTERP_BILINEAR);
+  result = gdk_pixbuf_read_pixels (scaled);
+  for (int y = 0; y < sh; y++)
+    for (int x = 0; x < sw; x++)
+      out[y * sw + x] = result[(gsize) y * gdk_pixbuf_get_rowstride (scaled) + (gsize) x * 3];
 }
 
 /* Turns the image at `path` into a dataset-like sample (28, 28). */
@@ -82,36 +99,70 @@ load_sample (const char *path,
   g_autoptr(GdkPixbuf) loaded = NULL;
   g_autoptr(GdkPixbuf) oriented = NULL;
   g_autofree guint8 *gray = NULL;
-  guint sw, sh, ox, oy, lo = 255, hi = 0;
-  gboolean invert;
+  guint8 fitted[NN_IMAGE_PIXELS];  /* (sh, sw) */
+  int w, h, x0, y0, x1, y1, sw, sh, longer;
+  double background, threshold;
+  guint8 top = 0;
 
   loaded = gdk_pixbuf_new_from_file (path, error);
   if (loaded == NULL)
     return FALSE;
   /* Phone photos are often stored sideways with an EXIF rotation. */
   oriented = gdk_pixbuf_apply_embedded_orientation (loaded);
-  gray = fitted_gray (oriented != NULL ? oriented : loaded, &sw, &sh);
+  if (oriented == NULL)
+    oriented = g_object_ref (loaded);
+  w = gdk_pixbuf_get_width (oriented);
+  h = gdk_pixbuf_get_height (oriented);
+  gray = gray_levels (oriented);
 
-  invert = border_is_light (gray, sw, sh);
-  for (guint i = 0; i < sw * sh; i++)
+  /* Light garment on black, as in the dataset: invert a light background. */
+  background = border_mean (gray, w, h);
+  if (background > 127.5)
     {
-      if (invert)
+      for (gsize i = 0; i < (gsize) w * h; i++)
         gray[i] = 255 - gray[i];
-      lo = MIN (lo, gray[i]);
-      hi = MAX (hi, gray[i]);
+      background = 255.0 - background;
     }
-  memset (sample, 0, NN_IMAGE_PIXELS);
-  ox = (NN_IMAGE_SIDE - sw) / 2;
-  oy = (NN_IMAGE_SIDE - sh) / 2;
-  for (guint y = 0; y < sh; y++)
-    for (guint x = 0; x < sw; x++)
-      {
-        guint v = gray[y * sw + x];
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    top = MAX (top, gray[i]);
 
-        /* The dataset spans the full range; a dim photo should too. */
-        if (hi > lo)
-          v = (v - lo) * 255 / (hi - lo);
-        sample[(oy + y) * NN_IMAGE_SIDE + ox + x] = (guint8) v;
+  /* The dataset's garments were trimmed to their bounding box before being fitted. */
+  threshold = background + 0.2 * (top - background);
+  x0 = w;
+  y0 = h;
+  x1 = y1 = -1;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if (gray[(gsize) y * w + x] > threshold)
+        {
+          x0 = MIN (x0, x);
+          x1 = MAX (x1, x);
+          y0 = MIN (y0, y);
+          y1 = MAX (y1, y);
+        }
+  if (x1 < 0)
+    {
+      /* Blank: keep it all. */
+      x0 = y0 = 0;
+      x1 = w - 1;
+      y1 = h - 1;
+    }
+
+  longer = MAX (x1 - x0 + 1, y1 - y0 + 1);
+  sw = MAX (1, (int) ((double) (x1 - x0 + 1) * NN_IMAGE_SIDE / longer + 0.5));
+  sh = MAX (1, (int) ((double) (y1 - y0 + 1) * NN_IMAGE_SIDE / longer + 0.5));
+  scale_crop (gray, w, x0, y0, x1 - x0 + 1, y1 - y0 + 1, sw, sh, fitted);
+
+  /* Background to 0, the brightest ink to 255, like the dataset; padded with black. */
+  memset (sample, 0, NN_IMAGE_PIXELS);
+  for (int y = 0; y < sh; y++)
+    for (int x = 0; x < sw; x++)
+      {
+        double v = top > background ? (fitted[y * sw + x] - background) * 255.0 / (top - background)
+                                    : fitted[y * sw + x];
+
+        sample[(y + (NN_IMAGE_SIDE - sh) / 2) * NN_IMAGE_SIDE + x + (NN_IMAGE_SIDE - sw) / 2] =
+          (guint8) CLAMP (v + 0.5, 0, 255);
       }
   return TRUE;
 }

@@ -79,8 +79,11 @@ append_metric (GString    *line,
                const char *name,
                double      value)
 {
-  if (isfinite (value))
+  /* Keras switches to exponents for values that would not fit the line. */
+  if (isfinite (value) && fabs (value) < 1e5)
     g_string_append_printf (line, " - %s: %.4f", name, value);
+  else if (isfinite (value))
+    g_string_append_printf (line, " - %s: %.4e", name, value);
 }
 
 void

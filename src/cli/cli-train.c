@@ -92,6 +92,7 @@ typedef struct {
   guint        last_epoch;   /* the last batch done, for the stop message */
   guint        last_batch;
   GError      *save_error;   /* the first checkpoint that could not be written */
+  guint        saved_epoch;  /* the epoch the checkpoint file now holds, 0: none yet */
 } TrainRun;
 
 static gboolean G_GNUC_PRINTF (2, 3)
@@ -251,9 +252,13 @@ on_epoch_done (const NnEpochReport *report,
   if (run->log != NULL)
     log_row (run->log, report);
   /* Every epoch, so that a crash loses at most one. */
-  if (run->save_path != NULL && run->save_error == NULL &&
-      !nn_checkpoint_save_trainer (run->save_path, run->trainer, &run->save_error))
-    nn_trainer_request_stop (run->trainer);
+  if (run->save_path != NULL && run->save_error == NULL)
+    {
+      if (nn_checkpoint_save_trainer (run->save_path, run->trainer, &run->save_error))
+        run->saved_epoch = report->epoch;
+      else
+        nn_trainer_request_stop (run->trainer);
+    }
   if (stop_signalled)
     nn_trainer_request_stop (run->trainer);
 }
@@ -319,10 +324,13 @@ finish_run (TrainRun     *run,
       return 0;
 
     case NN_TRAIN_DIVERGED:
-      return cli_fail (g_error_new (NN_TRAINER_ERROR, NN_TRAINER_ERROR_DIVERGED,
-                                    "training diverged in epoch %u batch %u: %s "
-                                    "(try a lower --lr)", run->last_epoch, run->last_batch,
-                                    error != NULL ? error->message : "non-finite loss"));
+      /* The trainer's message names the epoch, the batch and the learning rate. */
+      if (run->saved_epoch > 0)
+        g_printerr ("atelier-cli: %s still holds epoch %u\n", run->save_path, run->saved_epoch);
+      return cli_fail (error != NULL ? error
+                                     : g_error_new_literal (NN_TRAINER_ERROR,
+                                                            NN_TRAINER_ERROR_DIVERGED,
+                                                            "training diverged"));
 
     case NN_TRAIN_FAILED:
     default:
@@ -400,8 +408,6 @@ train_with (TrainOptions *o)
   run.progress = progress;
   nn_trainer_set_callbacks (trainer, on_batch_done, on_epoch_done, &run);
   install_stop_handlers ();
-  if (stop_signalled)
-    nn_trainer_request_stop (trainer);
 
   result = nn_trainer_run (trainer, &error);
   status = finish_run (&run, result, error);
