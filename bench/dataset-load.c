@@ -1,6 +1,6 @@
 /* dataset-load.c — how long loading Fashion-MNIST takes, and how much memory, per format.
  *
- *   dataset-load [--idx DIR] [--csv DIR] [--repeat N]
+ *   dataset-load [--idx DIR] [--csv DIR] [--raw DIR] [--repeat N]
  *
  * Runs itself once per format in a fresh process (so one format's peak RSS does not
  * hide the other's), loads the full dataset (60,000 + 10,000 images) N times there, and
@@ -20,14 +20,16 @@
 
 static char *opt_idx = NULL;
 static char *opt_csv = NULL;
+static char *opt_raw = NULL;
 static char *opt_mode = NULL;
 static int opt_repeat = 5;
 
 static const GOptionEntry entries[] = {
   { "idx", 0, 0, G_OPTION_ARG_FILENAME, &opt_idx, "Directory of the IDX files", "DIR" },
   { "csv", 0, 0, G_OPTION_ARG_FILENAME, &opt_csv, "Directory of the two Kaggle CSVs", "DIR" },
+  { "raw", 0, 0, G_OPTION_ARG_FILENAME, &opt_raw, "Also time a directory of raw (gunzipped) IDX files", "DIR" },
   { "repeat", 'n', 0, G_OPTION_ARG_INT, &opt_repeat, "Loads per format (default 5)", "N" },
-  { "mode", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_mode, "idx, csv or agree (child)", NULL },
+  { "mode", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_mode, "idx, raw, csv or agree (child)", NULL },
   { NULL }
 };
 
@@ -124,7 +126,7 @@ spawn_child (const char *mode)
   g_autofree char *repeat = g_strdup_printf ("%d", opt_repeat);
   g_autoptr(GError) error = NULL;
   const char *argv[] = { self, "--mode", mode, "--idx", opt_idx, "--csv", opt_csv,
-                         "--repeat", repeat, NULL };
+                         "--repeat", repeat, opt_raw != NULL ? "--raw" : NULL, opt_raw, NULL };
   gint status = 0;
 
   fflush (stdout);
@@ -161,12 +163,16 @@ main (int    argc,
 
   if (g_strcmp0 (opt_mode, "idx") == 0)
     return run_loads (opt_idx);
+  if (g_strcmp0 (opt_mode, "raw") == 0)
+    return run_loads (opt_raw);
   if (g_strcmp0 (opt_mode, "csv") == 0)
     return run_loads (opt_csv);
   if (g_strcmp0 (opt_mode, "agree") == 0)
     return run_agree ();
 
   failures += spawn_child ("idx");
+  if (opt_raw != NULL)
+    failures += spawn_child ("raw");
   failures += spawn_child ("csv");
   failures += spawn_child ("agree");
   return failures > 0;

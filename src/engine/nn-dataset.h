@@ -47,7 +47,8 @@ typedef struct {
   NnDatasetFormat format;
   char           *train_path;  /* the images file (IDX) or the CSV of each split */
   char           *test_path;
-  char           *origin;      /* how it was found: "--data", "ATELIER_DATA_DIR", "XDG data dir" … */
+  char           *origin;      /* how it was found: "--data", "ATELIER_DATA_DIR", "XDG_DATA_HOME",
+                                 * "XDG_DATA_DIRS" (discover), "directory" (load_dir), "explicit files" */
 } NnDataset;
 
 const char *nn_class_name (guint label);        /* "T-shirt/top" … "Ankle boot" */
@@ -73,7 +74,9 @@ NnDataset *nn_dataset_load_files (const char *train_file,
                                   const char *test_file,
                                   GError    **error);
 /* Discovery: explicit dir (may be NULL) → $ATELIER_DATA_DIR → $XDG_DATA_HOME/datasets/fashion-mnist
- * → each $XDG_DATA_DIRS/datasets/fashion-mnist.  The error lists every place searched. */
+ * → each $XDG_DATA_DIRS/datasets/fashion-mnist (nn_dataset_search_places() says exactly
+ * which are searched).  The first place holding a dataset is loaded; a broken file there is
+ * an error, not a reason to look further.  NOT_FOUND lists every place searched and why. */
 NnDataset *nn_dataset_discover   (const char *explicit_dir,
                                   GError    **error);
 void       nn_dataset_free       (NnDataset *dataset);
