@@ -377,6 +377,33 @@ test_idx_split (Fixture       *fixture,
   assert_synthetic (split, N_TRAIN);
 }
 
+/* gzip is told by the bytes, not the name: gzip data without ".gz", raw data with it. */
+static void
+test_idx_sniffed (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GByteArray) train_images = syn_images_idx (N_TRAIN, 28, 28);
+  g_autoptr(GByteArray) train_labels = syn_labels_idx (N_TRAIN);
+  g_autoptr(GByteArray) test_images = syn_images_idx (N_TEST, 28, 28);
+  g_autoptr(GByteArray) test_labels = syn_labels_idx (N_TEST);
+  g_autoptr(GBytes) packed = gzip_bytes (train_images->data, train_images->len);
+  g_autoptr(NnDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (write_file (fixture->dir, "train-images-idx3-ubyte", g_bytes_get_data (packed, NULL),
+                      g_bytes_get_size (packed), FALSE));
+  g_free (write_file (fixture->dir, "train-labels-idx1-ubyte.gz", train_labels->data,
+                      train_labels->len, FALSE));
+  g_free (write_array (fixture->dir, "t10k-images-idx3-ubyte", test_images, FALSE));
+  g_free (write_array (fixture->dir, "t10k-labels-idx1-ubyte", test_labels, TRUE));
+
+  dataset = nn_dataset_load_dir (fixture->dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dataset->format, ==, NN_DATASET_FORMAT_IDX_GZ);
+  assert_synthetic (dataset->train, N_TRAIN);
+  assert_synthetic (dataset->test, N_TEST);
+}
+
 /* Many images that compress far better than MNIST: the gzip buffer must grow as it reads. */
 static void
 test_idx_gzip_growth (Fixture       *fixture,
@@ -1341,6 +1368,7 @@ main (int    argc,
   ADD ("/engine/dataset/idx/raw", GINT_TO_POINTER (FALSE), test_idx_split);
   ADD ("/engine/dataset/idx/gzip", GINT_TO_POINTER (TRUE), test_idx_split);
   ADD ("/engine/dataset/idx/gzip-growth", NULL, test_idx_gzip_growth);
+  ADD ("/engine/dataset/idx/sniffed-by-content", NULL, test_idx_sniffed);
   ADD ("/engine/dataset/csv/lf", "lf", test_csv_variant);
   ADD ("/engine/dataset/csv/crlf", "crlf", test_csv_variant);
   ADD ("/engine/dataset/csv/lf-no-final-newline", "lf no-final", test_csv_variant);

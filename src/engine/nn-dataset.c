@@ -265,61 +265,6 @@ nn_dataset_probe_dir (const char      *dir,
   return FALSE;
 }
 
-NnDataset *
-nn_dataset_load_layout (const NnDatasetLayout *layout,
-                        const char            *origin,
-                        GError               **error)
-{
-  g_autoptr(NnDataset) dataset = g_new0 (NnDataset, 1);
-
-  dataset->format = layout->format;
-  dataset->train_path = g_strdup (layout->train_images);
-  dataset->test_path = g_strdup (layout->test_images);
-  dataset->origin = g_strdup (origin);
-
-  if (layout->format == NN_DATASET_FORMAT_CSV)
-    {
-      dataset->train = nn_split_load_csv (layout->train_images, error);
-      if (dataset->train == NULL)
-        return NULL;
-      dataset->test = nn_split_load_csv (layout->test_images, error);
-      if (dataset->test == NULL)
-        return NULL;
-    }
-  else
-    {
-      dataset->train = nn_split_load_idx (layout->train_images, layout->train_labels, error);
-      if (dataset->train == NULL)
-        return NULL;
-      dataset->test = nn_split_load_idx (layout->test_images, layout->test_labels, error);
-      if (dataset->test == NULL)
-        return NULL;
-    }
-  return g_steal_pointer (&dataset);
-}
-
-NnDataset *
-nn_dataset_load_dir (const char *dir,
-                     GError    **error)
-{
-  NnDatasetLayout layout;
-  g_autofree char *reason = NULL;
-  NnDataset *dataset;
-
-  g_return_val_if_fail (dir != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!nn_dataset_probe_dir (dir, &layout, &reason))
-    {
-      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_NOT_FOUND,
-                   "%s: not a Fashion-MNIST directory: %s", dir, reason);
-      return NULL;
-    }
-  dataset = nn_dataset_load_layout (&layout, "directory", error);
-  nn_dataset_layout_clear (&layout);
-  return dataset;
-}
-
 typedef enum {
   SNIFF_IDX_GZ,
   SNIFF_IDX,
@@ -352,6 +297,65 @@ sniff_file (const char *path,
   else
     *kind = SNIFF_CSV;
   return TRUE;
+}
+
+NnDataset *
+nn_dataset_load_layout (const NnDatasetLayout *layout,
+                        const char            *origin,
+                        GError               **error)
+{
+  g_autoptr(NnDataset) dataset = g_new0 (NnDataset, 1);
+  Sniffed kind;
+
+  dataset->format = layout->format;
+  dataset->train_path = g_strdup (layout->train_images);
+  dataset->test_path = g_strdup (layout->test_images);
+  dataset->origin = g_strdup (origin);
+
+  if (layout->format == NN_DATASET_FORMAT_CSV)
+    {
+      dataset->train = nn_split_load_csv (layout->train_images, error);
+      if (dataset->train == NULL)
+        return NULL;
+      dataset->test = nn_split_load_csv (layout->test_images, error);
+      if (dataset->test == NULL)
+        return NULL;
+    }
+  else
+    {
+      dataset->train = nn_split_load_idx (layout->train_images, layout->train_labels, error);
+      if (dataset->train == NULL)
+        return NULL;
+      dataset->test = nn_split_load_idx (layout->test_images, layout->test_labels, error);
+      if (dataset->test == NULL)
+        return NULL;
+      /* Say what the bytes are, whatever the file is called. */
+      if (sniff_file (layout->train_images, &kind, NULL))
+        dataset->format = kind == SNIFF_IDX_GZ ? NN_DATASET_FORMAT_IDX_GZ : NN_DATASET_FORMAT_IDX;
+    }
+  return g_steal_pointer (&dataset);
+}
+
+NnDataset *
+nn_dataset_load_dir (const char *dir,
+                     GError    **error)
+{
+  NnDatasetLayout layout;
+  g_autofree char *reason = NULL;
+  NnDataset *dataset;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!nn_dataset_probe_dir (dir, &layout, &reason))
+    {
+      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_NOT_FOUND,
+                   "%s: not a Fashion-MNIST directory: %s", dir, reason);
+      return NULL;
+    }
+  dataset = nn_dataset_load_layout (&layout, "directory", error);
+  nn_dataset_layout_clear (&layout);
+  return dataset;
 }
 
 /* "…/train-images-idx3-ubyte.gz" → "…/train-labels-idx1-ubyte.gz", beside the images. */
