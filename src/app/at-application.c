@@ -1,0 +1,157 @@
+/* at-application.c — app actions (quit, about, preferences, shortcuts), accelerators
+ * and the style sheet. */
+#define G_LOG_DOMAIN "at-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "at-application.h"
+#include "at-preferences-window.h"
+#include "at-window.h"
+
+struct _AtApplication
+{
+  GtkApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (AtApplication, at_application, GTK_TYPE_APPLICATION)
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
+
+  /* Closing (not destroying) lets a window ask about a running training first. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  static const char *developers[] = { N_("The Atelier developers"), NULL };
+  const char *translated[G_N_ELEMENTS (developers)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (developers); i++)
+    translated[i] = developers[i] ? _(developers[i]) : NULL;
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", _("Atelier"),
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Train neural networks on Fashion-MNIST and watch them learn."),
+                         "website", "https://github.com/atelier/atelier",
+                         "license-type", GTK_LICENSE_MIT_X11,
+                         "authors", translated,
+                         /* Translators: your names, one per line */
+                         "translator-credits", _("translator-credits"),
+                         "modal", TRUE,
+                         NULL);
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWidget *window = at_preferences_window_new (gtk_application_get_active_window (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+shortcuts_activated (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/atelier/Atelier/ui/at-shortcuts-window.ui");
+  GtkWindow *window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+
+  gtk_window_set_transient_for (window, gtk_application_get_active_window (app));
+  gtk_window_present (window);
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+  { "preferences", preferences_activated },
+  { "shortcuts", shortcuts_activated },
+};
+
+static void
+at_application_startup (GApplication *application)
+{
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.shortcuts", { "<Control>question", NULL } },
+    { "win.train", { "<Control>Return", NULL } },
+    { "win.toggle-pause", { "<Control>p", NULL } },
+    { "win.stop", { "<Control>period", NULL } },
+    { "win.open-dataset", { "<Control>o", NULL } },
+    { "win.open-model", { "<Control><Shift>o", NULL } },
+    { "win.save-model", { "<Control>s", NULL } },
+  };
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  G_APPLICATION_CLASS (at_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries,
+                                   G_N_ELEMENTS (app_entries), application);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (application),
+                                           accels[i].action, accels[i].accels);
+
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/atelier/Atelier/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+at_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (at_window_new (AT_APPLICATION (application)));
+  gtk_window_present (window);
+}
+
+static void
+at_application_class_init (AtApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = at_application_startup;
+  app_class->activate = at_application_activate;
+}
+
+static void
+at_application_init (AtApplication *self)
+{
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+AtApplication *
+at_application_new (void)
+{
+  return g_object_new (AT_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/atelier/Atelier",
+                       NULL);
+}

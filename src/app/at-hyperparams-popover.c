@@ -1,0 +1,92 @@
+/* at-hyperparams-popover.c — every field is bound to its GSettings key, so the last
+ * values persist and the window reads them from GSettings when a run starts. */
+#define G_LOG_DOMAIN "at-hyperparams-popover"
+
+#include "config.h"
+
+#include "at-hyperparams-popover.h"
+#include "at-train-settings.h"
+
+struct _AtHyperparamsPopover
+{
+  GtkPopover   parent_instance;
+
+  /* template widgets */
+  GtkSpinButton *epochs_spin;
+  GtkSpinButton *batch_spin;
+  GtkDropDown   *optimizer_dropdown;
+  GtkSpinButton *lr_spin;
+  GtkSpinButton *l2_spin;
+  GtkSpinButton *val_spin;
+  GtkSpinButton *seed_spin;
+  GtkSpinButton *threads_spin;
+
+  /* owned */
+  GSettings     *settings;
+};
+
+G_DEFINE_FINAL_TYPE (AtHyperparamsPopover, at_hyperparams_popover, GTK_TYPE_POPOVER)
+
+static void
+on_defaults_clicked (AtHyperparamsPopover *self)
+{
+  g_autofree char *model = g_settings_get_string (self->settings, "model");
+
+  at_train_settings_set_defaults (self->settings, model);
+}
+
+static void
+at_hyperparams_popover_dispose (GObject *object)
+{
+  AtHyperparamsPopover *self = AT_HYPERPARAMS_POPOVER (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_HYPERPARAMS_POPOVER);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (at_hyperparams_popover_parent_class)->dispose (object);
+}
+
+static void
+at_hyperparams_popover_class_init (AtHyperparamsPopoverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = at_hyperparams_popover_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/atelier/Atelier/ui/at-hyperparams-popover.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, epochs_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, batch_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, optimizer_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, l2_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, val_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, seed_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, threads_spin);
+  gtk_widget_class_bind_template_callback (widget_class, on_defaults_clicked);
+}
+
+static void
+at_hyperparams_popover_init (AtHyperparamsPopover *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind (self->settings, "epochs", self->epochs_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "batch-size", self->batch_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "learning-rate", self->lr_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "l2", self->l2_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "validation-split", self->val_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "seed", self->seed_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "optimizer", self->optimizer_dropdown, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                at_settings_enum_to_selected, at_settings_selected_to_enum,
+                                (gpointer) at_settings_optimizer_nicks (), NULL);
+}
+
+GtkWidget *
+at_hyperparams_popover_new (void)
+{
+  return g_object_new (AT_TYPE_HYPERPARAMS_POPOVER, NULL);
+}

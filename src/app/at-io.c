@@ -1,0 +1,110 @@
+/* at-io.c — GTask wrappers: decompressing 60,000 images takes long enough to drop
+ * frames, so it never runs on the main thread. */
+#define G_LOG_DOMAIN "at-io"
+
+#include "config.h"
+
+#include "at-io.h"
+#include "nn-checkpoint.h"
+
+typedef struct {
+  char *dir;
+  char *train_file;
+  char *test_file;
+} DatasetRequest;
+
+static void
+dataset_request_free (gpointer data)
+{
+  DatasetRequest *req = data;
+
+  g_free (req->dir);
+  g_free (req->train_file);
+  g_free (req->test_file);
+  g_free (req);
+}
+
+static void
+dataset_load_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  DatasetRequest *req = task_data;
+  GError *error = NULL;
+  NnDataset *dataset;
+
+  if (req->train_file != NULL && req->test_file != NULL)
+    dataset = nn_dataset_load_files (req->train_file, req->test_file, &error);
+  else
+    dataset = nn_dataset_discover (req->dir, &error);
+
+  if (dataset == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, dataset, (GDestroyNotify) nn_dataset_free);
+}
+
+void
+at_dataset_load_async (const char          *dir,
+                       const char          *train_file,
+                       const char          *test_file,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  DatasetRequest *req = g_new0 (DatasetRequest, 1);
+
+  req->dir = dir && dir[0] ? g_strdup (dir) : NULL;
+  req->train_file = g_strdup (train_file);
+  req->test_file = g_strdup (test_file);
+  g_task_set_source_tag (task, at_dataset_load_async);
+  g_task_set_task_data (task, req, dataset_request_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, dataset_load_thread);
+}
+
+NnDataset *
+at_dataset_load_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+model_load_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  NnModel *model = nn_checkpoint_load_model (task_data, &error);
+
+  if (model == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, model, (GDestroyNotify) nn_model_unref);
+}
+
+void
+at_model_load_async (const char          *path,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, at_model_load_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, model_load_thread);
+}
+
+NnModel *
+at_model_load_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

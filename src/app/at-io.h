@@ -1,0 +1,29 @@
+/* at-io.h — loading datasets and models off the main thread (GTask). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nn-dataset.h"
+#include "nn-model.h"
+
+G_BEGIN_DECLS
+
+/* `dir` NULL or empty: discovery (ATELIER_DATA_DIR, XDG data dirs …); else that folder.
+ * With `train_file` and `test_file` set, those two files instead. */
+void       at_dataset_load_async  (const char          *dir,
+                                   const char          *train_file,
+                                   const char          *test_file,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+NnDataset *at_dataset_load_finish (GAsyncResult        *result,
+                                   GError             **error);
+
+void       at_model_load_async    (const char          *path,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+NnModel   *at_model_load_finish   (GAsyncResult        *result,
+                                   GError             **error);
+
+G_END_DECLS

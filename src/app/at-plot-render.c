@@ -1,0 +1,780 @@
+/* at-plot-render.c — the plot's drawing code (see the header). */
+#define G_LOG_DOMAIN "at-plot-render"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gio/gio.h>
+#include <math.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+
+#include "at-plot-render.h"
+
+#define MARGIN_LEFT   58.0
+#define MARGIN_RIGHT  18.0
+#define TITLE_HEIGHT  30.0
+#define TICKS_HEIGHT  22.0
+#define XLABEL_HEIGHT 18.0
+#define PANE_GAP      14.0
+
+typedef enum {
+  SERIES_TRAIN,
+  SERIES_VAL,
+  SERIES_TEST,
+  N_SERIES,
+} Series;
+
+typedef struct {
+  double x, y, w, h;        /* the data area */
+  double x0, x1, y0, y1;    /* the data range shown */
+} Frame;
+
+typedef struct {
+  const AtPlotData  *data;
+  const AtPlotStyle *style;
+  cairo_t           *cr;
+  PangoFontDescription *font;
+  PangoFontDescription *bold;
+  AtColor            colors[N_SERIES];
+} Ctx;
+
+void
+at_plot_style_init (AtPlotStyle *style,
+                    gboolean     dark)
+{
+  static const AtColor light_fg = { 0.14, 0.14, 0.16, 1.0 };
+  static const AtColor dark_fg = { 0.92, 0.92, 0.92, 1.0 };
+  static const AtColor light_bg = { 1.0, 1.0, 1.0, 1.0 };
+  static const AtColor dark_bg = { 0.19, 0.19, 0.21, 1.0 };
+
+  style->foreground = dark ? dark_fg : light_fg;
+  style->background = dark ? dark_bg : light_bg;
+  style->dark = dark;
+  style->show_raw = TRUE;
+  style->hover_x = -1;
+  style->font = NULL;
+}
+
+static AtColor
+rgb (guint32 hex)
+{
+  AtColor c = { ((hex >> 16) & 0xff) / 255.0, ((hex >> 8) & 0xff) / 255.0, (hex & 0xff) / 255.0, 1.0 };
+  return c;
+}
+
+static void
+set_color (cairo_t       *cr,
+           const AtColor *c,
+           double         alpha)
+{
+  cairo_set_source_rgba (cr, c->r, c->g, c->b, c->a * alpha);
+}
+
+/* Heckbert's nice numbers: 1, 2, 5 × 10^k. */
+static double
+nice_num (double range,
+          gboolean round_it)
+{
+  double e = floor (log10 (range));
+  double f = range / pow (10, e);
+  double nf;
+
+  if (round_it)
+    nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
+  else
+    nf = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+  return nf * pow (10, e);
+}
+
+static double
+tick_step (double range,
+           double max_ticks)
+{
+  if (!(range > 0))
+    return 1;
+  return nice_num (nice_num (range, FALSE) / MAX (1, max_ticks - 1), TRUE);
+}
+
+static double
+fx (const Frame *f, double x)
+{
+  return f->x + (x - f->x0) / (f->x1 - f->x0) * f->w;
+}
+
+static double
+fy (const Frame *f, double y)
+{
+  return f->y + f->h - (y - f->y0) / (f->y1 - f->y0) * f->h;
+}
+
+static PangoLayout *
+make_layout (Ctx        *ctx,
+             const char *text,
+             gboolean    bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (ctx->cr);
+
+  pango_layout_set_font_description (layout, bold ? ctx->bold : ctx->font);
+  pango_layout_set_text (layout, text, -1);
+  return layout;
+}
+
+/* Draws `text` with its anchor point at (x, y); ax, ay in 0..1 pick the anchor. */
+static void
+draw_text (Ctx        *ctx,
+           const char *text,
+           double      x,
+           double      y,
+           double      ax,
+           double      ay,
+           gboolean    bold,
+           double      alpha)
+{
+  g_autoptr(PangoLayout) layout = make_layout (ctx, text, bold);
+  int w, h;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  set_color (ctx->cr, &ctx->style->foreground, alpha);
+  cairo_move_to (ctx->cr, round (x - ax * w), round (y - ay * h));
+  pango_cairo_show_layout (ctx->cr, layout);
+}
+
+static void
+set_dash (cairo_t *cr,
+          Series   series)
+{
+  static const double dashed[] = { 6, 3 };
+  static const double dotted[] = { 1.5, 3 };
+
+  switch (series)
+    {
+    case SERIES_VAL:
+      cairo_set_dash (cr, dashed, G_N_ELEMENTS (dashed), 0);
+      break;
+    case SERIES_TEST:
+      cairo_set_dash (cr, dotted, G_N_ELEMENTS (dotted), 0);
+      break;
+    case SERIES_TRAIN:
+    case N_SERIES:
+    default:
+      cairo_set_dash (cr, NULL, 0, 0);
+      break;
+    }
+}
+
+static void
+draw_marker (Ctx    *ctx,
+             Series  series,
+             double  x,
+             double  y)
+{
+  cairo_t *cr = ctx->cr;
+
+  cairo_new_sub_path (cr);
+  if (series == SERIES_VAL)
+    cairo_rectangle (cr, x - 3.5, y - 3.5, 7, 7);
+  else if (series == SERIES_TEST)
+    cairo_arc (cr, x, y, 4, 0, 2 * G_PI);
+  else
+    {
+      /* a diamond */
+      cairo_move_to (cr, x, y - 4.5);
+      cairo_line_to (cr, x + 4.5, y);
+      cairo_line_to (cr, x, y + 4.5);
+      cairo_line_to (cr, x - 4.5, y);
+      cairo_close_path (cr);
+    }
+}
+
+static const char *
+series_label (Series series)
+{
+  switch (series)
+    {
+    case SERIES_TRAIN:
+      return _("Train");
+    case SERIES_VAL:
+      return _("Validation");
+    case SERIES_TEST:
+      return _("Test");
+    case N_SERIES:
+    default:
+      return "";
+    }
+}
+
+static float
+epoch_value (const AtEpochPoint *p,
+             Series              series,
+             AtMetric            metric)
+{
+  switch (series)
+    {
+    case SERIES_TRAIN:
+      return p->train[metric];
+    case SERIES_VAL:
+      return p->val[metric];
+    case SERIES_TEST:
+      return p->test[metric];
+    case N_SERIES:
+    default:
+      return NAN;
+    }
+}
+
+/* The y range: loss from 0 to a nice value above the curves; accuracy up to 100 %. */
+static void
+y_range (Ctx      *ctx,
+         AtMetric  metric,
+         double   *lo,
+         double   *hi)
+{
+  const AtPlotData *data = ctx->data;
+  const AtBucket *buckets;
+  const AtEpochPoint *epochs;
+  guint n_buckets, n_epochs;
+  double vmin = INFINITY, vmax = -INFINITY;
+
+  buckets = at_plot_data_get_buckets (data, &n_buckets);
+  epochs = at_plot_data_get_epochs (data, &n_epochs);
+  for (guint i = 0; i < n_buckets; i++)
+    if (buckets[i].count > 0)
+      {
+        double mean = buckets[i].smooth_sum[metric] / buckets[i].count;
+        vmin = MIN (vmin, mean);
+        vmax = MAX (vmax, mean);
+      }
+  for (guint i = 0; i < n_epochs; i++)
+    for (Series s = 0; s < N_SERIES; s++)
+      {
+        float v = epoch_value (&epochs[i], s, metric);
+        if (isfinite (v))
+          {
+            vmin = MIN (vmin, v);
+            vmax = MAX (vmax, v);
+          }
+      }
+
+  if (metric == AT_METRIC_ACCURACY)
+    {
+      *hi = 1.0;
+      *lo = isfinite (vmin) ? CLAMP (floor (vmin * 10 - 0.05) / 10, 0.0, 0.9) : 0.0;
+    }
+  else
+    {
+      double step;
+
+      *lo = 0.0;
+      if (!isfinite (vmax) || vmax <= 0)
+        vmax = 2.5;
+      step = tick_step (vmax * 1.08, 6);
+      *hi = ceil (vmax * 1.08 / step) * step;
+    }
+}
+
+static void
+draw_axes (Ctx         *ctx,
+           const Frame *f,
+           AtMetric     metric,
+           gboolean     x_labels)
+{
+  cairo_t *cr = ctx->cr;
+  double ystep = tick_step (f->y1 - f->y0, MAX (2, f->h / 36));
+  double xstep = MAX (1, tick_step (f->x1 - f->x0, MAX (2, f->w / 70)));
+  int decimals = MAX (0, (int) -floor (log10 (ystep * (metric == AT_METRIC_ACCURACY ? 100 : 1)) + 1e-9));
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1);
+
+  /* horizontal grid and y labels */
+  for (double v = ceil (f->y0 / ystep - 1e-9) * ystep; v <= f->y1 + 1e-9; v += ystep)
+    {
+      double y = round (fy (f, v)) + 0.5;
+      g_autofree char *label = NULL;
+
+      if (fabs (v) < ystep * 1e-6)
+        v = 0;  /* not "-0" */
+      set_color (cr, &ctx->style->foreground, 0.10);
+      cairo_move_to (cr, f->x, y);
+      cairo_line_to (cr, f->x + f->w, y);
+      cairo_stroke (cr);
+
+      if (metric == AT_METRIC_ACCURACY)
+        /* Translators: an accuracy tick label, e.g. "85 %" */
+        label = g_strdup_printf (_("%.*f %%"), decimals, v * 100);
+      else
+        label = g_strdup_printf ("%.*f", decimals, v);
+      draw_text (ctx, label, f->x - 8, y, 1.0, 0.5, FALSE, 0.75);
+    }
+
+  /* vertical grid at epochs and x labels */
+  for (double v = ceil (f->x0 / xstep - 1e-9) * xstep; v <= f->x1 + 1e-9; v += xstep)
+    {
+      double x = round (fx (f, v)) + 0.5;
+
+      if (fabs (v) < xstep * 1e-6)
+        v = 0;
+      set_color (cr, &ctx->style->foreground, 0.07);
+      cairo_move_to (cr, x, f->y);
+      cairo_line_to (cr, x, f->y + f->h);
+      cairo_stroke (cr);
+
+      if (x_labels)
+        {
+          g_autofree char *label = g_strdup_printf ("%.0f", v);
+          draw_text (ctx, label, x, f->y + f->h + 5, 0.5, 0.0, FALSE, 0.75);
+        }
+    }
+
+  /* the frame's axes */
+  set_color (cr, &ctx->style->foreground, 0.45);
+  cairo_move_to (cr, round (f->x) + 0.5, f->y);
+  cairo_line_to (cr, round (f->x) + 0.5, round (f->y + f->h) + 0.5);
+  cairo_line_to (cr, f->x + f->w, round (f->y + f->h) + 0.5);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* Per-batch values, min/max-decimated to one pixel column each: a faint band for the raw
+ * spread and a bold line through the smoothed means.  Cost is O(buckets), bounded. */
+static void
+draw_batches (Ctx         *ctx,
+              const Frame *f,
+              AtMetric     metric)
+{
+  cairo_t *cr = ctx->cr;
+  const AtBucket *buckets;
+  guint n;
+  int col = G_MININT;
+  double cmin = 0, cmax = 0, csum = 0;
+  guint ccount = 0;
+  gboolean pen_down = FALSE;
+
+  buckets = at_plot_data_get_buckets (ctx->data, &n);
+  if (n == 0)
+    return;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, f->x, f->y - 1, f->w + 1, f->h + 2);
+  cairo_clip (cr);
+
+  /* pass 1: the raw band */
+  if (ctx->style->show_raw)
+    {
+      cairo_new_path (cr);
+      for (guint i = 0; i <= n; i++)
+        {
+          int c = i < n ? (int) floor (fx (f, at_plot_data_bucket_x (ctx->data, i))) : G_MAXINT;
+
+          if (i < n && buckets[i].count == 0)
+            continue;
+          if (c != col && col != G_MININT)
+            {
+              double top = fy (f, cmax), bottom = fy (f, cmin);
+              cairo_rectangle (cr, col, top - 0.5, 1, MAX (1, bottom - top + 1));
+            }
+          if (i == n)
+            break;
+          if (c != col)
+            {
+              col = c;
+              cmin = buckets[i].min[metric];
+              cmax = buckets[i].max[metric];
+            }
+          cmin = MIN (cmin, buckets[i].min[metric]);
+          cmax = MAX (cmax, buckets[i].max[metric]);
+        }
+      set_color (cr, &ctx->colors[SERIES_TRAIN], 0.22);
+      cairo_fill (cr);
+    }
+
+  /* pass 2: the smoothed curve */
+  col = G_MININT;
+  cairo_new_path (cr);
+  for (guint i = 0; i <= n; i++)
+    {
+      int c = i < n ? (int) floor (fx (f, at_plot_data_bucket_x (ctx->data, i))) : G_MAXINT;
+      gboolean hole = i < n && buckets[i].count == 0;
+
+      if ((c != col || hole) && col != G_MININT && ccount > 0)
+        {
+          double y = fy (f, csum / ccount);
+          if (pen_down)
+            cairo_line_to (cr, col + 0.5, y);
+          else
+            cairo_move_to (cr, col + 0.5, y);
+          pen_down = TRUE;
+          csum = 0;
+          ccount = 0;
+        }
+      if (i == n)
+        break;
+      if (hole)
+        {
+          pen_down = FALSE;
+          col = G_MININT;
+          continue;
+        }
+      col = c;
+      csum += buckets[i].smooth_sum[metric];
+      ccount += buckets[i].count;
+    }
+  set_color (cr, &ctx->colors[SERIES_TRAIN], 1.0);
+  cairo_set_line_width (cr, 2.0);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_epochs (Ctx         *ctx,
+             const Frame *f,
+             AtMetric     metric)
+{
+  cairo_t *cr = ctx->cr;
+  const AtEpochPoint *epochs;
+  guint n;
+
+  epochs = at_plot_data_get_epochs (ctx->data, &n);
+  cairo_save (cr);
+  for (Series s = SERIES_VAL; s < N_SERIES; s++)
+    {
+      gboolean pen_down = FALSE;
+
+      cairo_new_path (cr);
+      for (guint i = 0; i < n; i++)
+        {
+          float v = epoch_value (&epochs[i], s, metric);
+          if (!isfinite (v))
+            {
+              pen_down = FALSE;
+              continue;
+            }
+          if (pen_down)
+            cairo_line_to (cr, fx (f, epochs[i].epoch), fy (f, v));
+          else
+            cairo_move_to (cr, fx (f, epochs[i].epoch), fy (f, v));
+          pen_down = TRUE;
+        }
+      set_color (cr, &ctx->colors[s], 0.9);
+      cairo_set_line_width (cr, 1.5);
+      set_dash (cr, s);
+      cairo_stroke (cr);
+
+      cairo_set_dash (cr, NULL, 0, 0);
+      for (guint i = 0; i < n; i++)
+        {
+          float v = epoch_value (&epochs[i], s, metric);
+          if (isfinite (v))
+            draw_marker (ctx, s, fx (f, epochs[i].epoch), fy (f, v));
+        }
+      set_color (cr, &ctx->style->background, 1.0);
+      cairo_fill_preserve (cr);
+      set_color (cr, &ctx->colors[s], 1.0);
+      cairo_set_line_width (cr, 2.0);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+/* Sample line plus marker plus name for each series, right-aligned in the title row. */
+static void
+draw_legend (Ctx    *ctx,
+             double  right,
+             double  mid_y)
+{
+  cairo_t *cr = ctx->cr;
+  double x = right;
+
+  for (int s = N_SERIES - 1; s >= 0; s--)
+    {
+      g_autoptr(PangoLayout) layout = make_layout (ctx, series_label (s), FALSE);
+      int w, h;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      x -= w;
+      set_color (cr, &ctx->style->foreground, 0.85);
+      cairo_move_to (cr, round (x), round (mid_y - h / 2.0));
+      pango_cairo_show_layout (cr, layout);
+
+      x -= 30;
+      cairo_save (cr);
+      set_color (cr, &ctx->colors[s], 1.0);
+      cairo_set_line_width (cr, s == SERIES_TRAIN ? 2.0 : 1.5);
+      set_dash (cr, s);
+      cairo_move_to (cr, x, mid_y);
+      cairo_line_to (cr, x + 24, mid_y);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      if (s != SERIES_TRAIN)
+        {
+          draw_marker (ctx, s, x + 12, mid_y);
+          set_color (cr, &ctx->style->background, 1.0);
+          cairo_fill_preserve (cr);
+          set_color (cr, &ctx->colors[s], 1.0);
+          cairo_set_line_width (cr, 2.0);
+          cairo_stroke (cr);
+        }
+      cairo_restore (cr);
+      x -= 18;
+    }
+}
+
+static char *
+format_metric (AtMetric metric,
+               double   v)
+{
+  if (!isfinite (v))
+    return g_strdup ("–");
+  if (metric == AT_METRIC_ACCURACY)
+    return g_strdup_printf (_("%.1f %%"), v * 100);
+  return g_strdup_printf ("%.3f", v);
+}
+
+static void
+draw_hover (Ctx         *ctx,
+            const Frame *top,
+            const Frame *bottom)
+{
+  cairo_t *cr = ctx->cr;
+  const AtPlotData *data = ctx->data;
+  const AtBucket *buckets;
+  const AtEpochPoint *epochs;
+  double hx = ctx->style->hover_x;
+  double x;
+  int index;
+  guint n, n_epochs, per_epoch;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(PangoLayout) layout = NULL;
+  int w, h;
+  double bx, by;
+  const Frame *frames[2] = { top, bottom };
+
+  if (hx < top->x || hx > top->x + top->w)
+    return;
+  x = top->x0 + (hx - top->x) / top->w * (top->x1 - top->x0);
+  index = at_plot_data_bucket_at (data, x);
+  buckets = at_plot_data_get_buckets (data, &n);
+  epochs = at_plot_data_get_epochs (data, &n_epochs);
+  per_epoch = at_plot_data_get_batches_per_epoch (data);
+
+  if (index >= 0)
+    {
+      const AtBucket *b = &buckets[index];
+      guint64 first = (guint64) index * at_plot_data_get_bucket_width (data);
+      guint64 last = first + at_plot_data_get_bucket_width (data) - 1;
+      guint epoch = first / per_epoch + 1;
+
+      if (first == last || last / per_epoch != first / per_epoch)
+        g_string_append_printf (text, _("Epoch %u, batch %u of %u"),
+                                epoch, (guint) (first % per_epoch) + 1, per_epoch);
+      else
+        g_string_append_printf (text, _("Epoch %u, batches %u–%u of %u"),
+                                epoch, (guint) (first % per_epoch) + 1,
+                                (guint) (last % per_epoch) + 1, per_epoch);
+      for (AtMetric m = 0; m < AT_N_METRICS; m++)
+        {
+          g_autofree char *raw = format_metric (m, b->sum[m] / b->count);
+          g_autofree char *smooth = format_metric (m, b->smooth_sum[m] / b->count);
+
+          g_string_append_c (text, '\n');
+          g_string_append_printf (text,
+                                  m == AT_METRIC_LOSS ? _("Loss %s (smoothed %s)")
+                                                      : _("Accuracy %s (smoothed %s)"),
+                                  raw, smooth);
+        }
+
+      /* a dot on each smoothed curve */
+      for (AtMetric m = 0; m < AT_N_METRICS; m++)
+        {
+          const Frame *f = frames[m];
+          double v = b->smooth_sum[m] / b->count;
+
+          if (v < f->y0 || v > f->y1)
+            continue;
+          cairo_new_path (cr);
+          cairo_arc (cr, fx (f, at_plot_data_bucket_x (data, index)), fy (f, v), 4, 0, 2 * G_PI);
+          set_color (cr, &ctx->colors[SERIES_TRAIN], 1.0);
+          cairo_fill (cr);
+        }
+    }
+
+  /* the epoch whose end is nearest the pointer */
+  for (guint i = 0; i < n_epochs; i++)
+    if (fabs (epochs[i].epoch - x) <= 0.5)
+      {
+        const AtEpochPoint *p = &epochs[i];
+
+        if (text->len > 0)
+          g_string_append_c (text, '\n');
+        g_string_append_printf (text, _("End of epoch %u"), p->epoch);
+        for (Series s = 0; s < N_SERIES; s++)
+          {
+            g_autofree char *loss = format_metric (AT_METRIC_LOSS, epoch_value (p, s, AT_METRIC_LOSS));
+            g_autofree char *acc = format_metric (AT_METRIC_ACCURACY, epoch_value (p, s, AT_METRIC_ACCURACY));
+
+            if (!isfinite (epoch_value (p, s, AT_METRIC_LOSS)))
+              continue;
+            g_string_append_c (text, '\n');
+            /* Translators: "Validation: loss 0.312, accuracy 88.1 %" */
+            g_string_append_printf (text, _("%s: loss %s, accuracy %s"), series_label (s), loss, acc);
+          }
+        break;
+      }
+
+  if (text->len == 0)
+    return;
+
+  /* the cursor line through both panes */
+  cairo_save (cr);
+  set_color (cr, &ctx->style->foreground, 0.35);
+  cairo_set_line_width (cr, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      cairo_move_to (cr, round (hx) + 0.5, frames[i]->y);
+      cairo_line_to (cr, round (hx) + 0.5, frames[i]->y + frames[i]->h);
+    }
+  cairo_stroke (cr);
+
+  layout = make_layout (ctx, text->str, FALSE);
+  pango_layout_get_pixel_size (layout, &w, &h);
+  bx = hx + 14;
+  if (bx + w + 16 > top->x + top->w)
+    bx = hx - 14 - w - 16;
+  bx = MAX (bx, top->x + 2);
+  by = top->y + 8;
+
+  cairo_new_path (cr);
+  cairo_rectangle (cr, round (bx) + 0.5, round (by) + 0.5, w + 16, h + 12);
+  set_color (cr, &ctx->style->background, 0.95);
+  cairo_fill_preserve (cr);
+  set_color (cr, &ctx->style->foreground, 0.25);
+  cairo_stroke (cr);
+  set_color (cr, &ctx->style->foreground, 1.0);
+  cairo_move_to (cr, round (bx) + 8, round (by) + 6);
+  pango_cairo_show_layout (cr, layout);
+  cairo_restore (cr);
+}
+
+void
+at_plot_render (const AtPlotData  *data,
+                cairo_t           *cr,
+                double             width,
+                double             height,
+                const AtPlotStyle *style)
+{
+  Ctx ctx = { data, style, cr, NULL, NULL, { { 0 } } };
+  Frame frames[AT_N_METRICS];
+  double pane_h, x_max;
+  guint n_buckets, n_epochs;
+  const char *titles[AT_N_METRICS] = { _("Loss"), _("Accuracy") };
+
+  g_return_if_fail (data != NULL && cr != NULL && style != NULL);
+
+  if (width < 120 || height < 160)
+    return;
+
+  /* Okabe-Ito: blue / sky blue, orange, vermillion / reddish purple. */
+  ctx.colors[SERIES_TRAIN] = rgb (style->dark ? 0x56B4E9 : 0x0072B2);
+  ctx.colors[SERIES_VAL] = rgb (0xE69F00);
+  ctx.colors[SERIES_TEST] = rgb (style->dark ? 0xCC79A7 : 0xD55E00);
+  ctx.font = pango_font_description_from_string (style->font ? style->font : "Sans 9");
+  ctx.bold = pango_font_description_copy (ctx.font);
+  pango_font_description_set_weight (ctx.bold, PANGO_WEIGHT_BOLD);
+
+  at_plot_data_get_buckets (data, &n_buckets);
+  at_plot_data_get_epochs (data, &n_epochs);
+  x_max = MAX (1, at_plot_data_get_n_epochs_planned (data));
+  if (n_buckets > 0)
+    x_max = MAX (x_max, ceil (at_plot_data_bucket_x (data, n_buckets - 1)));
+
+  pane_h = (height - PANE_GAP - XLABEL_HEIGHT) / 2;
+  for (AtMetric m = 0; m < AT_N_METRICS; m++)
+    {
+      Frame *f = &frames[m];
+      double top = m * (pane_h + PANE_GAP);
+
+      f->x = MARGIN_LEFT;
+      f->w = width - MARGIN_LEFT - MARGIN_RIGHT;
+      f->y = top + TITLE_HEIGHT;
+      f->h = pane_h - TITLE_HEIGHT - TICKS_HEIGHT;
+      f->x0 = 0;
+      f->x1 = x_max;
+      y_range (&ctx, m, &f->y0, &f->y1);
+
+      draw_text (&ctx, titles[m], f->x, top + TITLE_HEIGHT / 2, 0.0, 0.5, TRUE, 1.0);
+      draw_axes (&ctx, f, m, TRUE);
+      draw_batches (&ctx, f, m);
+      draw_epochs (&ctx, f, m);
+    }
+  draw_legend (&ctx, frames[0].x + frames[0].w, TITLE_HEIGHT / 2);
+  draw_text (&ctx, _("Epoch"), frames[1].x + frames[1].w / 2, height - 2, 0.5, 1.0, FALSE, 0.75);
+
+  if (n_buckets == 0 && n_epochs == 0)
+    draw_text (&ctx, _("No training yet — press Train to start"),
+               frames[0].x + frames[0].w / 2, frames[0].y + frames[0].h / 2, 0.5, 0.5, FALSE, 0.5);
+  else if (style->hover_x >= 0)
+    draw_hover (&ctx, &frames[0], &frames[1]);
+
+  pango_font_description_free (ctx.font);
+  pango_font_description_free (ctx.bold);
+}
+
+gboolean
+at_plot_export (const AtPlotData  *data,
+                const char        *path,
+                double             width,
+                double             height,
+                const AtPlotStyle *style,
+                GError           **error)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  gboolean png = FALSE;
+  cairo_t *cr;
+
+  if (g_str_has_suffix (lower, ".svg"))
+    surface = cairo_svg_surface_create (path, width, height);
+  else if (g_str_has_suffix (lower, ".pdf"))
+    surface = cairo_pdf_surface_create (path, width, height);
+  else if (g_str_has_suffix (lower, ".png"))
+    {
+      /* twice the pixels, so the PNG is sharp on a printed page or a HiDPI screen */
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * 2, height * 2);
+      png = TRUE;
+    }
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   _("Unknown image type for “%s”: use .png, .svg or .pdf"), path);
+      return FALSE;
+    }
+
+  cr = cairo_create (surface);
+  if (png)
+    cairo_scale (cr, 2, 2);
+  set_color (cr, &style->background, 1.0);
+  cairo_paint (cr);
+  at_plot_render (data, cr, width, height, style);
+  cairo_destroy (cr);
+
+  if (png)
+    status = cairo_surface_write_to_png (surface, path);
+  else
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not write “%s”: %s"), path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}

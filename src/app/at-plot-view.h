@@ -1,0 +1,42 @@
+/* at-plot-view.h — the live loss and accuracy curves, with a hover read-out. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "at-plot-data.h"
+#include "nn-trainer.h"
+
+G_BEGIN_DECLS
+
+#define AT_TYPE_PLOT_VIEW (at_plot_view_get_type ())
+G_DECLARE_FINAL_TYPE (AtPlotView, at_plot_view, AT, PLOT_VIEW, GtkWidget)
+
+GtkWidget        *at_plot_view_new             (void);
+
+void              at_plot_view_reset           (AtPlotView          *self,
+                                                guint                n_epochs);
+void              at_plot_view_add_batch       (AtPlotView          *self,
+                                                const NnBatchReport *report);
+void              at_plot_view_add_epoch       (AtPlotView          *self,
+                                                const NnEpochReport *report);
+
+/* Batch reports and epoch points received since the last reset. */
+guint64           at_plot_view_get_n_points    (AtPlotView          *self);
+guint             at_plot_view_get_n_epochs    (AtPlotView          *self);
+const AtPlotData *at_plot_view_get_data        (AtPlotView          *self);
+/* The longest time one snapshot (drawing) took, in microseconds. */
+gint64            at_plot_view_get_max_draw_usec (AtPlotView        *self);
+
+gboolean          at_plot_view_get_show_raw    (AtPlotView          *self);
+void              at_plot_view_set_show_raw    (AtPlotView          *self,
+                                                gboolean             show_raw);
+double            at_plot_view_get_smoothing   (AtPlotView          *self);
+void              at_plot_view_set_smoothing   (AtPlotView          *self,
+                                                double               smoothing);
+
+/* PNG, SVG or PDF by extension, in the widget's current colours. */
+gboolean          at_plot_view_export          (AtPlotView          *self,
+                                                const char          *path,
+                                                GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,26 @@
+/* at-window.h — the main window: controls in the header bar, the live training view. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "at-application.h"
+#include "at-plot-view.h"
+#include "at-training-controller.h"
+
+G_BEGIN_DECLS
+
+#define AT_TYPE_WINDOW (at_window_get_type ())
+G_DECLARE_FINAL_TYPE (AtWindow, at_window, AT, WINDOW, GtkApplicationWindow)
+
+AtWindow             *at_window_new            (AtApplication *application);
+
+AtTrainingController *at_window_get_controller (AtWindow *self);
+AtPlotView           *at_window_get_plot_view  (AtWindow *self);
+/* TRUE once a dataset is loaded and ready to train on. */
+gboolean              at_window_has_dataset    (AtWindow *self);
+/* Shows an error inline, in the window's error bar. */
+void                  at_window_show_error     (AtWindow   *self,
+                                                const char *title,
+                                                const char *message);
+
+G_END_DECLS

@@ -1,0 +1,24 @@
+/* main.c — the `atelier` executable: locale, translations, run the application. */
+#define G_LOG_DOMAIN "atelier"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "at-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(AtApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = at_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
