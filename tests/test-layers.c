@@ -2,6 +2,7 @@
  * central-difference gradient check of every backward pass. */
 #include <string.h>
 #include "nn-activation.h"
+#include "nn-conv-pool.h"
 #include "nn-conv2d.h"
 #include "nn-dense.h"
 #include "nn-dropout.h"
@@ -185,6 +186,50 @@ test_im2col_adjoint (void)
   for (gsize i = 0; i < nx; i++)
     rhs += (double) x[i] * back[i];
   g_assert_cmpfloat (fabs (lhs - rhs), <, 1e-4 * MAX (1, fabs (lhs)));
+}
+
+/* The fused conv → ReLU → pool epilogue and its backward agree with the layers run one by
+ * one: bias + ReLU, nn_maxpool2d_forward/backward, nn_relu_backward, nn_sum_rows. */
+static void
+run_conv_pool_case (guint c,
+                    guint n,
+                    guint oh,
+                    guint ow)
+{
+  gsize ny = (gsize) c * n * oh * ow, np = (gsize) c * n * (oh / 2) * (ow / 2);
+  g_autofree float *y = g_new (float, ny), *yb = g_new (float, ny), *b = g_new (float, c);
+  g_autofree float *p = g_new (float, np), *p2 = g_new (float, np), *dp = g_new (float, np);
+  g_autofree float *dy = g_new (float, ny), *dy2 = g_new (float, ny);
+  g_autofree float *db = g_new0 (float, c), *db2 = g_new0 (float, c);
+  g_autofree gint32 *arg = g_new (gint32, np);
+  NnRng rng;
+
+  nn_rng_seed (&rng, 23);
+  nn_test_fill (&rng, y, ny, -1, 1);
+  nn_test_fill (&rng, b, c, -0.3f, 0.3f);
+  nn_test_fill (&rng, dp, np, -1, 1);
+
+  nn_conv_pool_forward (p, y, b, c, n, oh, ow);
+  memcpy (yb, y, ny * sizeof (float));
+  nn_bias_rows (yb, b, c, (gsize) n * oh * ow, TRUE);
+  nn_maxpool2d_forward (p2, arg, yb, (gsize) c * n, oh, ow);
+  g_assert_cmpmem (p, np * sizeof (float), p2, np * sizeof (float));
+
+  nn_conv_pool_backward (dy, db, dp, p, y, c, n, oh, ow);
+  nn_maxpool2d_backward (dy2, dp, arg, (gsize) c * n, oh, ow);
+  nn_relu_backward (dy2, yb, ny);
+  nn_sum_rows (db2, dy2, c, (gsize) n * oh * ow);
+  g_assert_cmpmem (dy, ny * sizeof (float), dy2, ny * sizeof (float));
+  for (guint i = 0; i < c; i++)
+    g_assert_cmpfloat (fabsf (db[i] - db2[i]), <, 1e-5f);
+}
+
+static void
+test_conv_pool_fused (void)
+{
+  run_conv_pool_case (3, 2, 7, 6);    /* odd height: the last row is never pooled */
+  run_conv_pool_case (2, 3, 10, 15);  /* 7 windows a row: a 4-wide block, 3 single, odd width */
+  run_conv_pool_case (4, 2, 24, 24);  /* the CNN's first stage */
 }
 
 /* ---- dense ---- */
@@ -500,6 +545,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/conv2d/forward-backward", test_conv2d);
   g_test_add_func ("/engine/im2col/adjoint", test_im2col_adjoint);
+  g_test_add_func ("/engine/conv2d/pool-fused", test_conv_pool_fused);
   g_test_add_func ("/engine/dense/forward-backward", test_dense);
   g_test_add_func ("/engine/maxpool2d/forward-backward", test_maxpool2d);
   g_test_add_func ("/engine/dropout/fixed-mask", test_dropout);

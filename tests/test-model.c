@@ -187,7 +187,8 @@ random_images (guint n,
  * input pixels. */
 static void
 check_model_gradient (const char *preset,
-                      guint       n)
+                      guint       n,
+                      gboolean    fuse)
 {
   g_autoptr(NnModel) model = nn_model_new_preset (preset, 21, NULL);
   g_autoptr(NnWorkspace) ws = nn_workspace_new (model, n, TRUE);
@@ -205,6 +206,7 @@ check_model_gradient (const char *preset,
   const double h = 1e-5;
 
   g_assert_cmpuint (n, <=, G_N_ELEMENTS (labels));
+  nn_workspace_set_fusion (ws, fuse);
   nn_gather_images (x, images, NULL, n);
   xd = nn_test_to_double (x, nx);
   logits = nn_model_forward (model, ws, x, n, NULL);
@@ -253,8 +255,8 @@ check_model_gradient (const char *preset,
       num = (lp - lm) / (2 * h);
       worst_x = MAX (worst_x, fabs (dx[i] - num) / MAX (MAX (fabs (num), fabs (dx[i])), 1e-6));
     }
-  g_test_message ("%s: whole-model gradient check, max relative error %.3g (params), "
-                  "%.3g (input)", preset, worst, worst_x);
+  g_test_message ("%s%s: whole-model gradient check, max relative error %.3g (params), "
+                  "%.3g (input)", preset, fuse ? " (conv+pool fused)" : "", worst, worst_x);
   g_assert_cmpfloat (worst, <, 1e-2);
   g_assert_cmpfloat (worst_x, <, 1e-2);
 }
@@ -262,13 +264,19 @@ check_model_gradient (const char *preset,
 static void
 test_gradient_mlp (void)
 {
-  check_model_gradient ("mlp", 4);
+  check_model_gradient ("mlp", 4, FALSE);
 }
 
 static void
 test_gradient_cnn (void)
 {
-  check_model_gradient ("cnn", 2);
+  check_model_gradient ("cnn", 2, FALSE);
+}
+
+static void
+test_gradient_cnn_fused (void)
+{
+  check_model_gradient ("cnn", 2, TRUE);
 }
 
 static void
@@ -376,6 +384,7 @@ main (int    argc,
   g_test_add_func ("/engine/model/copy", test_copy);
   g_test_add_func ("/engine/model/gradient/mlp", test_gradient_mlp);
   g_test_add_func ("/engine/model/gradient/cnn", test_gradient_cnn);
+  g_test_add_func ("/engine/model/gradient/cnn-fused", test_gradient_cnn_fused);
   g_test_add_func ("/engine/model/predict/reference", test_predict_matches_reference);
   g_test_add_func ("/engine/model/predict/cancelled", test_predict_cancelled);
   g_test_add_func ("/engine/model/predict/threads", test_predict_threads);

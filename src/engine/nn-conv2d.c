@@ -29,7 +29,8 @@ nn_conv2d_forward (float               *y,
   nn_im2col (cols, x, s->in_c, n, s->in_h, s->in_w, s->kernel);
   /* y (OC, NP) = w (OC, K) · cols (K, NP) */
   nn_gemm (FALSE, FALSE, s->out_c, np, k, 1.0f, w, k, cols, np, 0.0f, y, np);
-  nn_bias_rows (y, b, s->out_c, np, relu);
+  if (b != NULL)
+    nn_bias_rows (y, b, s->out_c, np, relu);
 }
 
 void
@@ -50,7 +51,8 @@ nn_conv2d_backward (float               *dx,
 
   if (relu)
     nn_relu_backward (dy, y, (gsize) s->out_c * np);
-  nn_sum_rows (db, dy, s->out_c, np);
+  if (db != NULL)
+    nn_sum_rows (db, dy, s->out_c, np);
   /* dw (OC, K) += dy (OC, NP) · colsᵀ (NP, K) */
   nn_gemm (FALSE, TRUE, s->out_c, k, np, 1.0f, dy, np, cols, np, 1.0f, dw, k);
   if (dx == NULL)

@@ -25,7 +25,8 @@ typedef struct {
 gsize nn_conv2d_cols_size (const NnConv2dShape *s, guint n);
 
 /* y (OC, N, OH, OW) = relu?(w · im2col(x) + b).  cols: workspace that keeps the unfolded
- * input for the backward pass. */
+ * input for the backward pass.  b NULL: the raw product only, no bias and no ReLU (the
+ * fused conv + pool epilogue of nn-conv-pool.h adds them). */
 void nn_conv2d_forward  (float               *y,
                          float               *cols,
                          const float         *x,
@@ -39,7 +40,8 @@ void nn_conv2d_forward  (float               *y,
  * overwritten by the gradient before the ReLU):
  *   dw (OC, C, K, K) += …, db (OC) += …   (accumulated)
  *   dx (C, N, H, W)   = …                 (overwritten; skipped when dx is NULL)
- * cols: as left by the forward pass; dcols: workspace of nn_conv2d_cols_size floats. */
+ * cols: as left by the forward pass; dcols: workspace of nn_conv2d_cols_size floats.
+ * db NULL: the bias gradient was taken already (nn-conv-pool.h). */
 void nn_conv2d_backward (float               *dx,
                          float               *dw,
                          float               *db,

@@ -42,8 +42,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnWorkspace, nn_workspace_free)
 guint        nn_workspace_max_batch(const NnWorkspace *ws);
 /* The (max_batch, 784) input buffer to fill, e.g. with nn_gather_images(). */
 float       *nn_workspace_input    (NnWorkspace *ws);
-/* The output of `layer` in the last forward pass (layout: nn-layer.h). */
+/* The output of `layer` in the last forward pass (layout: nn-layer.h); NULL for a conv
+ * layer that ran fused with the pooling after it (see nn_workspace_set_fusion). */
 const float *nn_workspace_output   (const NnWorkspace *ws, guint layer);
+/* Fusion of conv2d + max_pooling2d pairs (faster; off by default so that every layer's
+ * output can be read).  Both give the same results up to ties between window values. */
+void         nn_workspace_set_fusion (NnWorkspace *ws, gboolean fuse);
 
 /* x (n, 784) in [0, 1] ↦ logits (n, 10), a pointer into ws.  rng NULL: inference (dropout
  * off); else training, masks drawn from rng. */

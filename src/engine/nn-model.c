@@ -2,6 +2,7 @@
 #include "nn-model-private.h"
 
 #include <string.h>
+#include "nn-conv-pool.h"
 #include "nn-gemm.h"
 #include "nn-loss.h"
 
@@ -155,6 +156,8 @@ struct _NnWorkspace {
   guint          max_batch;
   gboolean       training;      /* allocated for backward passes */
   gboolean       last_training; /* the last forward pass drew dropout masks */
+  gboolean       fuse;          /* run conv2d + max_pooling2d pairs fused (nn-conv-pool.h) */
+  gboolean      *fused;         /* (n_layers) conv layer i ran fused with pool i + 1 */
   guint          last_n;
   float         *input;         /* (max_batch, 784) */
   NnLayerState  *states;        /* (n_layers) */
@@ -197,6 +200,8 @@ nn_workspace_new (const NnModel *model,
   ws->states = g_new0 (NnLayerState, model->n_layers);
   ws->inputs = g_new0 (const float *, model->n_layers);
   ws->outputs = g_new0 (const float *, model->n_layers);
+  ws->fused = g_new0 (gboolean, model->n_layers);
+  ws->fuse = FALSE;
 
   for (guint i = 0; i < model->n_layers; i++)
     {
@@ -261,6 +266,7 @@ nn_workspace_free (NnWorkspace *ws)
   g_free (ws->states);
   g_free (ws->inputs);
   g_free (ws->outputs);
+  g_free (ws->fused);
   g_free (ws);
 }
 
@@ -276,6 +282,13 @@ nn_workspace_input (NnWorkspace *ws)
   return ws->input;
 }
 
+void
+nn_workspace_set_fusion (NnWorkspace *ws,
+                         gboolean     fuse)
+{
+  ws->fuse = fuse;
+}
+
 const float *
 nn_workspace_output (const NnWorkspace *ws,
                      guint              layer)
@@ -285,6 +298,20 @@ nn_workspace_output (const NnWorkspace *ws,
 }
 
 /* ---- passes ---- */
+
+/* The gradient ping-pong buffer that is not p (either one when p is the caller's). */
+#define OTHER_GRAD(ws, p) ((p) == (ws)->grad_a ? (ws)->grad_b : (ws)->grad_a)
+
+static gboolean
+fuses_with_next (const NnModel     *model,
+                 const NnWorkspace *ws,
+                 guint              i)
+{
+  return ws->fuse && i + 1 < model->n_layers
+         && model->layers[i].info.kind == NN_LAYER_CONV2D
+         && model->layers[i].info.activation == NN_ACTIVATION_RELU
+         && model->layers[i + 1].info.kind == NN_LAYER_MAXPOOL2D;
+}
 
 const float *
 nn_model_forward (const NnModel *model,
@@ -305,6 +332,23 @@ nn_model_forward (const NnModel *model,
       const NnLayer *layer = &model->layers[i];
 
       ws->inputs[i] = cur;
+      ws->fused[i] = fuses_with_next (model, ws, i);
+      if (ws->fused[i])
+        {
+          const NnConv2dShape *s = &layer->conv;
+          NnLayerState *conv = &ws->states[i], *pool = &ws->states[i + 1];
+
+          /* conv->out keeps the raw product (no bias) for the backward pass. */
+          nn_conv2d_forward (conv->out, conv->cols, cur, model->params + layer->weight, NULL,
+                             s, n, FALSE);
+          nn_conv_pool_forward (pool->out, conv->out, model->params + layer->bias, s->out_c, n,
+                                NN_CONV2D_OUT_H (s), NN_CONV2D_OUT_W (s));
+          ws->outputs[i] = NULL;
+          ws->inputs[i + 1] = NULL;
+          cur = ws->outputs[i + 1] = pool->out;
+          ws->fused[++i] = FALSE;
+          continue;
+        }
       cur = layer->ops->forward (layer, model->params, &ws->states[i], cur, n, rng);
       ws->outputs[i] = cur;
     }
@@ -331,10 +375,28 @@ nn_model_backward (const NnModel *model,
       const NnLayer *layer = &model->layers[i];
       float *din;
 
+      if (i > 0 && ws->fused[i - 1])
+        {
+          /* Layer i is the pooling of the fused pair (i − 1, i). */
+          const NnLayer *conv = &model->layers[i - 1];
+          const NnConv2dShape *s = &conv->conv;
+          float *dconv = OTHER_GRAD (ws, dy);
+
+          nn_conv_pool_backward (dconv, grads + conv->bias, dy, ws->states[i].out,
+                                 ws->states[i - 1].out, s->out_c, n, NN_CONV2D_OUT_H (s),
+                                 NN_CONV2D_OUT_W (s));
+          din = i - 1 == 0 ? dx : OTHER_GRAD (ws, dconv);
+          nn_conv2d_backward (din, grads + conv->weight, NULL, dconv, NULL,
+                              ws->states[i - 1].cols, model->params + conv->weight,
+                              ws->scratch, s, n, FALSE);
+          dy = din;
+          i--;
+          continue;
+        }
       if (i == 0)
         din = dx;
       else
-        din = dy == ws->grad_a ? ws->grad_b : ws->grad_a;
+        din = OTHER_GRAD (ws, dy);
       layer->ops->backward (layer, model->params, grads, &ws->states[i], ws->inputs[i],
                             ws->outputs[i], dy, din, ws->scratch, n, ws->last_training);
       dy = din;
@@ -384,6 +446,7 @@ nn_model_infer (const NnModel *model,
 
   batch = MIN (n, NN_INFER_BATCH);
   ws = nn_workspace_new (model, batch, FALSE);
+  nn_workspace_set_fusion (ws, TRUE);
   for (guint start = 0; start < n; start += batch)
     {
       guint count = MIN (batch, n - start);

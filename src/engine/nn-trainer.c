@@ -206,6 +206,7 @@ nn_trainer_new (const NnTrainConfig *config,
   nn_rng_get_state (&trainer->rng, trainer->epoch_rng);
   trainer->optimizer = nn_optimizer_new (&config->optimizer, nn_model_n_params (trainer->model));
   trainer->ws = nn_workspace_new (trainer->model, config->batch_size, TRUE);
+  nn_workspace_set_fusion (trainer->ws, TRUE);
   trainer->order = g_new (guint32, trainer->n_train);
   trainer->labels = g_new0 (guint8, config->batch_size);
   trainer->dlogits = nn_floats_new ((gsize) config->batch_size * NN_N_CLASSES);
