@@ -11,7 +11,7 @@ It measures the sgemm peak once, then for each round and each model runs our eng
 PyTorch alternately (the order flips every round, so neither side always runs on a machine
 just warmed or just disturbed by the other) and prints the medians over the rounds: seconds
 per epoch of each side, the ratio ours/PyTorch, images per second, our GFLOP/s and its share
-of the sgemm peak, evaluation seconds of each side and our peak RSS, each against its target.
+of the sgemm peak (the best of a measurement before and one after the rounds), evaluation seconds of each side and our peak RSS, each against its target.
 
 Thread settings are the same for both sides and explicit: OPENBLAS_NUM_THREADS=OMP_NUM_THREADS
 =--threads, OMP_WAIT_POLICY=PASSIVE (PyTorch's best on 2 cores; our engine has no OpenMP).
@@ -67,7 +67,9 @@ def parse_line(line):
 
 def run(cmd, env, log):
     """Runs cmd; returns its result lines (those starting with side and model) or None."""
-    print("$ " + " ".join(cmd), flush=True)
+    # The load average shows how busy the shared machine was: the figures' noise.
+    load = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
+    print(f"$ {' '.join(cmd)}   # load {load}", flush=True)
     proc = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if proc.returncode != 0:
         print(f"  failed ({proc.returncode}): {proc.stderr.strip()[-400:]}", flush=True)
@@ -107,14 +109,19 @@ def main():
         f"{k}={env[k]}" for k in sorted(env) if k.startswith(("OPENBLAS_", "OMP_"))), flush=True)
     log = open(args.log, "a") if args.log else None
 
-    peak = None
-    if os.path.exists(sgemm):
-        lines = run([sgemm, "--threads", threads], env, log) or []
-        for ln in lines:
+    peaks = []
+
+    def measure_peak():
+        """The sgemm peak now; measured before and after the rounds, the best kept, since
+        a busy machine can only lower it."""
+        if not os.path.exists(sgemm):
+            print(f"# no {sgemm}: GFLOP/s will not be compared to a peak", flush=True)
+            return
+        for ln in run([sgemm, "--threads", threads], env, log) or []:
             if ln.startswith("sgemm peak"):
-                peak = parse_line(ln)[2]["gflops"]
-    else:
-        print(f"# no {sgemm}: GFLOP/s will not be compared to a peak", flush=True)
+                peaks.append(parse_line(ln)[2]["gflops"])
+
+    measure_peak()
 
     have_ours = not args.skip_ours and os.path.exists(engine)
     if not args.skip_ours and not have_ours:
@@ -134,6 +141,8 @@ def main():
                 for ln in run(cmd, env, log) or []:
                     side, m, values = parse_line(ln)
                     results.setdefault((side, m), []).append(values)
+    measure_peak()
+    peak = max(peaks) if peaks else None
     if log:
         log.close()
 
