@@ -63,7 +63,7 @@ struct _AtTrainingController
 
   GMutex           lock;        /* guards trainer and the pending requests only */
   NnTrainer       *trainer;     /* owned; the worker's while it runs */
-  gboolean         stop_pending;
+  gint             stop_pending;      /* also read atomically by the worker */
   gboolean         pause_pending;
 
   gint             batches_done;      /* atomic */
@@ -161,6 +161,10 @@ on_batch_done (const NnBatchReport *report,
   Item *item = g_new0 (Item, 1);
 
   g_atomic_int_inc (&self->batches_done);
+  /* nn_trainer_run() clears the stop flag as it starts; a stop requested in that instant
+   * is repeated here, so it still lands within a batch. */
+  if (g_atomic_int_get (&self->stop_pending))
+    nn_trainer_request_stop (self->trainer);
   item->kind = ITEM_BATCH;
   item->batch = *report;
   post (self, item);
@@ -245,7 +249,10 @@ worker_main (gpointer data)
 
   item = g_new0 (Item, 1);
   item->kind = ITEM_FINISHED;
-  item->result = nn_trainer_run (trainer, &error);
+  if (g_atomic_int_get (&self->stop_pending))
+    item->result = NN_TRAIN_STOPPED;  /* stopped before it began */
+  else
+    item->result = nn_trainer_run (trainer, &error);
   item->error = g_steal_pointer (&error);
   /* The final weights, exact, for saving and for the views. */
   post_snapshot (self, trainer);
@@ -479,7 +486,7 @@ at_training_controller_start (AtTrainingController *self,
 
   g_clear_pointer (&self->trainer, nn_trainer_free);
   self->config = *config;
-  self->stop_pending = FALSE;
+  g_atomic_int_set (&self->stop_pending, FALSE);
   self->pause_pending = FALSE;
   g_atomic_int_set (&self->batches_done, 0);
 
@@ -541,7 +548,7 @@ at_training_controller_stop (AtTrainingController *self)
   if (self->state != AT_TRAINING_STATE_TRAINING && self->state != AT_TRAINING_STATE_PAUSED)
     return;
   g_mutex_lock (&self->lock);
-  self->stop_pending = TRUE;
+  g_atomic_int_set (&self->stop_pending, TRUE);
   if (self->trainer != NULL)
     nn_trainer_request_stop (self->trainer);
   g_mutex_unlock (&self->lock);
@@ -649,7 +656,7 @@ at_training_controller_dispose (GObject *object)
   if (self->thread != NULL)
     {
       g_mutex_lock (&self->lock);
-      self->stop_pending = TRUE;
+      g_atomic_int_set (&self->stop_pending, TRUE);
       if (self->trainer != NULL)
         nn_trainer_request_stop (self->trainer);
       g_mutex_unlock (&self->lock);

@@ -790,6 +790,9 @@ on_close_response (GtkDialog *dialog,
                    int        response,
                    AtWindow  *self)
 {
+  /* Cut the dialog loose first: the window may be finalized below while the dialog still
+   * lives until this emission ends, and it must not reach back to a dead parent. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   g_clear_pointer (&self->close_dialog, gtk_window_destroy);
 
   switch (response)

@@ -1,0 +1,414 @@
+/* test-app-window.c — the real window under Xvfb: it finds an IDX fixture through
+ * ATELIER_DATA_DIR, trains from the win.train action, follows the training state with its
+ * actions, stops within a batch, and closes mid-training with the worker joined. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "at-plot-view.h"
+#include "at-training-controller.h"
+#include "at-window.h"
+
+#define N_TRAIN 512
+#define N_TEST  128
+/* Any wait longer than this fails the test instead of hanging it. */
+#define WAIT_SECONDS 40
+
+static char *data_dir;
+
+/* ---- fixture ------------------------------------------------------------------------ */
+
+static void
+put_be32 (guint8 *p,
+          guint32 v)
+{
+  p[0] = v >> 24;
+  p[1] = v >> 16;
+  p[2] = v >> 8;
+  p[3] = v;
+}
+
+/* Each class is a bright horizontal band at its own height, with noise: learnable. */
+static void
+write_split (const char *images_name,
+             const char *labels_name,
+             guint       n,
+             guint32     seed)
+{
+  g_autofree guint8 *images = g_malloc0 (16 + (gsize) n * 784);
+  g_autofree guint8 *labels = g_malloc0 (8 + n);
+  g_autofree char *images_path = g_build_filename (data_dir, images_name, NULL);
+  g_autofree char *labels_path = g_build_filename (data_dir, labels_name, NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GError) error = NULL;
+
+  put_be32 (images, 0x803);
+  put_be32 (images + 4, n);
+  put_be32 (images + 8, 28);
+  put_be32 (images + 12, 28);
+  put_be32 (labels, 0x801);
+  put_be32 (labels + 4, n);
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 label = i % 10;
+      guint8 *img = images + 16 + (gsize) i * 784;
+
+      labels[8 + i] = label;
+      for (guint p = 0; p < 784; p++)
+        img[p] = g_rand_int_range (rand, 0, 60);
+      for (guint r = 2 + label * 2u; r < 4 + label * 2u; r++)
+        for (guint c = 4; c < 24; c++)
+          img[r * 28 + c] = 255;
+    }
+  g_file_set_contents (images_path, (char *) images, 16 + (gsize) n * 784, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (labels_path, (char *) labels, 8 + n, &error);
+  g_assert_no_error (error);
+}
+
+/* ---- waiting without hanging -------------------------------------------------------- */
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+on_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (Predicate   predicate,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, on_wake, NULL);
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out after %d s waiting for %s", WAIT_SECONDS, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+static void
+spin_for (guint msec)
+{
+  gint64 end = g_get_monotonic_time () + msec * 1000;
+  guint wake = g_timeout_add (10, on_wake, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+}
+
+static gboolean
+has_dataset (gpointer data)
+{
+  return at_window_has_dataset (data);
+}
+
+static gboolean
+is_state (AtTrainingController *controller,
+          AtTrainingState       state)
+{
+  return at_training_controller_get_state (controller) == state;
+}
+
+static gboolean
+is_finished (gpointer data)
+{
+  return is_state (data, AT_TRAINING_STATE_FINISHED) || is_state (data, AT_TRAINING_STATE_FAILED);
+}
+
+static gboolean
+has_batches (gpointer data)
+{
+  return at_training_controller_get_batch (data) >= 2;
+}
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+static AtWindow *
+open_window (guint epochs,
+             guint batch_size)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  AtWindow *window;
+
+  g_settings_set_string (settings, "model", "mlp");
+  g_settings_set_uint (settings, "epochs", epochs);
+  g_settings_set_uint (settings, "batch-size", batch_size);
+  g_settings_set_double (settings, "validation-split", 0.25);
+  g_settings_set_uint (settings, "threads", 1);
+  g_settings_set_boolean (settings, "evaluate-test", TRUE);
+
+  /* No GtkApplication: it would need a session bus, which a test machine may lack.  The
+   * window's own actions (win.*) are what is tested here. */
+  window = at_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (has_dataset, window, "the dataset to load");
+  return window;
+}
+
+static gboolean
+enabled (AtWindow   *window,
+         const char *action)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (window), action);
+}
+
+static void
+assert_actions (AtWindow *window,
+                gboolean  train,
+                gboolean  pause,
+                gboolean  resume,
+                gboolean  stop)
+{
+  g_assert_cmpint (enabled (window, "train"), ==, train);
+  g_assert_cmpint (enabled (window, "pause"), ==, pause);
+  g_assert_cmpint (enabled (window, "resume"), ==, resume);
+  g_assert_cmpint (enabled (window, "stop"), ==, stop);
+}
+
+static void
+count_report (AtTrainingController *controller,
+              gpointer              report,
+              guint                *count)
+{
+  (*count)++;
+}
+
+static void
+close_and_wait (AtWindow *window)
+{
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < 50 && weak != NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+  if (weak != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (window), &weak);
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+static void
+test_train_one_epoch (void)
+{
+  AtWindow *window = open_window (1, 64);
+  AtTrainingController *controller = at_window_get_controller (window);
+  AtPlotView *plot = at_window_get_plot_view (window);
+  guint batches = 0, epochs = 0;
+  g_autoptr(NnModel) snapshot = NULL;
+  g_autoptr(NnEvaluation) evaluation = NULL;
+  const guint expected_batches = (N_TRAIN - N_TRAIN / 4 + 63) / 64;
+
+  g_signal_connect (controller, "batch-report", G_CALLBACK (count_report), &batches);
+  g_signal_connect (controller, "epoch-report", G_CALLBACK (count_report), &epochs);
+
+  assert_actions (window, TRUE, FALSE, FALSE, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL));
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_TRAINING));
+  assert_actions (window, FALSE, TRUE, FALSE, TRUE);
+
+  wait_until (is_finished, controller, "one epoch of training");
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
+  assert_actions (window, TRUE, FALSE, FALSE, FALSE);
+
+  /* Every report reached the plot, none twice. */
+  g_assert_cmpuint (batches, ==, expected_batches);
+  g_assert_cmpuint (epochs, ==, 1);
+  g_assert_cmpuint (at_plot_view_get_n_points (plot), ==, batches);
+  g_assert_cmpuint (at_plot_view_get_n_epochs (plot), ==, 1);
+  g_assert_cmpuint (at_training_controller_get_batches_done (controller), ==, batches);
+  g_assert_cmpfloat (at_training_controller_get_test_accuracy (controller), >=, 0.0);
+  g_assert_cmpfloat (at_training_controller_get_test_accuracy (controller), <=, 1.0);
+
+  snapshot = at_training_controller_dup_snapshot (controller);
+  g_assert_nonnull (snapshot);
+  g_assert_cmpstr (nn_model_get_preset (snapshot), ==, "mlp");
+  evaluation = at_training_controller_dup_last_evaluation (controller);
+  g_assert_nonnull (evaluation);
+  g_assert_cmpuint (evaluation->n, ==, N_TEST);
+  g_assert_true (enabled (window, "save-model"));
+  g_assert_true (enabled (window, "export-metrics"));
+
+  close_and_wait (window);
+}
+
+static void
+test_states_and_stop (void)
+{
+  AtWindow *window = open_window (200, 16);
+  AtTrainingController *controller = at_window_get_controller (window);
+  guint64 at_pause, at_stop, later;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (has_batches, controller, "the first batches");
+
+  /* training → paused */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_PAUSED));
+  assert_actions (window, FALSE, FALSE, TRUE, TRUE);
+  g_assert_false (enabled (window, "open-dataset"));
+  at_pause = at_training_controller_get_batches_done (controller);
+  spin_for (300);
+  later = at_training_controller_get_batches_done (controller);
+  g_assert_cmpuint (later, <=, at_pause + 1);
+  spin_for (200);
+  g_assert_cmpuint (at_training_controller_get_batches_done (controller), ==, later);
+
+  /* paused → training */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.resume", NULL);
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_TRAINING));
+  assert_actions (window, FALSE, TRUE, FALSE, TRUE);
+  spin_for (200);
+  g_assert_cmpuint (at_training_controller_get_batches_done (controller), >, later);
+
+  /* training → stopping → finished, within one batch */
+  at_stop = at_training_controller_get_batches_done (controller);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_STOPPING));
+  assert_actions (window, FALSE, FALSE, FALSE, FALSE);
+  wait_until (is_finished, controller, "the stop");
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
+  g_assert_cmpuint (at_training_controller_get_batches_done (controller), <=, at_stop + 1);
+  assert_actions (window, TRUE, FALSE, FALSE, FALSE);
+  g_assert_false (at_training_controller_is_running (controller));
+
+  /* a paused run stops too */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (has_batches, controller, "the first batches of a second run");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-pause", NULL);
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_PAUSED));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (is_finished, controller, "the stop of a paused run");
+
+  close_and_wait (window);
+}
+
+static GtkWindow *
+find_dialog (void)
+{
+  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_MESSAGE_DIALOG (w))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static void
+test_close_mid_training (void)
+{
+  AtWindow *window = open_window (200, 16);
+  g_autoptr(AtTrainingController) controller = g_object_ref (at_window_get_controller (window));
+  gpointer weak = window;
+  guint64 done;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (has_batches, controller, "the first batches");
+
+  /* Closing asks first; Cancel keeps training. */
+  gtk_window_close (GTK_WINDOW (window));
+  wait_until (has_dialog, NULL, "the save-before-closing question");
+  gtk_dialog_response (GTK_DIALOG (find_dialog ()), GTK_RESPONSE_CANCEL);
+  g_assert_nonnull (weak);
+  g_assert_true (at_training_controller_is_running (controller));
+
+  /* Discard: the worker stops after its batch and is joined before the window goes. */
+  gtk_window_close (GTK_WINDOW (window));
+  wait_until (has_dialog, NULL, "the question again");
+  gtk_dialog_response (GTK_DIALOG (find_dialog ()), GTK_RESPONSE_REJECT);
+  g_assert_false (at_training_controller_is_running (controller));
+  done = at_training_controller_get_batches_done (controller);
+  spin_for (200);
+  g_assert_cmpuint (at_training_controller_get_batches_done (controller), ==, done);
+  for (guint i = 0; i < 50 && weak != NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (weak);
+  g_assert_null (find_dialog ());
+}
+
+static void
+test_destroy_mid_training (void)
+{
+  AtWindow *window = open_window (200, 16);
+  g_autoptr(AtTrainingController) controller = g_object_ref (at_window_get_controller (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (has_batches, controller, "the first batches");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.pause", NULL);
+  /* Destroying a window whose run is paused must not hang on the paused worker. */
+  close_and_wait (window);
+  g_assert_false (at_training_controller_is_running (controller));
+}
+
+static void
+test_bad_settings_inline (void)
+{
+  AtWindow *window = open_window (1, 64);
+  AtTrainingController *controller = at_window_get_controller (window);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  /* A batch larger than the training split is refused by the engine: shown, no crash. */
+  g_settings_set_uint (settings, "batch-size", 4096);
+  g_settings_set_double (settings, "validation-split", 0.9);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (is_finished, controller, "the refused run");
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_FAILED)
+                 || is_state (controller, AT_TRAINING_STATE_FINISHED));
+  g_assert_true (enabled (window, "train"));
+  close_and_wait (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("OPENBLAS_NUM_THREADS", "1", TRUE);
+  data_dir = g_dir_make_tmp ("atelier-app-XXXXXX", &error);
+  g_assert_no_error (error);
+  write_split ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN, 1);
+  write_split ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
+  g_setenv ("ATELIER_DATA_DIR", data_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app/window/train-one-epoch", test_train_one_epoch);
+  g_test_add_func ("/app/window/states-and-stop", test_states_and_stop);
+  g_test_add_func ("/app/window/close-mid-training", test_close_mid_training);
+  g_test_add_func ("/app/window/destroy-paused", test_destroy_mid_training);
+  g_test_add_func ("/app/window/bad-settings-inline", test_bad_settings_inline);
+  status = g_test_run ();
+
+  for (const char *const *n = (const char *const[]) { "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                                       "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", NULL };
+       *n != NULL; n++)
+    {
+      g_autofree char *path = g_build_filename (data_dir, *n, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (data_dir);
+  g_free (data_dir);
+  return status;
+}
