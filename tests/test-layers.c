@@ -10,6 +10,7 @@
 #include "nn-im2col.h"
 #include "nn-loss.h"
 #include "nn-maxpool2d.h"
+#include "nn-parallel.h"
 #include "nn-reference.h"
 #include "nn-test-util.h"
 
@@ -230,6 +231,52 @@ test_conv_pool_fused (void)
   run_conv_pool_case (3, 2, 7, 6);    /* odd height: the last row is never pooled */
   run_conv_pool_case (2, 3, 10, 15);  /* 7 windows a row: a 4-wide block, 3 single, odd width */
   run_conv_pool_case (4, 2, 24, 24);  /* the CNN's first stage */
+}
+
+/* The kernels that split their work over nn-parallel give the same bits on 1 and 3
+ * threads (tasks write disjoint memory and do the same arithmetic wherever they run). */
+static void
+test_parallel_deterministic (void)
+{
+  guint c = 5, n = 7, h = 12, w = 12, k = 3, oh = h - k + 1, ow = w - k + 1;
+  gsize nx = (gsize) c * n * h * w, nc = (gsize) c * k * k * n * oh * ow;
+  gsize np = (gsize) c * n * (oh / 2) * (ow / 2), ny = (gsize) c * n * oh * ow;
+  g_autofree float *x = g_new (float, nx), *b = g_new (float, c), *dp = g_new (float, np);
+  float *cols[2], *dx[2], *p[2], *dy[2], *db[2];
+  NnRng rng;
+
+  nn_rng_seed (&rng, 31);
+  nn_test_fill (&rng, x, nx, -1, 1);
+  nn_test_fill (&rng, b, c, -0.3f, 0.3f);
+  nn_test_fill (&rng, dp, np, -1, 1);
+  for (guint r = 0; r < 2; r++)
+    {
+      nn_parallel_set_threads (r == 0 ? 1 : 3);
+      cols[r] = g_new (float, nc);
+      dx[r] = g_new0 (float, nx);
+      p[r] = g_new (float, np);
+      dy[r] = g_new (float, ny);
+      db[r] = g_new0 (float, c);
+      nn_im2col (cols[r], x, c, n, h, w, k);
+      nn_col2im (dx[r], cols[r], c, n, h, w, k);
+      /* Treat the first ny floats of cols as a conv output to pool. */
+      nn_conv_pool_forward (p[r], cols[r], b, c, n, oh, ow);
+      nn_conv_pool_backward (dy[r], db[r], dp, p[r], cols[r], c, n, oh, ow);
+    }
+  nn_parallel_set_threads (1);
+  g_assert_cmpmem (cols[0], nc * sizeof (float), cols[1], nc * sizeof (float));
+  g_assert_cmpmem (dx[0], nx * sizeof (float), dx[1], nx * sizeof (float));
+  g_assert_cmpmem (p[0], np * sizeof (float), p[1], np * sizeof (float));
+  g_assert_cmpmem (dy[0], ny * sizeof (float), dy[1], ny * sizeof (float));
+  g_assert_cmpmem (db[0], c * sizeof (float), db[1], c * sizeof (float));
+  for (guint r = 0; r < 2; r++)
+    {
+      g_free (cols[r]);
+      g_free (dx[r]);
+      g_free (p[r]);
+      g_free (dy[r]);
+      g_free (db[r]);
+    }
 }
 
 /* ---- dense ---- */
@@ -546,6 +593,7 @@ main (int    argc,
   g_test_add_func ("/engine/conv2d/forward-backward", test_conv2d);
   g_test_add_func ("/engine/im2col/adjoint", test_im2col_adjoint);
   g_test_add_func ("/engine/conv2d/pool-fused", test_conv_pool_fused);
+  g_test_add_func ("/engine/parallel/deterministic", test_parallel_deterministic);
   g_test_add_func ("/engine/dense/forward-backward", test_dense);
   g_test_add_func ("/engine/maxpool2d/forward-backward", test_maxpool2d);
   g_test_add_func ("/engine/dropout/fixed-mask", test_dropout);

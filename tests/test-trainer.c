@@ -136,6 +136,17 @@ test_determinism (void)
       g_assert_cmpmem (a->data, a->len * sizeof (float), b->data, b->len * sizeof (float));
       g_assert_cmpuint (a->len, ==, c->len);
       g_assert_true (memcmp (a->data, c->data, a->len * sizeof (float)) != 0);
+
+      /* Two threads (BLAS and the engine's own passes): still bit-identical run to run. */
+      {
+        g_autoptr(GArray) d = NULL, e = NULL;
+
+        config.seed = 42;
+        config.threads = 2;
+        d = train_losses (&config, ds, NN_TRAIN_COMPLETED);
+        e = train_losses (&config, ds, NN_TRAIN_COMPLETED);
+        g_assert_cmpmem (d->data, d->len * sizeof (float), e->data, e->len * sizeof (float));
+      }
     }
 }
 

@@ -1,10 +1,52 @@
 /* nn-conv-pool.c — fused bias + ReLU + 2x2 max pooling around a conv GEMM. */
 #include "nn-conv-pool.h"
 
+#include "nn-parallel.h"
+
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+
+typedef struct {
+  float       *out;   /* p, or dy backward */
+  float       *db;
+  const float *dp;
+  const float *p;
+  const float *y;
+  const float *b;
+  guint        n, oh, ow;
+} ConvPoolArgs;
+
+static void
+forward_channel (guint    ch,
+                 gpointer data)
+{
+  const ConvPoolArgs *a = data;
+  guint n = a->n, oh = a->oh, ow = a->ow, ph = oh / 2, pw = ow / 2;
+  float bias = a->b[ch];
+
+  for (guint img = 0; img < n; img++)
+    {
+      const float *plane = a->y + ((gsize) ch * n + img) * oh * ow;
+      float *out = a->out + ((gsize) ch * n + img) * ph * pw;
+
+      for (guint i = 0; i < ph; i++)
+        {
+          const float *r0 = plane + (gsize) 2 * i * ow, *r1 = r0 + ow;
+          float *o = out + (gsize) i * pw;
+
+          for (guint j = 0; j < pw; j++)
+            {
+              float m0 = r0[2 * j] > r0[2 * j + 1] ? r0[2 * j] : r0[2 * j + 1];
+              float m1 = r1[2 * j] > r1[2 * j + 1] ? r1[2 * j] : r1[2 * j + 1];
+              float v = (m0 > m1 ? m0 : m1) + bias;
+
+              o[j] = v > 0.0f ? v : 0.0f;
+            }
+        }
+    }
+}
 
 void
 nn_conv_pool_forward (float       *p,
@@ -15,33 +57,10 @@ nn_conv_pool_forward (float       *p,
                       guint        oh,
                       guint        ow)
 {
-  guint ph = oh / 2, pw = ow / 2;
+  ConvPoolArgs args = { .out = p, .y = y, .b = b, .n = n, .oh = oh, .ow = ow };
 
-  for (guint ch = 0; ch < c; ch++)
-    {
-      float bias = b[ch];
-
-      for (guint img = 0; img < n; img++)
-        {
-          const float *plane = y + ((gsize) ch * n + img) * oh * ow;
-          float *out = p + ((gsize) ch * n + img) * ph * pw;
-
-          for (guint i = 0; i < ph; i++)
-            {
-              const float *r0 = plane + (gsize) 2 * i * ow, *r1 = r0 + ow;
-              float *o = out + (gsize) i * pw;
-
-              for (guint j = 0; j < pw; j++)
-                {
-                  float m0 = r0[2 * j] > r0[2 * j + 1] ? r0[2 * j] : r0[2 * j + 1];
-                  float m1 = r1[2 * j] > r1[2 * j + 1] ? r1[2 * j] : r1[2 * j + 1];
-                  float v = (m0 > m1 ? m0 : m1) + bias;
-
-                  o[j] = v > 0.0f ? v : 0.0f;
-                }
-            }
-        }
-    }
+  /* One task per channel: disjoint outputs, the same arithmetic on any thread. */
+  nn_parallel_for (c, forward_channel, &args);
 }
 
 /* Σ over n values where p > 0 of dp: the bias gradient through the ReLU.  Eight lanes so
@@ -123,6 +142,46 @@ route4 (float       *d0,
 }
 #endif
 
+static void
+backward_channel (guint    ch,
+                  gpointer data)
+{
+  const ConvPoolArgs *a = data;
+  guint n = a->n, oh = a->oh, ow = a->ow, ph = oh / 2, pw = ow / 2;
+  gsize per_channel = (gsize) n * ph * pw;
+
+  for (guint img = 0; img < n; img++)
+    {
+      gsize in_off = ((gsize) ch * n + img) * oh * ow;
+      gsize out_off = ((gsize) ch * n + img) * ph * pw;
+      const float *plane = a->y + in_off;
+      float *d = a->out + in_off;
+
+      /* Rows and columns that no window covers (odd sizes) get no gradient. */
+      if (oh % 2 != 0)
+        memset (d + (gsize) (oh - 1) * ow, 0, ow * sizeof (float));
+      for (guint i = 0; i < ph; i++)
+        {
+          const float *r0 = plane + (gsize) 2 * i * ow, *r1 = r0 + ow;
+          float *d0 = d + (gsize) 2 * i * ow, *d1 = d0 + ow;
+          const float *g = a->dp + out_off + (gsize) i * pw;
+          const float *pv = a->p + out_off + (gsize) i * pw;
+          guint j = 0;
+
+#ifdef __SSE2__
+          for (; j + 4 <= pw; j += 4)
+            route4 (d0 + 2 * j, d1 + 2 * j, r0 + 2 * j, r1 + 2 * j, g + j, pv + j);
+#endif
+          for (; j < pw; j++)
+            route1 (d0 + 2 * j, d1 + 2 * j, r0 + 2 * j, r1 + 2 * j,
+                    pv[j] > 0.0f ? g[j] : 0.0f);
+          if (ow % 2 != 0)
+            d0[ow - 1] = d1[ow - 1] = 0.0f;
+        }
+    }
+  a->db[ch] += relu_sum (a->dp + ch * per_channel, a->p + ch * per_channel, per_channel);
+}
+
 void
 nn_conv_pool_backward (float       *dy,
                        float       *db,
@@ -134,40 +193,9 @@ nn_conv_pool_backward (float       *dy,
                        guint        oh,
                        guint        ow)
 {
-  guint ph = oh / 2, pw = ow / 2;
-  gsize per_channel = (gsize) n * ph * pw;
+  ConvPoolArgs args = { .out = dy, .db = db, .dp = dp, .p = p, .y = y,
+                        .n = n, .oh = oh, .ow = ow };
 
-  for (guint ch = 0; ch < c; ch++)
-    {
-      for (guint img = 0; img < n; img++)
-        {
-          gsize in_off = ((gsize) ch * n + img) * oh * ow;
-          gsize out_off = ((gsize) ch * n + img) * ph * pw;
-          const float *plane = y + in_off;
-          float *d = dy + in_off;
-
-          /* Rows and columns that no window covers (odd sizes) get no gradient. */
-          if (oh % 2 != 0)
-            memset (d + (gsize) (oh - 1) * ow, 0, ow * sizeof (float));
-          for (guint i = 0; i < ph; i++)
-            {
-              const float *r0 = plane + (gsize) 2 * i * ow, *r1 = r0 + ow;
-              float *d0 = d + (gsize) 2 * i * ow, *d1 = d0 + ow;
-              const float *g = dp + out_off + (gsize) i * pw;
-              const float *pv = p + out_off + (gsize) i * pw;
-              guint j = 0;
-
-#ifdef __SSE2__
-              for (; j + 4 <= pw; j += 4)
-                route4 (d0 + 2 * j, d1 + 2 * j, r0 + 2 * j, r1 + 2 * j, g + j, pv + j);
-#endif
-              for (; j < pw; j++)
-                route1 (d0 + 2 * j, d1 + 2 * j, r0 + 2 * j, r1 + 2 * j,
-                        pv[j] > 0.0f ? g[j] : 0.0f);
-              if (ow % 2 != 0)
-                d0[ow - 1] = d1[ow - 1] = 0.0f;
-            }
-        }
-      db[ch] += relu_sum (dp + ch * per_channel, p + ch * per_channel, per_channel);
-    }
+  /* One task per channel, which also owns its db entry and sums it in a fixed order. */
+  nn_parallel_for (c, backward_channel, &args);
 }

@@ -3,6 +3,7 @@
 #include "nn-gemm.h"
 
 #include <cblas.h>
+#include "nn-parallel.h"
 
 void
 nn_gemm (gboolean     trans_a,
@@ -40,7 +41,11 @@ nn_gemm_n_cores (void)
 void
 nn_gemm_set_threads (guint threads)
 {
-  openblas_set_num_threads ((int) (threads == 0 ? nn_gemm_n_cores () : threads));
+  guint n = threads == 0 ? nn_gemm_n_cores () : threads;
+
+  openblas_set_num_threads ((int) n);
+  /* The engine's own passes run on as many threads as BLAS. */
+  nn_parallel_set_threads (n);
 }
 
 guint

@@ -25,7 +25,7 @@ void nn_gemm (gboolean     trans_a,
               float       *c,
               guint        ldc);
 
-/* BLAS worker threads for the whole process; 0 means one per core. */
+/* BLAS worker threads for the whole process, and nn-parallel's; 0 means one per core. */
 void  nn_gemm_set_threads (guint threads);
 guint nn_gemm_get_threads (void);
 guint nn_gemm_n_cores     (void);

@@ -1,7 +1,37 @@
-/* nn-im2col.c — the unfold/fold pair behind the batched convolution GEMMs. */
+/* nn-im2col.c — the unfold/fold pair behind the batched convolution GEMMs.  Both split
+ * the work by input channel (disjoint rows of cols, disjoint planes of dx) for nn-parallel. */
 #include "nn-im2col.h"
 
 #include <string.h>
+#include "nn-parallel.h"
+
+typedef struct {
+  float       *dst;
+  const float *src;
+  guint        n, h, w, k;
+} FoldArgs;
+
+static void
+im2col_channel (guint    ci,
+                gpointer data)
+{
+  const FoldArgs *a = data;
+  guint n = a->n, h = a->h, w = a->w, k = a->k, oh = h - k + 1, ow = w - k + 1;
+
+  for (guint ki = 0; ki < k; ki++)
+    for (guint kj = 0; kj < k; kj++)
+      {
+        float *dst = a->dst + ((gsize) (ci * k + ki) * k + kj) * n * oh * ow;
+
+        for (guint img = 0; img < n; img++)
+          {
+            const float *src = a->src + ((gsize) ci * n + img) * h * w + (gsize) ki * w + kj;
+
+            for (guint r = 0; r < oh; r++, dst += ow, src += w)
+              memcpy (dst, src, ow * sizeof (float));
+          }
+      }
+}
 
 void
 nn_im2col (float       *cols,
@@ -12,22 +42,32 @@ nn_im2col (float       *cols,
            guint        w,
            guint        k)
 {
-  guint oh = h - k + 1, ow = w - k + 1;
+  FoldArgs args = { cols, x, n, h, w, k };
 
-  for (guint ci = 0; ci < c; ci++)
-    for (guint ki = 0; ki < k; ki++)
-      for (guint kj = 0; kj < k; kj++)
-        {
-          float *dst = cols + ((gsize) (ci * k + ki) * k + kj) * n * oh * ow;
+  nn_parallel_for (c, im2col_channel, &args);
+}
 
-          for (guint img = 0; img < n; img++)
-            {
-              const float *src = x + ((gsize) ci * n + img) * h * w + (gsize) ki * w + kj;
+static void
+col2im_channel (guint    ci,
+                gpointer data)
+{
+  const FoldArgs *a = data;
+  guint n = a->n, h = a->h, w = a->w, k = a->k, oh = h - k + 1, ow = w - k + 1;
 
-              for (guint r = 0; r < oh; r++, dst += ow, src += w)
-                memcpy (dst, src, ow * sizeof (float));
-            }
-        }
+  for (guint ki = 0; ki < k; ki++)
+    for (guint kj = 0; kj < k; kj++)
+      {
+        const float *src = a->src + ((gsize) (ci * k + ki) * k + kj) * n * oh * ow;
+
+        for (guint img = 0; img < n; img++)
+          {
+            float *dst = a->dst + ((gsize) ci * n + img) * h * w + (gsize) ki * w + kj;
+
+            for (guint r = 0; r < oh; r++, src += ow, dst += w)
+              for (guint q = 0; q < ow; q++)
+                dst[q] += src[q];
+          }
+      }
 }
 
 void
@@ -39,21 +79,7 @@ nn_col2im (float       *dx,
            guint        w,
            guint        k)
 {
-  guint oh = h - k + 1, ow = w - k + 1;
+  FoldArgs args = { dx, dcols, n, h, w, k };
 
-  for (guint ci = 0; ci < c; ci++)
-    for (guint ki = 0; ki < k; ki++)
-      for (guint kj = 0; kj < k; kj++)
-        {
-          const float *src = dcols + ((gsize) (ci * k + ki) * k + kj) * n * oh * ow;
-
-          for (guint img = 0; img < n; img++)
-            {
-              float *dst = dx + ((gsize) ci * n + img) * h * w + (gsize) ki * w + kj;
-
-              for (guint r = 0; r < oh; r++, src += ow, dst += w)
-                for (guint q = 0; q < ow; q++)
-                  dst[q] += src[q];
-            }
-        }
+  nn_parallel_for (c, col2im_channel, &args);
 }
