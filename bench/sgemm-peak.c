@@ -10,12 +10,67 @@
  *   sgemm n=2048 threads=2 seconds=0.123 gflops=139.6
  *   sgemm peak threads=2 gflops=139.6
  *
+ * With --model cnn|mlp it also times, the same way, every GEMM of one training step of that
+ * model at batch 256 with the engine's shapes and layouts (see nn-conv2d.c, nn-dense.c), and
+ * adds them up: the seconds per epoch the GEMMs alone need, a floor under the engine's epoch.
+ *
+ *   sgemm step=conv2.fwd m=64 n=25600 k=288 op=nn threads=2 seconds=… gflops=…
+ *   sgemm model=cnn threads=2 gemm_seconds_per_epoch=… gemm_gflops=…
+ *
  * OpenBLAS honours OPENBLAS_CORETYPE from the environment (the kernel family it uses); this
  * program leaves it alone, as the engine does, so the peak is the one the engine can reach.
  */
 #include <glib.h>
 #include <cblas.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* One GEMM of a training step: C (m, n) = op(A) (m, k) · op(B) (k, n). */
+typedef struct {
+  const char *step;
+  guint       m, n, k;
+  gboolean    trans_a, trans_b;
+} GemmShape;
+
+#define BATCH 256
+#define STEPS_PER_EPOCH (60000.0 / BATCH)
+
+/* conv: fwd y (OC, NP) = w (OC, K) · cols (K, NP); dW (OC, K) = dy (OC, NP) · colsᵀ;
+ * dX dcols (K, NP) = wᵀ (K, OC) · dy (OC, NP), where K = IC·KH·KW and NP = N·OH·OW.
+ * dense: fwd y (N, OUT) = x (N, IN) · wᵀ; dW (OUT, IN) = dyᵀ · x; dX (N, IN) = dy · w.
+ * The first layer computes no dX. */
+static const GemmShape cnn_shapes[] = {
+  { "conv1.fwd", 32, BATCH * 576, 25, FALSE, FALSE },
+  { "conv1.dW", 32, 25, BATCH * 576, FALSE, TRUE },
+  { "conv2.fwd", 64, BATCH * 100, 288, FALSE, FALSE },
+  { "conv2.dW", 64, 288, BATCH * 100, FALSE, TRUE },
+  { "conv2.dX", 288, BATCH * 100, 64, TRUE, FALSE },
+  { "conv3.fwd", 128, BATCH * 9, 576, FALSE, FALSE },
+  { "conv3.dW", 128, 576, BATCH * 9, FALSE, TRUE },
+  { "conv3.dX", 576, BATCH * 9, 128, TRUE, FALSE },
+  { "fc1.fwd", BATCH, 128, 1152, FALSE, TRUE },
+  { "fc1.dW", 128, 1152, BATCH, TRUE, FALSE },
+  { "fc1.dX", BATCH, 1152, 128, FALSE, FALSE },
+  { "fc2.fwd", BATCH, 10, 128, FALSE, TRUE },
+  { "fc2.dW", 10, 128, BATCH, TRUE, FALSE },
+  { "fc2.dX", BATCH, 128, 10, FALSE, FALSE },
+  { NULL }
+};
+
+static const GemmShape mlp_shapes[] = {
+  { "fc1.fwd", BATCH, 256, 784, FALSE, TRUE },
+  { "fc1.dW", 256, 784, BATCH, TRUE, FALSE },
+  { "fc2.fwd", BATCH, 256, 256, FALSE, TRUE },
+  { "fc2.dW", 256, 256, BATCH, TRUE, FALSE },
+  { "fc2.dX", BATCH, 256, 256, FALSE, FALSE },
+  { "fc3.fwd", BATCH, 256, 256, FALSE, TRUE },
+  { "fc3.dW", 256, 256, BATCH, TRUE, FALSE },
+  { "fc3.dX", BATCH, 256, 256, FALSE, FALSE },
+  { "fc4.fwd", BATCH, 10, 256, FALSE, TRUE },
+  { "fc4.dW", 10, 256, BATCH, TRUE, FALSE },
+  { "fc4.dX", BATCH, 256, 10, FALSE, FALSE },
+  { NULL }
+};
 
 static guint *
 parse_list (const char *text,
@@ -46,29 +101,31 @@ fill_random (float  *x,
     x[i] = (float) g_rand_double_range (rand, -1.0, 1.0);
 }
 
-/* Best seconds over `reps` timed calls of C (n, n) = A (n, n) · B (n, n). */
+/* Best seconds over `reps` timed calls of C (m, n) = op(A) (m, k) · op(B) (k, n), row-major;
+ * A is stored (m, k), or (k, m) when transposed, B likewise. */
 static double
-time_sgemm (guint n,
-            guint reps,
-            GRand *rand)
+time_sgemm (const GemmShape *shape,
+            guint            reps,
+            GRand           *rand)
 {
-  gsize count = (gsize) n * n;
-  float *a = g_aligned_alloc (count, sizeof (float), 64);
-  float *b = g_aligned_alloc (count, sizeof (float), 64);
-  float *c = g_aligned_alloc0 (count, sizeof (float), 64);
+  guint m = shape->m, n = shape->n, k = shape->k;
+  float *a = g_aligned_alloc ((gsize) m * k, sizeof (float), 64);
+  float *b = g_aligned_alloc ((gsize) k * n, sizeof (float), 64);
+  float *c = g_aligned_alloc0 ((gsize) m * n, sizeof (float), 64);
   double best = G_MAXDOUBLE;
 
-  fill_random (a, count, rand);
-  fill_random (b, count, rand);
+  fill_random (a, (gsize) m * k, rand);
+  fill_random (b, (gsize) k * n, rand);
   /* The warm-up call starts OpenBLAS's threads and faults the pages in. */
   for (guint r = 0; r < reps + 1; r++)
     {
       gint64 t0 = g_get_monotonic_time ();
       double seconds;
 
-      /* C = A · B */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n,
-                   1.0f, a, n, b, n, 0.0f, c, n);
+      /* C = op(A) · op(B) */
+      cblas_sgemm (CblasRowMajor, shape->trans_a ? CblasTrans : CblasNoTrans,
+                   shape->trans_b ? CblasTrans : CblasNoTrans, m, n, k,
+                   1.0f, a, shape->trans_a ? m : k, b, shape->trans_b ? k : n, 0.0f, c, n);
       seconds = (g_get_monotonic_time () - t0) / 1e6;
       if (r > 0 && seconds < best)
         best = seconds;
@@ -79,6 +136,37 @@ time_sgemm (guint n,
   return best;
 }
 
+static double
+shape_flops (const GemmShape *shape)
+{
+  return 2.0 * shape->m * shape->n * shape->k;
+}
+
+/* Times every GEMM of one training step of a model and prints the epoch's GEMM floor. */
+static void
+time_model (const char      *model,
+            const GemmShape *shapes,
+            guint            threads,
+            guint            reps,
+            GRand           *rand)
+{
+  double total_seconds = 0, total_flops = 0;
+
+  for (const GemmShape *shape = shapes; shape->step != NULL; shape++)
+    {
+      double seconds = time_sgemm (shape, reps, rand);
+
+      g_print ("sgemm step=%s m=%u n=%u k=%u op=%c%c threads=%u seconds=%.6f gflops=%.1f\n",
+               shape->step, shape->m, shape->n, shape->k, shape->trans_a ? 't' : 'n',
+               shape->trans_b ? 't' : 'n', threads, seconds, shape_flops (shape) / seconds / 1e9);
+      total_seconds += seconds;
+      total_flops += shape_flops (shape);
+    }
+  g_print ("sgemm model=%s batch=%d threads=%u gemm_seconds_per_step=%.5f "
+           "gemm_seconds_per_epoch=%.2f gemm_gflops=%.1f\n", model, BATCH, threads,
+           total_seconds, total_seconds * STEPS_PER_EPOCH, total_flops / total_seconds / 1e9);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -86,10 +174,12 @@ main (int   argc,
   g_autofree char *threads_text = g_strdup ("1,2");
   g_autofree char *sizes_text = g_strdup ("1024,1536,2048");
   gint reps = 5;
+  g_autofree char *model = NULL;
   GOptionEntry entries[] = {
     { "threads", 't', 0, G_OPTION_ARG_STRING, &threads_text, "Thread counts to try", "1,2" },
     { "sizes", 's', 0, G_OPTION_ARG_STRING, &sizes_text, "Square matrix sides", "1024,1536,2048" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Timed repetitions per size (best kept)", "5" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model, "Also time the GEMMs of a training step", "cnn|mlp" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— cblas_sgemm peak GFLOP/s");
@@ -107,9 +197,11 @@ main (int   argc,
     }
   threads = parse_list (threads_text, &n_threads);
   sizes = parse_list (sizes_text, &n_sizes);
-  if (n_threads == 0 || n_sizes == 0 || reps < 1)
+  if (n_threads == 0 || n_sizes == 0 || reps < 1
+      || (model != NULL && strcmp (model, "cnn") != 0 && strcmp (model, "mlp") != 0))
     {
-      g_printerr ("sgemm-peak: --threads and --sizes need positive integers, --reps ≥ 1\n");
+      g_printerr ("sgemm-peak: --threads and --sizes need positive integers, --reps ≥ 1, "
+                  "--model cnn or mlp\n");
       return 2;
     }
 
@@ -123,13 +215,17 @@ main (int   argc,
       for (guint s = 0; s < n_sizes; s++)
         {
           guint n = sizes[s];
-          double seconds = time_sgemm (n, (guint) reps, rand);
+          GemmShape square = { "square", n, n, n, FALSE, FALSE };
+          double seconds = time_sgemm (&square, (guint) reps, rand);
           double gflops = 2.0 * n * n * n / seconds / 1e9;
 
           g_print ("sgemm n=%u threads=%u seconds=%.4f gflops=%.1f\n", n, threads[t], seconds, gflops);
           peak = MAX (peak, gflops);
         }
       g_print ("sgemm peak threads=%u gflops=%.1f\n", threads[t], peak);
+      if (model != NULL)
+        time_model (model, strcmp (model, "cnn") == 0 ? cnn_shapes : mlp_shapes, threads[t],
+                    (guint) reps, rand);
     }
   return 0;
 }

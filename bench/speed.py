@@ -76,7 +76,8 @@ def run(cmd, env, log):
         return None
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(("ours ", "torch ", "sgemm "))]
     for ln in lines:
-        print("  " + ln, flush=True)
+        if not ln.startswith("sgemm step="):   # per-GEMM detail: in the log only
+            print("  " + ln, flush=True)
         if log:
             log.write(ln + "\n")
     return lines
@@ -110,16 +111,22 @@ def main():
     log = open(args.log, "a") if args.log else None
 
     peaks = []
+    floors = {}
 
     def measure_peak():
-        """The sgemm peak now; measured before and after the rounds, the best kept, since
-        a busy machine can only lower it."""
+        """The sgemm peak and each model's GEMM floor (the seconds per epoch its GEMMs alone
+        take in OpenBLAS); measured before and after the rounds, the best kept, since a busy
+        machine can only make them worse."""
         if not os.path.exists(sgemm):
             print(f"# no {sgemm}: GFLOP/s will not be compared to a peak", flush=True)
             return
-        for ln in run([sgemm, "--threads", threads], env, log) or []:
-            if ln.startswith("sgemm peak"):
-                peaks.append(parse_line(ln)[2]["gflops"])
+        for model in models:
+            for ln in run([sgemm, "--threads", threads, "--model", model], env, log) or []:
+                if ln.startswith("sgemm peak"):
+                    peaks.append(parse_line(ln)[2]["gflops"])
+                elif ln.startswith("sgemm model="):
+                    floor = parse_line(ln)[2]["gemm_seconds_per_epoch"]
+                    floors[model] = min(floor, floors.get(model, floor))
 
     measure_peak()
 
@@ -150,7 +157,7 @@ def main():
           + (f", sgemm peak {peak:.1f} GFLOP/s" if peak else ""))
     print(f"{'model':5} {'ours s/epoch':>12} {'torch s/epoch':>13} {'ratio':>6} "
           f"{'ours img/s':>10} {'torch img/s':>11} {'GFLOP/s':>8} {'%peak':>6} "
-          f"{'ours eval s':>11} {'torch eval s':>12} {'RSS MB':>7}")
+          f"{'ours eval s':>11} {'torch eval s':>12} {'RSS MB':>7} {'GEMM floor s':>12}")
     figures = {}
     for model in models:
         ours = median(results, "ours", model, "epoch_seconds")
@@ -170,7 +177,7 @@ def main():
               f"{fmt(f['peak_fraction'] * 100 if f['peak_fraction'] else None, '5.0f')}% "
               f"{fmt(f['eval_seconds'], '11.3f')} "
               f"{fmt(median(results, 'torch', model, 'eval_seconds'), '12.3f')} "
-              f"{fmt(f['peak_rss_mb'], '7.0f')}")
+              f"{fmt(f['peak_rss_mb'], '7.0f')} {fmt(floors.get(model), '12.2f')}")
 
     print("\n# targets")
     missed = 0
