@@ -1,0 +1,48 @@
+/* at-analysis-views.h — "See what the network sees": one container with the pages
+ * Predictions, Mistakes, Inside and Model, plus an image detail page (Enter on an image;
+ * Escape goes back).  Its `controller` is passed to every view: the single integration
+ * point with the window. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "at-confusion-view.h"
+#include "at-feature-map-view.h"
+#include "at-image-detail.h"
+#include "at-model-view.h"
+#include "at-sample-grid.h"
+#include "at-training-controller.h"
+
+G_BEGIN_DECLS
+
+#define AT_TYPE_ANALYSIS_VIEWS (at_analysis_views_get_type ())
+G_DECLARE_FINAL_TYPE (AtAnalysisViews, at_analysis_views, AT, ANALYSIS_VIEWS, GtkWidget)
+
+GtkWidget            *at_analysis_views_new              (void);
+
+AtTrainingController *at_analysis_views_get_controller   (AtAnalysisViews      *self);
+void                  at_analysis_views_set_controller   (AtAnalysisViews      *self,
+                                                          AtTrainingController *controller);
+
+/* "predictions", "mistakes", "inside", "model" or "detail". */
+const char           *at_analysis_views_get_page         (AtAnalysisViews      *self);
+void                  at_analysis_views_set_page         (AtAnalysisViews      *self,
+                                                          const char           *page);
+/* Opens the detail page for `item`; back() returns to the page it was opened from. */
+void                  at_analysis_views_show_detail      (AtAnalysisViews      *self,
+                                                          AtSampleItem         *item);
+void                  at_analysis_views_back             (AtAnalysisViews      *self);
+
+/* Writes the current page (grid, confusion matrix or feature maps) as PNG or SVG. */
+gboolean              at_analysis_views_export           (AtAnalysisViews      *self,
+                                                          const char           *path,
+                                                          GError              **error);
+
+AtSampleGrid         *at_analysis_views_get_predictions  (AtAnalysisViews      *self);
+AtSampleGrid         *at_analysis_views_get_mistakes     (AtAnalysisViews      *self);
+AtConfusionView      *at_analysis_views_get_confusion    (AtAnalysisViews      *self);
+AtFeatureMapView     *at_analysis_views_get_feature_maps (AtAnalysisViews      *self);
+AtImageDetail        *at_analysis_views_get_detail       (AtAnalysisViews      *self);
+AtModelView          *at_analysis_views_get_model_view   (AtAnalysisViews      *self);
+
+G_END_DECLS

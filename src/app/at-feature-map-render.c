@@ -1,0 +1,101 @@
+/* at-feature-map-render.c — a grid of tiles painted by at_render_plane(). */
+#define G_LOG_DOMAIN "at-feature-map-render"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "at-feature-map-render.h"
+#include "at-image-render.h"
+
+#define TARGET_TILE 70.0
+#define GAP         4.0
+
+void
+at_tile_layout (guint         n,
+                guint         side,
+                double        width,
+                AtTileLayout *layout)
+{
+  double scale = MAX (1.0, round (TARGET_TILE / MAX (side, 1)));
+  guint rows;
+
+  /* Single values (dense units) are small squares, not 70 px blocks. */
+  if (side == 1)
+    scale = 14.0;
+  layout->n = n;
+  layout->tile = side * scale;
+  layout->gap = side == 1 ? 2.0 : GAP;
+  layout->columns = (guint) MAX (1.0, floor ((width + layout->gap) / (layout->tile + layout->gap)));
+  layout->columns = MIN (layout->columns, MAX (n, 1));
+  rows = (n + layout->columns - 1) / layout->columns;
+  layout->width = layout->columns * (layout->tile + layout->gap) - layout->gap;
+  layout->height = rows > 0 ? rows * (layout->tile + layout->gap) - layout->gap : 0;
+}
+
+static void
+tile_origin (const AtTileLayout *layout,
+             guint               i,
+             double             *x,
+             double             *y)
+{
+  *x = (i % layout->columns) * (layout->tile + layout->gap);
+  *y = (i / layout->columns) * (layout->tile + layout->gap);
+}
+
+guint
+at_render_feature_maps (cairo_t                 *cr,
+                        const NnLayerActivation *act,
+                        const AtTileLayout      *layout)
+{
+  gsize plane = (gsize) act->h * act->w;
+  float layer_lo, layer_hi;
+  guint n = MIN (act->c, layout->n);
+
+  at_float_range (act->values, plane * act->c, &layer_lo, &layer_hi);
+  for (guint c = 0; c < n; c++)
+    {
+      const float *v = act->values + c * plane;
+      float lo = layer_lo, hi = layer_hi;
+      double x, y;
+
+      if (plane > 1)
+        at_float_range (v, plane, &lo, &hi);
+      tile_origin (layout, c, &x, &y);
+      at_render_plane (cr, v, act->w, act->h, lo, hi, AT_COLORMAP_VIRIDIS,
+                       x, y, layout->tile, layout->tile);
+    }
+  return n;
+}
+
+float
+at_render_filters (cairo_t            *cr,
+                   const float        *weights,
+                   guint               n,
+                   guint               side,
+                   const AtTileLayout *layout)
+{
+  gsize plane = (gsize) side * side;
+  float lo, hi, scale;
+
+  at_float_range (weights, plane * n, &lo, &hi);
+  scale = MAX (fabsf (lo), fabsf (hi));
+  if (!(scale > 0.0f))
+    scale = 1.0f;
+  for (guint i = 0; i < MIN (n, layout->n); i++)
+    {
+      double x, y;
+
+      tile_origin (layout, i, &x, &y);
+      at_render_plane (cr, weights + i * plane, side, side, -scale, scale,
+                       AT_COLORMAP_DIVERGING, x, y, layout->tile, layout->tile);
+      /* White means 0 here: a frame keeps a quiet filter visible on a white page. */
+      cairo_save (cr);
+      cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
+      cairo_set_line_width (cr, 1);
+      cairo_rectangle (cr, x - 0.5, y - 0.5, layout->tile + 1, layout->tile + 1);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+  return scale;
+}

@@ -1,0 +1,31 @@
+/* at-image-detail.h — one test image large: true class, prediction, the 10 probabilities
+ * as bars, and a saliency overlay computed on the latest snapshot off the main thread. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "at-sample-item.h"
+#include "at-training-controller.h"
+
+G_BEGIN_DECLS
+
+#define AT_TYPE_IMAGE_DETAIL (at_image_detail_get_type ())
+G_DECLARE_FINAL_TYPE (AtImageDetail, at_image_detail, AT, IMAGE_DETAIL, GtkWidget)
+
+GtkWidget            *at_image_detail_new            (void);
+
+AtTrainingController *at_image_detail_get_controller (AtImageDetail        *self);
+void                  at_image_detail_set_controller (AtImageDetail        *self,
+                                                      AtTrainingController *controller);
+
+void                  at_image_detail_set_item       (AtImageDetail        *self,
+                                                      AtSampleItem         *item);
+AtSampleItem         *at_image_detail_get_item       (AtImageDetail        *self);
+
+void                  at_image_detail_set_show_saliency (AtImageDetail     *self,
+                                                      gboolean              show);
+/* The saliency shown, (28, 28), or NULL; and the thread that computed it. */
+const float          *at_image_detail_get_saliency   (AtImageDetail        *self);
+GThread              *at_image_detail_get_last_thread (AtImageDetail       *self);
+
+G_END_DECLS
