@@ -13,6 +13,9 @@
 struct _AtApplication
 {
   GtkApplication parent_instance;
+
+  gboolean       train;  /* --train */
+  gboolean       quit;   /* --quit */
 };
 
 G_DEFINE_FINAL_TYPE (AtApplication, at_application, GTK_TYPE_APPLICATION)
@@ -126,9 +129,24 @@ at_application_activate (GApplication *application)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
+  AtApplication *self = AT_APPLICATION (application);
+
   if (window == NULL)
-    window = GTK_WINDOW (at_window_new (AT_APPLICATION (application)));
+    window = GTK_WINDOW (at_window_new (self));
+  if (self->train || self->quit)
+    at_window_set_autostart (AT_WINDOW (window), self->train, self->quit);
   gtk_window_present (window);
+}
+
+static int
+at_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  AtApplication *self = AT_APPLICATION (application);
+
+  self->train = g_variant_dict_contains (options, "train");
+  self->quit = g_variant_dict_contains (options, "quit");
+  return -1;  /* carry on */
 }
 
 static void
@@ -138,11 +156,21 @@ at_application_class_init (AtApplicationClass *klass)
 
   app_class->startup = at_application_startup;
   app_class->activate = at_application_activate;
+  app_class->handle_local_options = at_application_handle_local_options;
 }
 
 static void
 at_application_init (AtApplication *self)
 {
+  static const GOptionEntry options[] = {
+    { "train", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start training with the last settings as soon as the dataset is loaded"), NULL },
+    { "quit", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Close the window when that training ends"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
   gtk_window_set_default_icon_name (APP_ID);
 }
 

@@ -1,6 +1,6 @@
 /* at-frame-stats.c — frame timing from the GdkFrameClock's phases: the work of a frame is
- * from "before-paint" to "after-paint"; the gap between consecutive frames shows any
- * main-loop stall, ours or GTK's. */
+ * from "before-paint" to "after-paint".  A 4 ms probe timer measures how late the main
+ * loop gets to it: the longest stall of the main thread, frame or no frame. */
 #define G_LOG_DOMAIN "at-frame-stats"
 
 #include "config.h"
@@ -11,17 +11,15 @@ struct _AtFrameStats
 {
   GtkWidget     *widget;        /* borrowed; it owns us */
   GdkFrameClock *clock;         /* owned */
-  gulong         before_id;
-  gulong         after_id;
-  guint          tick_id;
+  guint          probe_id;
+  gint64         probe_last;
   gboolean       active;
 
   gint64         frame_start;
-  gint64         last_frame_start;
   guint64        n_frames;
   gint64         work_total;
   gint64         work_max;
-  gint64         gap_max;
+  gint64         stall_max;
   GString       *notes;
 };
 
@@ -44,17 +42,19 @@ on_after_paint (GdkFrameClock *clock,
   stats->n_frames++;
   stats->work_total += work;
   stats->work_max = MAX (stats->work_max, work);
-  if (stats->last_frame_start != 0)
-    stats->gap_max = MAX (stats->gap_max, stats->frame_start - stats->last_frame_start);
-  stats->last_frame_start = stats->frame_start;
 }
 
+#define PROBE_MSEC 4
+
 static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
+on_probe (gpointer data)
 {
-  /* Keeps the clock running every frame while active, so gaps are measured. */
+  AtFrameStats *stats = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (stats->probe_last != 0)
+    stats->stall_max = MAX (stats->stall_max, now - stats->probe_last - PROBE_MSEC * 1000);
+  stats->probe_last = now;
   return G_SOURCE_CONTINUE;
 }
 
@@ -67,8 +67,8 @@ on_realize (GtkWidget    *widget,
   if (clock == NULL || stats->clock != NULL)
     return;
   stats->clock = g_object_ref (clock);
-  stats->before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), stats);
-  stats->after_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), stats);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), stats);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), stats);
 }
 
 AtFrameStats *
@@ -96,24 +96,40 @@ at_frame_stats_set_active (AtFrameStats *stats,
   if (stats == NULL || stats->active == active)
     return;
   stats->active = active;
-  stats->last_frame_start = 0;
+  stats->probe_last = 0;
   if (active)
-    stats->tick_id = gtk_widget_add_tick_callback (stats->widget, on_tick, NULL, NULL);
-  else if (stats->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (stats->widget, stats->tick_id);
-      stats->tick_id = 0;
-    }
+    stats->probe_id = g_timeout_add (PROBE_MSEC, on_probe, stats);
+  else
+    g_clear_handle_id (&stats->probe_id, g_source_remove);
+}
+
+static gint64 process_start;
+
+void
+at_frame_stats_mark_start (void)
+{
+  process_start = g_get_monotonic_time ();
+}
+
+double
+at_frame_stats_since_start (void)
+{
+  return (g_get_monotonic_time () - process_start) / 1000.0;
 }
 
 void
 at_frame_stats_note (AtFrameStats *stats,
-                     const char   *name,
-                     gint64        usec)
+                     const char   *format,
+                     ...)
 {
+  va_list args;
+
   if (stats == NULL)
     return;
-  g_string_append_printf (stats->notes, "; %s %.2f ms", name, usec / 1000.0);
+  g_string_append (stats->notes, "\nframe-stats: ");
+  va_start (args, format);
+  g_string_append_vprintf (stats->notes, format, args);
+  va_end (args);
 }
 
 void
@@ -123,17 +139,16 @@ at_frame_stats_free (AtFrameStats *stats)
     return;
 
   g_printerr ("frame-stats: %" G_GUINT64_FORMAT " frames while training; frame work max %.2f ms, "
-              "mean %.2f ms; longest gap between frames %.2f ms%s\n",
+              "mean %.2f ms; longest main-loop stall %.2f ms%s\n",
               stats->n_frames, stats->work_max / 1000.0,
               stats->n_frames ? stats->work_total / 1000.0 / stats->n_frames : 0.0,
-              stats->gap_max / 1000.0, stats->notes->str);
+              stats->stall_max / 1000.0, stats->notes->str);
 
-  if (stats->tick_id != 0)
-    gtk_widget_remove_tick_callback (stats->widget, stats->tick_id);
+  g_clear_handle_id (&stats->probe_id, g_source_remove);
   if (stats->clock != NULL)
     {
-      g_signal_handler_disconnect (stats->clock, stats->before_id);
-      g_signal_handler_disconnect (stats->clock, stats->after_id);
+      /* By data, not by id: the clock may have dropped its handlers already. */
+      g_signal_handlers_disconnect_by_data (stats->clock, stats);
       g_object_unref (stats->clock);
     }
   g_signal_handlers_disconnect_by_data (stats->widget, stats);

@@ -13,10 +13,14 @@ AtFrameStats *at_frame_stats_new        (GtkWidget    *widget);
 /* Only frames while active count (the window turns it on while training). */
 void          at_frame_stats_set_active (AtFrameStats *stats,
                                          gboolean      active);
-/* Adds a figure measured elsewhere (e.g. the longest report dispatch) to the printout. */
+/* Adds a line measured elsewhere (the longest report dispatch, an epoch's speed) to the
+ * printout. */
 void          at_frame_stats_note       (AtFrameStats *stats,
-                                         const char   *name,
-                                         gint64        usec);
+                                         const char   *format,
+                                         ...) G_GNUC_PRINTF (2, 3);
+/* Milliseconds since at_frame_stats_mark_start() (main() calls it first thing). */
+void          at_frame_stats_mark_start (void);
+double        at_frame_stats_since_start (void);
 void          at_frame_stats_free       (AtFrameStats *stats);
 
 G_END_DECLS

@@ -37,6 +37,7 @@ typedef struct {
   cairo_t           *cr;
   PangoFontDescription *font;
   PangoFontDescription *bold;
+  PangoLayout       *layout;   /* one, re-used for every text: creating them is the cost */
   AtColor            colors[N_SERIES];
 } Ctx;
 
@@ -114,11 +115,11 @@ make_layout (Ctx        *ctx,
              const char *text,
              gboolean    bold)
 {
-  PangoLayout *layout = pango_cairo_create_layout (ctx->cr);
-
-  pango_layout_set_font_description (layout, bold ? ctx->bold : ctx->font);
-  pango_layout_set_text (layout, text, -1);
-  return layout;
+  if (ctx->layout == NULL)
+    ctx->layout = pango_cairo_create_layout (ctx->cr);
+  pango_layout_set_font_description (ctx->layout, bold ? ctx->bold : ctx->font);
+  pango_layout_set_text (ctx->layout, text, -1);
+  return g_object_ref (ctx->layout);
 }
 
 /* Draws `text` with its anchor point at (x, y); ax, ay in 0..1 pick the anchor. */
@@ -372,8 +373,8 @@ draw_batches (Ctx         *ctx,
             continue;
           if (c != col && col != G_MININT)
             {
-              double top = fy (f, cmax), bottom = fy (f, cmin);
-              cairo_rectangle (cr, col, top - 0.5, 1, MAX (1, bottom - top + 1));
+              double top = floor (fy (f, cmax)), bottom = ceil (fy (f, cmin));
+              cairo_rectangle (cr, col, top, 1, MAX (1, bottom - top));
             }
           if (i == n)
             break;
@@ -387,7 +388,10 @@ draw_batches (Ctx         *ctx,
           cmax = MAX (cmax, buckets[i].max[metric]);
         }
       set_color (cr, &ctx->colors[SERIES_TRAIN], 0.22);
+      /* Whole-pixel columns: antialiasing would only cost time. */
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
       cairo_fill (cr);
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
     }
 
   /* pass 2: the smoothed curve */
@@ -665,7 +669,7 @@ at_plot_render (const AtPlotData  *data,
                 double             height,
                 const AtPlotStyle *style)
 {
-  Ctx ctx = { data, style, cr, NULL, NULL, { { 0 } } };
+  Ctx ctx = { data, style, cr, NULL, NULL, NULL, { { 0 } } };
   Frame frames[AT_N_METRICS];
   double pane_h, x_max;
   guint n_buckets, n_epochs;
@@ -720,6 +724,7 @@ at_plot_render (const AtPlotData  *data,
 
   pango_font_description_free (ctx.font);
   pango_font_description_free (ctx.bold);
+  g_clear_object (&ctx.layout);
 }
 
 gboolean

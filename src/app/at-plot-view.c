@@ -21,7 +21,12 @@ struct _AtPlotView
   gboolean    show_raw;
   double      smoothing;
   gint64      max_draw_usec;
+  guint       redraw_id;   /* the throttled redraw for new batches */
 };
+
+/* New batches redraw the plot at most this often: smooth enough to watch, and the
+ * main thread leaves the CPU to training the rest of the time. */
+#define BATCH_REDRAW_MSEC 80
 
 G_DEFINE_FINAL_TYPE (AtPlotView, at_plot_view, GTK_TYPE_WIDGET)
 
@@ -93,6 +98,25 @@ on_leave (GtkEventControllerMotion *motion,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+static gboolean
+on_redraw_timeout (gpointer data)
+{
+  AtPlotView *self = data;
+
+  self->redraw_id = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+at_plot_view_dispose (GObject *object)
+{
+  AtPlotView *self = AT_PLOT_VIEW (object);
+
+  g_clear_handle_id (&self->redraw_id, g_source_remove);
+  G_OBJECT_CLASS (at_plot_view_parent_class)->dispose (object);
+}
+
 static void
 at_plot_view_finalize (GObject *object)
 {
@@ -150,6 +174,7 @@ at_plot_view_class_init (AtPlotViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = at_plot_view_dispose;
   object_class->finalize = at_plot_view_finalize;
   object_class->get_property = at_plot_view_get_property;
   object_class->set_property = at_plot_view_set_property;
@@ -207,8 +232,8 @@ at_plot_view_add_batch (AtPlotView          *self,
 
   at_plot_data_add_batch (self->data, report->epoch, report->batch, report->n_batches,
                           report->loss, report->accuracy);
-  /* Coalesced by the frame clock: many reports, one redraw per frame. */
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->redraw_id == 0)
+    self->redraw_id = g_timeout_add (BATCH_REDRAW_MSEC, on_redraw_timeout, self);
 }
 
 void

@@ -62,6 +62,9 @@ struct _AtWindow
   gboolean              reload_pending;  /* the dataset folder changed during a run */
   gboolean              close_after_save;
   gboolean              force_close;
+  gint64                last_progress_at;  /* throttles the labels to a few updates a second */
+  gboolean              autostart;         /* --train: train as soon as the data is there */
+  gboolean              quit_when_done;    /* --quit: close when that run ends */
 };
 
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -217,12 +220,15 @@ show_data_missing (AtWindow     *self,
   g_autofree char *markup = NULL;
 
   if (g_error_matches (error, NN_DATASET_ERROR, NN_DATASET_ERROR_NOT_FOUND))
-    markup = g_markup_printf_escaped ("<b>%s</b>\n%s <tt>%s</tt>%s\n<small>%s</small>",
-                                      _("Fashion-MNIST was not found"),
-                                      _("Install it with"),
-                                      "sudo apt install dataset-fashion-mnist",
-                                      _(", or choose a folder holding its four IDX files or the two Kaggle CSV files."),
-                                      error->message);
+    {
+      g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", _("Fashion-MNIST was not found"));
+      /* Translators: %s is the command "sudo apt install dataset-fashion-mnist" */
+      g_autofree char *body = g_markup_printf_escaped (_("Install it with <tt>%s</tt>, or choose a folder holding its four IDX files or the two Kaggle CSV files."),
+                                                       "sudo apt install dataset-fashion-mnist");
+      g_autofree char *detail = g_markup_printf_escaped ("<small>%s</small>", error->message);
+
+      markup = g_strjoin ("\n", title, body, detail, NULL);
+    }
   else
     markup = g_markup_printf_escaped ("<b>%s</b>\n%s",
                                       _("The dataset could not be loaded"),
@@ -276,8 +282,16 @@ on_dataset_loaded (GObject      *source,
       gtk_info_bar_set_revealed (self->data_bar, FALSE);
       at_training_controller_set_dataset (self->controller, dataset);
       show_dataset (self, dataset);
+      at_frame_stats_note (self->frame_stats, "dataset loaded %.0f ms after start",
+                           at_frame_stats_since_start ());
     }
   update_actions (self);
+
+  if (self->autostart && dataset != NULL)
+    {
+      self->autostart = FALSE;
+      g_action_group_activate_action (G_ACTION_GROUP (self), "train", NULL);
+    }
 }
 
 static void
@@ -484,8 +498,14 @@ static void
 on_batch_report (AtWindow            *self,
                  const NnBatchReport *report)
 {
+  gint64 now = g_get_monotonic_time ();
+
   at_plot_view_add_batch (self->plot_view, report);
-  update_progress (self);
+  if (now - self->last_progress_at >= G_USEC_PER_SEC / 8 || report->batch == report->n_batches)
+    {
+      self->last_progress_at = now;
+      update_progress (self);
+    }
 }
 
 static void
@@ -495,6 +515,12 @@ on_epoch_report (AtWindow            *self,
   at_plot_view_add_epoch (self->plot_view, report);
   update_progress (self);
   update_actions (self);
+  at_frame_stats_note (self->frame_stats, "epoch %u: %.2f s training, %.0f images/s, test accuracy %.4f",
+                       report->epoch, report->seconds,
+                       report->seconds > 0 ? at_training_controller_get_n_batches (self->controller)
+                                             * (double) g_settings_get_uint (self->settings, "batch-size")
+                                             / report->seconds : 0.0,
+                       report->test_accuracy);
 }
 
 static void
@@ -528,6 +554,8 @@ on_finished (AtWindow     *self,
       self->reload_pending = FALSE;
       load_dataset (self, NULL, NULL);
     }
+  if (self->quit_when_done)
+    gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -865,6 +893,14 @@ at_window_close_request (GtkWindow *window)
 /* ---- GObject ------------------------------------------------------------------------ */
 
 static void
+on_first_map (AtWindow *self)
+{
+  at_frame_stats_note (self->frame_stats, "window mapped %.0f ms after start",
+                       at_frame_stats_since_start ());
+  g_signal_handlers_disconnect_by_func (self, on_first_map, NULL);
+}
+
+static void
 on_model_setting_changed (AtWindow *self)
 {
   g_autofree char *model = g_settings_get_string (self->settings, "model");
@@ -896,10 +932,10 @@ at_window_dispose (GObject *object)
       /* Joins the worker; then no signal can reach this half-disposed window. */
       at_training_controller_shutdown (self->controller);
       g_signal_handlers_disconnect_by_data (self->controller, self);
-      at_frame_stats_note (self->frame_stats, "longest report dispatch",
-                           at_training_controller_get_max_dispatch_usec (self->controller));
-      at_frame_stats_note (self->frame_stats, "longest plot draw",
-                           at_plot_view_get_max_draw_usec (self->plot_view));
+      at_frame_stats_note (self->frame_stats, "longest report dispatch %.2f ms",
+                           at_training_controller_get_max_dispatch_usec (self->controller) / 1000.0);
+      at_frame_stats_note (self->frame_stats, "longest plot draw %.2f ms",
+                           at_plot_view_get_max_draw_usec (self->plot_view) / 1000.0);
     }
   g_clear_pointer (&self->frame_stats, at_frame_stats_free);
   g_clear_object (&self->controller);
@@ -970,6 +1006,8 @@ at_window_init (AtWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->controller = at_training_controller_new ();
   self->frame_stats = at_frame_stats_new (GTK_WIDGET (self));
+  if (self->frame_stats != NULL)
+    g_signal_connect (self, "map", G_CALLBACK (on_first_map), NULL);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -1004,6 +1042,20 @@ AtWindow *
 at_window_new (AtApplication *application)
 {
   return g_object_new (AT_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+at_window_set_autostart (AtWindow *self,
+                         gboolean  train,
+                         gboolean  quit_when_done)
+{
+  g_return_if_fail (AT_IS_WINDOW (self));
+
+  self->quit_when_done = quit_when_done;
+  if (train && at_window_has_dataset (self))
+    g_action_group_activate_action (G_ACTION_GROUP (self), "train", NULL);
+  else
+    self->autostart = train;
 }
 
 AtTrainingController *

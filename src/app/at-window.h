@@ -14,6 +14,11 @@ G_DECLARE_FINAL_TYPE (AtWindow, at_window, AT, WINDOW, GtkApplicationWindow)
 
 AtWindow             *at_window_new            (AtApplication *application);
 
+/* Train as soon as the dataset is loaded (now, if it is); close when that run ends. */
+void                  at_window_set_autostart  (AtWindow *self,
+                                                gboolean  train,
+                                                gboolean  quit_when_done);
+
 AtTrainingController *at_window_get_controller (AtWindow *self);
 AtPlotView           *at_window_get_plot_view  (AtWindow *self);
 /* TRUE once a dataset is loaded and ready to train on. */

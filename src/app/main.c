@@ -7,6 +7,7 @@
 #include <locale.h>
 
 #include "at-application.h"
+#include "at-frame-stats.h"
 
 int
 main (int   argc,
@@ -14,6 +15,7 @@ main (int   argc,
 {
   g_autoptr(AtApplication) app = NULL;
 
+  at_frame_stats_mark_start ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
