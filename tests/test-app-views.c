@@ -1,0 +1,521 @@
+/* test-app-views.c — the analysis views under Xvfb after a short real training on an
+ * in-memory fixture: grid captions against the evaluation, the confusion matrix against the
+ * grid, a confusion cell's listing, feature maps against nn-inspect, saliency, export, and
+ * no inference on the main thread. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
+
+#include "at-analysis-views.h"
+#include "at-inference.h"
+#include "at-sample-cell.h"
+#include "at-training-controller.h"
+#include "nn-inspect.h"
+
+#define N_TRAIN 600
+#define N_TEST  1000
+#define WAIT_SECONDS 50
+
+static AtTrainingController *controller;
+static AtAnalysisViews *views;
+static GtkWindow *window;
+static GThread *main_thread;
+
+/* ---- fixture ------------------------------------------------------------------------ */
+
+/* Each class is a bright band at its own height over noise; a few images carry a second,
+ * fainter band of another class, so one short epoch leaves real mistakes to look at. */
+static NnSplit *
+make_split (guint   n,
+            guint32 seed)
+{
+  NnSplit *split = nn_split_new (n);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 label = (guint8) g_rand_int_range (rand, 0, NN_N_CLASSES);
+      guint8 decoy = (guint8) g_rand_int_range (rand, 0, NN_N_CLASSES);
+      guint8 *img = split->images + (gsize) i * NN_IMAGE_PIXELS;
+
+      split->labels[i] = label;
+      for (guint p = 0; p < NN_IMAGE_PIXELS; p++)
+        img[p] = (guint8) g_rand_int_range (rand, 0, 90);
+      for (guint r = 2 + label * 2u; r < 4 + label * 2u; r++)
+        for (guint c = 4; c < 24; c++)
+          img[r * 28 + c] = 255;
+      if (g_rand_int_range (rand, 0, 3) == 0)
+        for (guint r = 2 + decoy * 2u; r < 4 + decoy * 2u; r++)
+          for (guint c = 4; c < 24; c++)
+            img[r * 28 + c] = 200;
+    }
+  return split;
+}
+
+static NnDataset *
+make_dataset (void)
+{
+  NnDataset *dataset = g_new0 (NnDataset, 1);
+
+  dataset->train = make_split (N_TRAIN, 1);
+  dataset->test = make_split (N_TEST, 2);
+  dataset->format = NN_DATASET_FORMAT_IDX;
+  dataset->train_path = g_strdup ("memory");
+  dataset->test_path = g_strdup ("memory");
+  dataset->origin = g_strdup ("test");
+  return dataset;
+}
+
+/* ---- waiting without hanging -------------------------------------------------------- */
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static gboolean
+on_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (Predicate   predicate,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, on_wake, NULL);
+
+  while (!predicate (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out after %d s waiting for %s", WAIT_SECONDS, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+static void
+spin_for (guint msec)
+{
+  gint64 end = g_get_monotonic_time () + msec * 1000;
+  guint wake = g_timeout_add (10, on_wake, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+}
+
+static gboolean
+is_finished (gpointer data)
+{
+  AtTrainingState state = at_training_controller_get_state (controller);
+
+  return state == AT_TRAINING_STATE_FINISHED || state == AT_TRAINING_STATE_FAILED;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+/* Trains two short epochs with the Inside page showing: feature maps follow every
+ * snapshot, computed on worker threads. */
+static void
+test_train (void)
+{
+  AtFeatureMapView *maps = at_analysis_views_get_feature_maps (views);
+  g_autoptr(GError) error = NULL;
+  NnTrainConfig config;
+  GArray *latencies;
+
+  at_analysis_views_set_page (views, "inside");
+  nn_train_config_init (&config, "cnn");
+  config.epochs = 2;
+  config.batch_size = 32;
+  config.threads = 1;
+  config.seed = 7;
+  g_assert_true (at_training_controller_start (controller, &config, &error));
+  g_assert_no_error (error);
+  wait_until (is_finished, NULL, "training to finish");
+  g_assert_cmpint (at_training_controller_get_state (controller), ==, AT_TRAINING_STATE_FINISHED);
+  spin_for (300);
+
+  /* Inference ran, never on the main thread. */
+  g_assert_cmpuint (at_inference_get_n_delivered (), >, 0);
+  g_assert_cmpuint (at_inference_get_n_on_caller_thread (), ==, 0);
+  g_assert_nonnull (at_feature_map_view_get_last_thread (maps));
+  g_assert_true (at_feature_map_view_get_last_thread (maps) != main_thread);
+
+  latencies = at_feature_map_view_get_latencies (maps);
+  g_assert_cmpuint (latencies->len, >, 0);
+  {
+    g_autoptr(GArray) sorted = g_array_copy (latencies);
+
+    g_array_sort (sorted, compare_gint64);
+    g_test_message ("snapshot → feature maps drawn: %u samples, median %.1f ms, max %.1f ms "
+                    "(%u results dropped as stale)",
+                    sorted->len, g_array_index (sorted, gint64, sorted->len / 2) / 1000.0,
+                    g_array_index (sorted, gint64, sorted->len - 1) / 1000.0,
+                    at_inference_get_n_dropped ());
+  }
+}
+
+static guint
+off_diagonal (const NnEvaluation *evaluation)
+{
+  guint sum = 0;
+
+  for (guint t = 0; t < NN_N_CLASSES; t++)
+    for (guint p = 0; p < NN_N_CLASSES; p++)
+      if (t != p)
+        sum += evaluation->confusion[t][p];
+  return sum;
+}
+
+static gboolean
+has_cells (gpointer data)
+{
+  g_autoptr(GPtrArray) cells = at_sample_grid_dup_cells (data);
+  guint bound = 0;
+
+  for (guint i = 0; i < cells->len; i++)
+    bound += at_sample_cell_get_item (cells->pdata[i]) != NULL;
+  return bound >= 10;
+}
+
+static void
+test_grid_captions (void)
+{
+  AtSampleGrid *grid = at_analysis_views_get_predictions (views);
+  g_autoptr(NnEvaluation) evaluation = at_training_controller_dup_last_evaluation (controller);
+  g_autoptr(GPtrArray) cells = NULL;
+  GListModel *shown = at_sample_grid_get_shown (grid);
+  AtSampleCell *probe = g_object_ref_sink (AT_SAMPLE_CELL (at_sample_cell_new ()));
+  guint wrong = 0, realised_wrong = 0;
+
+  g_assert_nonnull (evaluation);
+  g_assert_true (at_sample_grid_get_evaluation (grid) == evaluation);
+  at_analysis_views_set_page (views, "predictions");
+  at_sample_grid_set_filter (grid, AT_SAMPLE_ALL, AT_SAMPLE_ALL, FALSE);
+  at_sample_grid_set_sort (grid, AT_SAMPLE_SORT_INDEX);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, N_TEST);
+
+  /* Every caption, as a cell would show it: red and ✗ exactly for the wrong ones. */
+  for (guint i = 0; i < N_TEST; i++)
+    {
+      g_autoptr(AtSampleItem) item = g_list_model_get_item (shown, i);
+      gboolean is_wrong = evaluation->predicted[i] != evaluation->labels[i];
+
+      g_assert_cmpuint (at_sample_item_get_index (item), ==, i);
+      at_sample_cell_set_item (probe, item);
+      g_assert_cmpint (at_sample_cell_is_marked_wrong (probe), ==, is_wrong);
+      g_assert_cmpint (g_str_has_prefix (at_sample_cell_get_caption (probe), "✗"), ==, is_wrong);
+      wrong += is_wrong;
+    }
+  g_object_unref (probe);
+  g_assert_cmpuint (wrong, ==, off_diagonal (evaluation));
+  g_assert_cmpuint (wrong, >, 0);
+  g_test_message ("%u of %u test images wrong after 2 epochs", wrong, N_TEST);
+
+  /* The realised (recycled) cells on screen agree too. */
+  wait_until (has_cells, grid, "grid cells");
+  cells = at_sample_grid_dup_cells (grid);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      AtSampleItem *item = at_sample_cell_get_item (cells->pdata[i]);
+      guint index;
+
+      if (item == NULL)
+        continue;
+      index = at_sample_item_get_index (item);
+      g_assert_cmpint (at_sample_cell_is_marked_wrong (cells->pdata[i]), ==,
+                       evaluation->predicted[index] != evaluation->labels[index]);
+      realised_wrong += at_sample_cell_is_marked_wrong (cells->pdata[i]);
+    }
+  /* Recycled widgets: GTK 4.8 keeps a bounded window of rows, not one widget per image. */
+  g_assert_cmpuint (cells->len, <, N_TEST);
+  g_test_message ("%u cells realised, %u of them marked wrong", cells->len, realised_wrong);
+
+  /* Mistakes only: exactly the off-diagonal sum. */
+  at_sample_grid_set_filter (grid, AT_SAMPLE_ALL, AT_SAMPLE_ALL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, off_diagonal (evaluation));
+  at_sample_grid_set_filter (grid, 3, AT_SAMPLE_ALL, FALSE);
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(AtSampleItem) item = g_list_model_get_item (shown, i);
+
+      g_assert_cmpuint (at_sample_item_get_label (item), ==, 3);
+    }
+  at_sample_grid_set_filter (grid, AT_SAMPLE_ALL, AT_SAMPLE_ALL, FALSE);
+}
+
+static gboolean
+is_allocated (gpointer data)
+{
+  return gtk_widget_get_width (data) > 100 && gtk_widget_get_height (data) > 100;
+}
+
+static void
+test_confusion_cell (void)
+{
+  AtConfusionView *confusion = at_analysis_views_get_confusion (views);
+  AtSampleGrid *grid = at_analysis_views_get_mistakes (views);
+  g_autoptr(NnEvaluation) evaluation = at_training_controller_dup_last_evaluation (controller);
+  GListModel *shown = at_sample_grid_get_shown (grid);
+  guint best_t = 0, best_p = 1, listed = 0;
+  double x, y;
+
+  at_analysis_views_set_page (views, "mistakes");
+  wait_until (is_allocated, confusion, "the confusion matrix to be laid out");
+  g_assert_true (at_confusion_view_get_evaluation (confusion) == evaluation);
+
+  /* The most frequent confusion, clicked where it is drawn. */
+  for (guint t = 0; t < NN_N_CLASSES; t++)
+    for (guint p = 0; p < NN_N_CLASSES; p++)
+      if (t != p && evaluation->confusion[t][p] > evaluation->confusion[best_t][best_p])
+        {
+          best_t = t;
+          best_p = p;
+        }
+  g_assert_cmpuint (evaluation->confusion[best_t][best_p], >, 0);
+  at_confusion_view_cell_center (confusion, best_t, best_p, &x, &y);
+  g_assert_true (at_confusion_view_click (confusion, x, y));
+
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, evaluation->confusion[best_t][best_p]);
+  for (guint i = 0; i < N_TEST; i++)
+    listed += evaluation->labels[i] == best_t && evaluation->predicted[i] == best_p;
+  g_assert_cmpuint (listed, ==, evaluation->confusion[best_t][best_p]);
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(AtSampleItem) item = g_list_model_get_item (shown, i);
+      guint index = at_sample_item_get_index (item);
+
+      g_assert_cmpuint (evaluation->labels[index], ==, best_t);
+      g_assert_cmpuint (evaluation->predicted[index], ==, best_p);
+      if (i > 0)
+        {
+          g_autoptr(AtSampleItem) before = g_list_model_get_item (shown, i - 1);
+
+          /* most confident first */
+          g_assert_cmpfloat (at_sample_item_get_confidence (before), >=,
+                             at_sample_item_get_confidence (item));
+        }
+    }
+
+  /* A diagonal cell lists the right ones of that class. */
+  at_confusion_view_cell_center (confusion, best_t, best_t, &x, &y);
+  g_assert_true (at_confusion_view_click (confusion, x, y));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, evaluation->confusion[best_t][best_t]);
+  /* Outside the cells nothing happens. */
+  g_assert_false (at_confusion_view_click (confusion, 1, 1));
+}
+
+typedef struct {
+  AtFeatureMapView *view;
+  guint             tiles;
+} TilesWanted;
+
+static gboolean
+drew_tiles (gpointer data)
+{
+  TilesWanted *want = data;
+
+  return at_feature_map_view_get_n_tiles_drawn (want->view) == want->tiles
+         && at_feature_map_view_get_n_filters_drawn (want->view) == 32;
+}
+
+static void
+check_layer (AtFeatureMapView *view,
+             const char       *name,
+             guint             channels,
+             guint             side,
+             const guint8     *pixels)
+{
+  const NnInspection *shown = at_feature_map_view_get_inspection (view);
+  g_autoptr(NnInspection) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  TilesWanted want = { view, channels };
+  int li;
+
+  g_assert_true (at_feature_map_view_select_layer (view, name));
+  gtk_widget_queue_draw (GTK_WIDGET (view));
+  wait_until (drew_tiles, &want, name);
+
+  /* The values drawn are nn-inspect's for the same snapshot and image. */
+  expected = nn_inspect_image (at_feature_map_view_get_model (view), pixels, NULL, &error);
+  g_assert_no_error (error);
+  li = nn_inspection_find (shown, name);
+  g_assert_cmpint (li, >=, 0);
+  g_assert_cmpuint (shown->layers[li].c, ==, channels);
+  g_assert_cmpuint (shown->layers[li].h, ==, side);
+  g_assert_cmpmem (shown->layers[li].values, (gsize) channels * side * side * sizeof (float),
+                   expected->layers[li].values, (gsize) channels * side * side * sizeof (float));
+}
+
+typedef struct {
+  AtFeatureMapView *view;
+  NnModel          *snapshot;
+  const guint8     *pixels;
+} ShowsImage;
+
+static gboolean
+shows_image (gpointer data)
+{
+  ShowsImage *want = data;
+  const NnInspection *shown = at_feature_map_view_get_inspection (want->view);
+  g_autoptr(NnInspection) expected = NULL;
+
+  if (shown == NULL || at_feature_map_view_get_model (want->view) != want->snapshot)
+    return FALSE;
+  expected = nn_inspect_image (want->snapshot, want->pixels, NULL, NULL);
+  return memcmp (shown->probs, expected->probs, sizeof shown->probs) == 0;
+}
+
+static void
+test_feature_maps (void)
+{
+  AtFeatureMapView *view = at_analysis_views_get_feature_maps (views);
+  const NnDataset *dataset = at_training_controller_get_dataset (controller);
+  const guint8 *pixels = dataset->test->images + 5 * NN_IMAGE_PIXELS;
+  g_autoptr(NnModel) snapshot = at_training_controller_dup_snapshot (controller);
+
+  at_analysis_views_set_page (views, "inside");
+  at_feature_map_view_set_image (view, pixels, 5);
+  /* Wait for the result for image 5 on the final snapshot. */
+  wait_until (shows_image, &(ShowsImage) { view, snapshot, pixels }, "image 5's maps");
+
+  check_layer (view, "conv2d", 32, 24, pixels);
+  check_layer (view, "max_pooling2d", 32, 12, pixels);
+  check_layer (view, "conv2d_1", 64, 10, pixels);
+  check_layer (view, "max_pooling2d_1", 64, 5, pixels);
+  check_layer (view, "conv2d_2", 128, 3, pixels);
+  g_assert_false (at_feature_map_view_select_layer (view, "dense"));
+  g_assert_true (at_feature_map_view_get_last_thread (view) != main_thread);
+}
+
+static gboolean
+has_saliency (gpointer data)
+{
+  return at_image_detail_get_saliency (data) != NULL;
+}
+
+static void
+test_detail (void)
+{
+  AtImageDetail *detail = at_analysis_views_get_detail (views);
+  AtSampleGrid *grid = at_analysis_views_get_predictions (views);
+  g_autoptr(AtSampleItem) item = g_list_model_get_item (at_sample_grid_get_shown (grid), 7);
+  g_autoptr(NnModel) snapshot = at_training_controller_dup_snapshot (controller);
+  float expected[NN_IMAGE_PIXELS];
+
+  at_analysis_views_set_page (views, "predictions");
+  at_analysis_views_show_detail (views, item);
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "detail");
+  at_image_detail_set_show_saliency (detail, TRUE);
+  wait_until (has_saliency, detail, "saliency");
+  g_assert_true (at_image_detail_get_last_thread (detail) != main_thread);
+
+  g_assert_true (nn_inspect_saliency (snapshot, at_sample_item_get_pixels (item),
+                                      at_sample_item_get_predicted (item), expected, NULL,
+                                      NULL, NULL));
+  g_assert_cmpmem (at_image_detail_get_saliency (detail), sizeof expected, expected, sizeof expected);
+
+  /* Escape's action goes back to where the detail was opened from. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (views), "analysis.back", NULL));
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "predictions");
+  g_assert_cmpuint (at_inference_get_n_on_caller_thread (), ==, 0);
+}
+
+static void
+check_file (const char *path,
+            const char *magic)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (strstr (contents, magic) != NULL);
+  g_unlink (path);
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atelier-views-XXXXXX", NULL);
+  const char *pages[] = { "predictions", "mistakes", "inside" };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *png = g_strdup_printf ("%s/%s.png", dir, pages[i]);
+      g_autofree char *svg = g_strdup_printf ("%s/%s.svg", dir, pages[i]);
+
+      at_analysis_views_set_page (views, pages[i]);
+      g_assert_true (at_analysis_views_export (views, png, &error));
+      g_assert_no_error (error);
+      check_file (png, "PNG");
+      g_assert_true (at_analysis_views_export (views, svg, &error));
+      g_assert_no_error (error);
+      check_file (svg, "<svg");
+    }
+  at_analysis_views_set_page (views, "model");
+  g_assert_false (at_analysis_views_export (views, "/nonexistent/x.png", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  at_analysis_views_set_page (views, "predictions");
+  g_assert_false (at_analysis_views_export (views, "/nonexistent/dir/x.png", &error));
+  g_assert_nonnull (error);
+  g_rmdir (dir);
+}
+
+static void
+test_model_summary (void)
+{
+  AtModelView *view = at_analysis_views_get_model_view (views);
+
+  g_assert_nonnull (strstr (at_model_view_get_text (view), "Total params: 242,058"));
+  g_assert_nonnull (strstr (at_model_view_get_text (view), "conv2d_2 (Conv2D)"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  main_thread = g_thread_self ();
+
+  controller = at_training_controller_new ();
+  at_training_controller_set_dataset (controller, make_dataset ());
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1200, 800);
+  views = AT_ANALYSIS_VIEWS (at_analysis_views_new ());
+  at_analysis_views_set_controller (views, controller);
+  gtk_window_set_child (window, GTK_WIDGET (views));
+  gtk_window_present (window);
+
+  g_test_add_func ("/app/views/train", test_train);
+  g_test_add_func ("/app/views/grid-captions", test_grid_captions);
+  g_test_add_func ("/app/views/confusion-cell", test_confusion_cell);
+  g_test_add_func ("/app/views/feature-maps", test_feature_maps);
+  g_test_add_func ("/app/views/detail", test_detail);
+  g_test_add_func ("/app/views/export", test_export);
+  g_test_add_func ("/app/views/model-summary", test_model_summary);
+  status = g_test_run ();
+
+  at_training_controller_shutdown (controller);
+  gtk_window_destroy (window);
+  g_object_unref (controller);
+  return status;
+}
