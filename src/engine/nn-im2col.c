@@ -2,7 +2,6 @@
  * the work by input channel (disjoint rows of cols, disjoint planes of dx) for nn-parallel. */
 #include "nn-im2col.h"
 
-#include <string.h>
 #include "nn-parallel.h"
 
 typedef struct {
@@ -27,8 +26,10 @@ im2col_channel (guint    ci,
           {
             const float *src = a->src + ((gsize) ci * n + img) * h * w + (gsize) ki * w + kj;
 
+            /* Rows are short (24, 10, 3 floats): an inline loop beats a memcpy call. */
             for (guint r = 0; r < oh; r++, dst += ow, src += w)
-              memcpy (dst, src, ow * sizeof (float));
+              for (guint q = 0; q < ow; q++)
+                dst[q] = src[q];
           }
       }
 }

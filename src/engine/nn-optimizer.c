@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 #include "nn-gemm.h"
+#include "nn-parallel.h"
 
 #define MAX_SLOTS 2
 
@@ -118,29 +119,38 @@ nn_optimizer_get_params (const NnOptimizer *optimizer)
   return &optimizer->params;
 }
 
-static void
-step_sgd (NnOptimizer *opt,
-          float       *w,
-          const float *g,
-          float        lr)
-{
-  float mu = opt->params.momentum;
-  float *v = opt->slots[0];
+/* One step over params [lo, hi): every rule is elementwise, so fixed chunks of the flat
+ * array are independent tasks for nn-parallel and the result does not depend on threads. */
+typedef struct {
+  NnOptimizer *opt;
+  float       *w;
+  const float *g;
+  float        lr;
+  float        alpha;  /* Adam: lr·sqrt(1 − β2ᵗ) / (1 − β1ᵗ) */
+} StepArgs;
 
-  if (opt->n_slots == 0)
-    {
-      for (gsize i = 0; i < opt->n_params; i++)
-        w[i] -= lr * g[i];
-      return;
-    }
-  if (opt->params.nesterov)
-    for (gsize i = 0; i < opt->n_params; i++)
+#define CHUNK 32768
+
+static void
+step_sgd (const StepArgs *a,
+          gsize           lo,
+          gsize           hi)
+{
+  float mu = a->opt->params.momentum, lr = a->lr;
+  float *v = a->opt->slots[0], *w = a->w;
+  const float *g = a->g;
+
+  if (a->opt->n_slots == 0)
+    for (gsize i = lo; i < hi; i++)
+      w[i] -= lr * g[i];
+  else if (a->opt->params.nesterov)
+    for (gsize i = lo; i < hi; i++)
       {
         v[i] = mu * v[i] - lr * g[i];
         w[i] += mu * v[i] - lr * g[i];
       }
   else
-    for (gsize i = 0; i < opt->n_params; i++)
+    for (gsize i = lo; i < hi; i++)
       {
         v[i] = mu * v[i] - lr * g[i];
         w[i] += v[i];
@@ -148,15 +158,15 @@ step_sgd (NnOptimizer *opt,
 }
 
 static void
-step_rmsprop (NnOptimizer *opt,
-              float       *w,
-              const float *g,
-              float        lr)
+step_rmsprop (const StepArgs *a,
+              gsize           lo,
+              gsize           hi)
 {
-  float rho = opt->params.rho, eps = opt->params.epsilon;
-  float *ms = opt->slots[0];
+  float rho = a->opt->params.rho, eps = a->opt->params.epsilon, lr = a->lr;
+  float *ms = a->opt->slots[0], *w = a->w;
+  const float *g = a->g;
 
-  for (gsize i = 0; i < opt->n_params; i++)
+  for (gsize i = lo; i < hi; i++)
     {
       ms[i] = rho * ms[i] + (1.0f - rho) * g[i] * g[i];
       w[i] -= lr * g[i] / sqrtf (ms[i] + eps);
@@ -164,21 +174,36 @@ step_rmsprop (NnOptimizer *opt,
 }
 
 static void
-step_adam (NnOptimizer *opt,
-           float       *w,
-           const float *g,
-           float        lr)
+step_adam (const StepArgs *a,
+           gsize           lo,
+           gsize           hi)
 {
-  float b1 = opt->params.beta_1, b2 = opt->params.beta_2, eps = opt->params.epsilon;
-  double t = (double) opt->steps;
-  float alpha = (float) (lr * sqrt (1.0 - pow (b2, t)) / (1.0 - pow (b1, t)));
-  float *m = opt->slots[0], *v = opt->slots[1];
+  float b1 = a->opt->params.beta_1, b2 = a->opt->params.beta_2;
+  float eps = a->opt->params.epsilon, alpha = a->alpha;
+  float *m = a->opt->slots[0], *v = a->opt->slots[1], *w = a->w;
+  const float *g = a->g;
 
-  for (gsize i = 0; i < opt->n_params; i++)
+  for (gsize i = lo; i < hi; i++)
     {
       m[i] += (1.0f - b1) * (g[i] - m[i]);
       v[i] += (1.0f - b2) * (g[i] * g[i] - v[i]);
       w[i] -= alpha * m[i] / (sqrtf (v[i]) + eps);
+    }
+}
+
+static void
+step_chunk (guint    task,
+            gpointer data)
+{
+  const StepArgs *a = data;
+  gsize lo = (gsize) task * CHUNK, hi = MIN (lo + CHUNK, a->opt->n_params);
+
+  switch (a->opt->params.kind)
+    {
+    case NN_OPTIMIZER_SGD: step_sgd (a, lo, hi); break;
+    case NN_OPTIMIZER_RMSPROP: step_rmsprop (a, lo, hi); break;
+    case NN_OPTIMIZER_ADAM: step_adam (a, lo, hi); break;
+    default: g_assert_not_reached ();
     }
 }
 
@@ -188,17 +213,21 @@ nn_optimizer_step (NnOptimizer *optimizer,
                    const float *grads,
                    float        lr)
 {
+  StepArgs args;
+  double t;
+
   g_return_if_fail (optimizer != NULL);
   g_return_if_fail (params != NULL && grads != NULL);
 
   optimizer->steps++;
-  switch (optimizer->params.kind)
-    {
-    case NN_OPTIMIZER_SGD: step_sgd (optimizer, params, grads, lr); break;
-    case NN_OPTIMIZER_RMSPROP: step_rmsprop (optimizer, params, grads, lr); break;
-    case NN_OPTIMIZER_ADAM: step_adam (optimizer, params, grads, lr); break;
-    default: g_assert_not_reached ();
-    }
+  t = (double) optimizer->steps;
+  args.opt = optimizer;
+  args.w = params;
+  args.g = grads;
+  args.lr = lr;
+  args.alpha = (float) (lr * sqrt (1.0 - pow (optimizer->params.beta_2, t))
+                        / (1.0 - pow (optimizer->params.beta_1, t)));
+  nn_parallel_for ((guint) ((optimizer->n_params + CHUNK - 1) / CHUNK), step_chunk, &args);
 }
 
 guint64
