@@ -241,6 +241,17 @@ test_stop (void)
   g_assert_cmpuint (rec.n_batches, ==, 3);
   g_assert_cmpuint (rec.n_epochs, ==, 0);
   g_assert_cmpuint (nn_trainer_get_epochs_done (trainer), ==, 0);
+
+  /* A stop requested before run() is honoured before the first batch; the flag is then
+   * cleared, so the next run() trains. */
+  rec.stop_at = 0;
+  rec.n_batches = 0;
+  nn_trainer_request_stop (trainer);
+  g_assert_cmpint (nn_trainer_run (trainer, &error), ==, NN_TRAIN_STOPPED);
+  g_assert_cmpuint (rec.n_batches, ==, 0);
+  g_assert_cmpint (nn_trainer_run (trainer, &error), ==, NN_TRAIN_COMPLETED);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rec.n_epochs, ==, 2);
   g_array_unref (rec.losses);
 }
 
