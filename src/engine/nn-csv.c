@@ -262,13 +262,14 @@ nn_split_load_csv (const char *path,
       return NULL;
     }
   c.data = g_mapped_file_get_contents (mapped);
-  c.end = c.data + g_mapped_file_get_length (mapped);
-  if (c.data == NULL || c.end == c.data)
+  /* An empty file maps to NULL: no pointer arithmetic on it (NULL + 0 is undefined). */
+  if (c.data == NULL || g_mapped_file_get_length (mapped) == 0)
     {
       g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_EMPTY,
                    "%s: empty file, expected a CSV header and rows", path);
       return NULL;
     }
+  c.end = c.data + g_mapped_file_get_length (mapped);
 
   p = check_header (&c, error);
   if (p == NULL)
