@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "nn-checkpoint.h"
+#include "nn-json-guard.h"
 #include "nn-safetensors.h"
 
 #define FORMAT_NAME    "atelier"
@@ -215,7 +216,9 @@ parse_json (const char *text,
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, text, -1, &local_error))
+  /* json-glib crashes on deep nesting and leaks on concatenated values: refuse both first. */
+  if (!nn_json_guard (text, -1, &local_error) ||
+      !json_parser_load_from_data (parser, text, -1, &local_error))
     {
       g_set_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT,
                    "not valid JSON: %s", local_error->message);

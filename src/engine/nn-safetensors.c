@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "nn-checkpoint.h"
+#include "nn-json-guard.h"
 #include "nn-safetensors.h"
 
 struct _NnSafetensors {
@@ -401,7 +402,9 @@ parse_take (guint8     *storage,
       fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name, "the header is not UTF-8 text");
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, header, (gssize) header_len, &json_error))
+  /* json-glib crashes on deep nesting and leaks on concatenated values: refuse both first. */
+  if (!nn_json_guard (header, (gssize) header_len, &json_error) ||
+      !json_parser_load_from_data (parser, header, (gssize) header_len, &json_error))
     {
       fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name,
             "the header is not valid JSON: %s", json_error->message);
