@@ -238,10 +238,17 @@ y_range (Ctx      *ctx,
   guint n_buckets, n_epochs;
   double vmin = INFINITY, vmax = -INFINITY;
 
+  double skip = 0;
+
   buckets = at_plot_data_get_buckets (data, &n_buckets);
   epochs = at_plot_data_get_epochs (data, &n_epochs);
+  /* The first moments of a run (loss 2.3, accuracy 10 %) would squash everything after
+   * them into a thin band: the range ignores the first 5 % of the run (at most a quarter
+   * epoch), and those first batches enter from the edge, clipped. */
+  if (n_buckets > 0)
+    skip = MIN (0.25, 0.05 * at_plot_data_bucket_x (data, n_buckets - 1));
   for (guint i = 0; i < n_buckets; i++)
-    if (buckets[i].count > 0)
+    if (buckets[i].count > 0 && at_plot_data_bucket_x (data, i) >= skip)
       {
         double mean = buckets[i].smooth_sum[metric] / buckets[i].count;
         vmin = MIN (vmin, mean);
@@ -261,7 +268,7 @@ y_range (Ctx      *ctx,
   if (metric == AT_METRIC_ACCURACY)
     {
       *hi = 1.0;
-      *lo = isfinite (vmin) ? CLAMP (floor (vmin * 10 - 0.05) / 10, 0.0, 0.9) : 0.0;
+      *lo = isfinite (vmin) ? CLAMP (floor ((vmin - 0.02) * 10) / 10, 0.0, 0.9) : 0.0;
     }
   else
     {
