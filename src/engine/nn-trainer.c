@@ -18,6 +18,9 @@
 
 G_DEFINE_QUARK (nn-trainer-error-quark, nn_trainer_error)
 
+/* A mean cross-entropy above this means the true class gets probability below e^-1000:
+ * no healthy run comes near it (ln 10 ≈ 2.3 at the start). */
+#define DIVERGED_LOSS 1000.0
 #define MAX_THREADS 64
 #define MAX_EPOCHS 100000
 #define MAX_BATCH 65536
@@ -462,7 +465,9 @@ train_epochs (NnTrainer *trainer,
 
           lr = scheduled_lr (config, epoch, b, trainer->n_batches);
           loss = train_batch (trainer, start, n, lr, &correct);
-          if (!isfinite (loss))
+          /* A finite but astronomic loss is divergence too: Adam or RMSprop at lr 100 keep
+           * the loss finite (~1e12) for ever, a silent garbage run otherwise. */
+          if (!isfinite (loss) || loss > DIVERGED_LOSS)
             {
               g_set_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_DIVERGED,
                            "Training diverged at epoch %u, batch %u: the loss is %g. "
