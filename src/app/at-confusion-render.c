@@ -13,15 +13,16 @@
 
 #define LEFT   112.0   /* row labels */
 #define TOP    104.0   /* column labels, rotated */
-#define MARGIN 12.0
+#define RIGHT  64.0    /* room for the last rotated label */
+#define BOTTOM 28.0    /* the axis name below */
 
 void
 at_confusion_layout (double             width,
                      double             height,
                      AtConfusionLayout *layout)
 {
-  double avail_w = width - LEFT - MARGIN;
-  double avail_h = height - TOP - MARGIN;
+  double avail_w = width - LEFT - RIGHT;
+  double avail_h = height - TOP - BOTTOM;
 
   layout->cell = MAX (4.0, floor (MIN (avail_w, avail_h) / NN_N_CLASSES));
   layout->x0 = LEFT + MAX (0.0, floor ((avail_w - NN_N_CLASSES * layout->cell) / 2));
@@ -64,7 +65,9 @@ at_confusion_render (cairo_t      *cr,
   cairo_set_source_rgb (cr, fg[0], fg[1], fg[2]);
 
   /* Axis names in the corner, then class names on both axes. */
-  at_render_text (cr, "Sans 9", _("True ↓  Predicted →"), lay.x0 - 8, lay.y0 - 8, 1.0, 1.0, TRUE);
+  at_render_text (cr, "Sans 9", _("True class ↓"), lay.x0 - 6, lay.y0 - 4, 1.0, 1.0, TRUE);
+  at_render_text (cr, "Sans 9", _("Predicted class →"), lay.x0 + NN_N_CLASSES * lay.cell / 2,
+                  lay.y0 + NN_N_CLASSES * lay.cell + 6, 0.5, 0.0, TRUE);
   for (guint k = 0; k < NN_N_CLASSES; k++)
     {
       double c = (k + 0.5) * lay.cell;

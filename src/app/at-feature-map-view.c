@@ -51,6 +51,7 @@ struct _AtFeatureMapView
   guint                 filter_side;
   gulong                snapshot_handler;
   gboolean              stale;          /* a snapshot arrived while unmapped */
+  guint                 sizes_idle;
   gint64                pending_since;  /* snapshot time of a result not yet drawn */
   guint                 n_tiles_drawn;
   guint                 n_filters_drawn;
@@ -172,11 +173,12 @@ current_layer (AtFeatureMapView *self)
   return index < self->inspection->n_layers ? &self->inspection->layers[index] : NULL;
 }
 
+/* Heights for the drawing areas at `width`, which tile rows wrap to. */
 static void
-update_sizes (AtFeatureMapView *self)
+update_sizes_for (AtFeatureMapView *self,
+                  int               width)
 {
   const NnLayerActivation *act = current_layer (self);
-  int width = gtk_widget_get_width (GTK_WIDGET (self->maps_area));
   AtTileLayout layout;
   g_autofree char *shape = NULL;
 
@@ -199,6 +201,12 @@ update_sizes (AtFeatureMapView *self)
       at_tile_layout (self->n_filters, self->filter_side, width, &layout);
       gtk_drawing_area_set_content_height (self->filters_area, (int) layout.height + 1);
     }
+}
+
+static void
+update_sizes (AtFeatureMapView *self)
+{
+  update_sizes_for (self, gtk_widget_get_width (GTK_WIDGET (self->maps_area)));
 }
 
 static void
@@ -439,13 +447,27 @@ draw_filters (GtkDrawingArea *area,
   self->n_filters_drawn = MIN (self->n_filters, layout.n);
 }
 
+static gboolean
+update_sizes_idle (gpointer data)
+{
+  AtFeatureMapView *self = data;
+
+  self->sizes_idle = 0;
+  update_sizes (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_area_resize (GtkDrawingArea   *area,
                 int               width,
                 int               height,
                 AtFeatureMapView *self)
 {
-  update_sizes (self);
+  /* A new width rewraps the tiles, but a resize queued from inside an allocation is
+   * lost: set the new heights right after it. */
+  if (self->sizes_idle == 0)
+    self->sizes_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_sizes_idle,
+                                        g_object_ref (self), g_object_unref);
 }
 
 /* ---- accessors ---- */
@@ -601,6 +623,7 @@ at_feature_map_view_dispose (GObject *object)
   if (self->inference != NULL)
     at_inference_cancel (self->inference);
   g_clear_object (&self->inference);
+  g_clear_handle_id (&self->sizes_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_FEATURE_MAP_VIEW);
   G_OBJECT_CLASS (at_feature_map_view_parent_class)->dispose (object);
 }

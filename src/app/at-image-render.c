@@ -218,10 +218,12 @@ at_render_saliency (cairo_t     *cr,
 
       for (guint c = 0; c < w; c++)
         {
-          /* sqrt lifts the faint but real evidence out of the background */
-          double a = sqrt (fabsf (saliency[r * w + c]) / top) * 0.85;
+          /* Linear in |s|: only the pixels that matter light up; the many small
+           * gradients of the background stay clear so the image shows through. */
+          double t = fabsf (saliency[r * w + c]) / top;
+          double a = t < 0.15 ? 0.0 : 0.9 * (t - 0.15) / 0.85;
 
-          row[c] = pack (a, 1.0, 0.25, 0.0);
+          row[c] = pack (a, 1.0, 0.35 * (1.0 - t), 0.0);
         }
     }
   paint_scaled (cr, surface, w, h, x, y, width, height);

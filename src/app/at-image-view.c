@@ -62,7 +62,8 @@ at_image_view_measure (GtkWidget      *widget,
 {
   AtImageView *self = AT_IMAGE_VIEW (widget);
 
-  *minimum = MIN (self->size, NN_IMAGE_SIDE);
+  /* The grid sizes its columns from the minimum: ask for the full size. */
+  *minimum = self->size;
   *natural = self->size;
 }
 

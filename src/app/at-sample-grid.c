@@ -69,9 +69,9 @@ static guint signals[N_SIGNALS];
 
 static const char *const sort_names[] = {
   N_("Test order"),
-  N_("Most confident first"),
-  N_("Least confident first"),
-  N_("Highest loss first"),
+  N_("Most confident"),
+  N_("Least confident"),
+  N_("Highest loss"),
 };
 
 /* ---- filtering and sorting ---- */

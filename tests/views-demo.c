@@ -1,0 +1,219 @@
+/* views-demo.c — trains on the real dataset with the analysis views in a window and saves
+ * screenshots of each page (rendered by GTK itself, so no window manager is needed) plus
+ * the snapshot → feature-map latencies.  Not a test: the docs/ screenshots come from it.
+ *
+ *   xvfb-run -a -s "-screen 0 1280x800x24" build/tests/views-demo OUT_DIR [EPOCHS [LIMIT]]
+ */
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <stdlib.h>
+
+#include "at-analysis-views.h"
+#include "at-inference.h"
+#include "at-training-controller.h"
+
+static AtAnalysisViews *views;
+static AtTrainingController *controller;
+static GtkWindow *window;
+static const char *out_dir;
+
+static gboolean
+on_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+spin_for (guint msec)
+{
+  gint64 end = g_get_monotonic_time () + msec * 1000;
+  guint wake = g_timeout_add (10, on_wake, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+}
+
+static void
+shoot (const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", out_dir, name);
+  int w = gtk_widget_get_width (GTK_WIDGET (window));
+  int h = gtk_widget_get_height (GTK_WIDGET (window));
+
+  spin_for (400);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gdk_texture_save_to_png (texture, path);
+  g_print ("wrote %s\n", path);
+}
+
+static GtkScrolledWindow *
+find_scroller (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found;
+
+      if (GTK_IS_SCROLLED_WINDOW (child) && gtk_widget_get_mapped (child))
+        return GTK_SCROLLED_WINDOW (child);
+      if ((found = find_scroller (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static guint epochs_seen;
+
+static void
+on_epoch (AtTrainingController *c,
+          gconstpointer         report,
+          gpointer              data)
+{
+  epochs_seen++;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  NnDataset *dataset;
+  NnTrainConfig config;
+  guint epochs = argc > 2 ? (guint) atoi (argv[2]) : 2;
+  guint limit = argc > 3 ? (guint) atoi (argv[3]) : 12000;
+  AtFeatureMapView *maps;
+  GArray *lat;
+
+  if (argc < 2)
+    {
+      g_printerr ("usage: %s OUT_DIR [EPOCHS [LIMIT]]\n", argv[0]);
+      return 2;
+    }
+  out_dir = argv[1];
+  gtk_init ();
+
+  dataset = nn_dataset_discover (NULL, &error);
+  if (dataset == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  controller = at_training_controller_new ();
+  at_training_controller_set_dataset (controller, dataset);
+  g_signal_connect (controller, "epoch-report", G_CALLBACK (on_epoch), NULL);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_title (window, "Atelier");
+  gtk_window_set_default_size (window, 1280, 800);
+  views = AT_ANALYSIS_VIEWS (at_analysis_views_new ());
+  at_analysis_views_set_controller (views, controller);
+  gtk_window_set_child (window, GTK_WIDGET (views));
+  gtk_window_present (window);
+  maps = at_analysis_views_get_feature_maps (views);
+
+  nn_train_config_init (&config, "cnn");
+  config.epochs = epochs;
+  config.limit = limit;
+  if (!at_training_controller_start (controller, &config, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  /* Mid-training: the Inside page live, then the first epoch's predictions. */
+  at_analysis_views_set_page (views, "inside");
+  while (epochs_seen < 1)
+    g_main_context_iteration (NULL, TRUE);
+  shoot ("view-inside-epoch1");
+  at_analysis_views_set_page (views, "inside");
+  while (at_training_controller_is_running (controller))
+    g_main_context_iteration (NULL, TRUE);
+  spin_for (500);
+
+  shoot ("view-inside");
+  at_feature_map_view_select_layer (maps, "conv2d_2");
+  spin_for (300);
+  {
+    GtkScrolledWindow *scroller = find_scroller (GTK_WIDGET (maps));
+
+    if (scroller != NULL)
+      {
+        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+
+        gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+      }
+    shoot ("view-filters");
+  }
+  at_feature_map_view_select_layer (maps, "conv2d_1");
+  shoot ("view-inside-conv2d_1");
+
+  at_analysis_views_set_page (views, "predictions");
+  shoot ("view-predictions");
+
+  at_analysis_views_set_page (views, "mistakes");
+  spin_for (300);
+  {
+    AtConfusionView *confusion = at_analysis_views_get_confusion (views);
+    g_autoptr(NnEvaluation) ev = at_training_controller_dup_last_evaluation (controller);
+    guint bt = 0, bp = 1;
+    double x, y;
+
+    for (guint t = 0; t < NN_N_CLASSES; t++)
+      for (guint p = 0; p < NN_N_CLASSES; p++)
+        if (t != p && ev->confusion[t][p] > ev->confusion[bt][bp])
+          bt = t, bp = p;
+    at_confusion_view_cell_center (confusion, bt, bp, &x, &y);
+    at_confusion_view_click (confusion, x, y);
+    g_print ("test accuracy %.4f; most frequent confusion %u → %u (%u)\n", ev->accuracy, bt, bp,
+             ev->confusion[bt][bp]);
+  }
+  shoot ("view-mistakes");
+
+  {
+    AtSampleGrid *grid = at_analysis_views_get_mistakes (views);
+    g_autoptr(AtSampleItem) item = g_list_model_get_item (at_sample_grid_get_shown (grid), 0);
+
+    at_analysis_views_show_detail (views, item);
+    at_image_detail_set_show_saliency (at_analysis_views_get_detail (views), TRUE);
+    while (at_image_detail_get_saliency (at_analysis_views_get_detail (views)) == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    shoot ("view-detail");
+  }
+
+  at_analysis_views_set_page (views, "model");
+  shoot ("view-model");
+
+  lat = at_feature_map_view_get_latencies (maps);
+  if (lat->len > 0)
+    {
+      g_array_sort (lat, compare_gint64);
+      g_print ("snapshot → feature maps drawn: n=%u median %.1f ms min %.1f max %.1f ms; "
+               "inference jobs on the main thread: %u\n",
+               lat->len, g_array_index (lat, gint64, lat->len / 2) / 1000.0,
+               g_array_index (lat, gint64, 0) / 1000.0,
+               g_array_index (lat, gint64, lat->len - 1) / 1000.0,
+               at_inference_get_n_on_caller_thread ());
+    }
+  at_training_controller_shutdown (controller);
+  gtk_window_destroy (window);
+  g_object_unref (controller);
+  return 0;
+}
