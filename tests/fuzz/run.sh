@@ -2,6 +2,8 @@
 # run.sh — build the libFuzzer targets and run one (or all) for a given time.
 #
 #   tests/fuzz/run.sh TARGET SECONDS     TARGET: idx, csv, safetensors, checkpoint or all
+#   FUZZ_RUNS=10000000 tests/fuzz/run.sh all 1800    stop each target at 10M executions or
+#                                                     after 1800 s, whichever comes first
 #
 # Needs clang and libclang-rt-14-dev (Debian: apt-get install -y clang libclang-rt-14-dev);
 # the normal build and CI do not.  Builds in build-fuzz/ (FUZZ_BUILDDIR to change) with
@@ -51,7 +53,7 @@ for target in "${run[@]}"; do
   # -rss_limit_mb: a loader that allocates what a header claims shows up as a finding.
   set +e
   nice -n 19 "$builddir/tests/fuzz/fuzz-$target" "$work" "$top/tests/fuzz/corpus/$target" \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=512 \
+    -max_total_time="$seconds" -runs="${FUZZ_RUNS:--1}" -rss_limit_mb=2048 -malloc_limit_mb=512 \
     -max_len=16384 -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" \
     >"$log" 2>&1
   rc=$?

@@ -1,0 +1,202 @@
+/* test-crash-safety.c — checkpoints survive the process dying at any moment.
+ *
+ * /cli/crash-safety/sigkill: atelier-cli trains a tiny MLP saving a checkpoint after every
+ * epoch (many times a second) and is SIGKILLed at a random moment, again and again.  After
+ * each kill the checkpoint is either absent (killed before the first save) or complete and
+ * valid — never partial — because it is written to a temporary file, made durable, then
+ * renamed over the old one.  A temporary file left beside it means a kill landed mid-save:
+ * those are counted (they prove the test hit the window that matters) and removed.
+ *
+ * /cli/crash-safety/sigterm: SIGTERM mid-run stops after the current batch, saves, says so
+ * and exits 0, leaving a valid checkpoint.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "cli-fixture.h"
+#include "nn-checkpoint.h"
+
+#define N_TRAIN 256
+#define N_TEST  16
+#define N_KILLS 100
+
+static char *tmp_dir;
+static char *data_dir;
+
+/* Removes the temporary files g_file_set_contents_full() leaves when killed mid-write
+ * ("<name>.XXXXXX" beside `path`); returns how many there were. */
+static guint
+remove_partial_saves (const char *path)
+{
+  g_autofree char *dir_name = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      {
+        g_autofree char *full = g_build_filename (dir_name, name, NULL);
+        g_assert_cmpint (g_unlink (full), ==, 0);
+        n++;
+      }
+  return n;
+}
+
+static void
+assert_valid_checkpoint (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnModel) model = nn_checkpoint_load_model (path, &error);
+  NnTrainConfig config;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  g_assert_true (nn_checkpoint_load_config (path, &config, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (config.model, ==, "mlp");
+}
+
+static void
+test_sigkill (void)
+{
+  g_autofree char *saved = g_build_filename (tmp_dir, "killed.safetensors", NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  const char * const argv[] = {
+    cli_fixture_binary (), "train", "--model", "mlp", "--limit", "256", "--epochs", "1000",
+    "--batch-size", "64", "--threads", "1", "--save", saved, "--data", data_dir, NULL
+  };
+  guint n_absent = 0, n_valid = 0, n_mid_save = 0;
+
+  if (cli_fixture_binary () == NULL)
+    {
+      g_test_skip ("$ATELIER_CLI is not set");
+      return;
+    }
+
+  for (guint k = 0; k < N_KILLS; k++)
+    {
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_unlink (saved);
+      process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+      g_assert_no_error (error);
+      /* Start-up and the first epoch take a few tens of milliseconds, each later epoch a
+       * few more: this spreads the kills over "before the first save" and many saves. */
+      g_usleep (g_rand_int_range (rand, 10, 500) * 1000);
+      g_subprocess_force_exit (process);  /* SIGKILL */
+      g_assert_true (g_subprocess_wait (process, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_signaled (process));
+      g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+
+      n_mid_save += remove_partial_saves (saved);
+      if (!g_file_test (saved, G_FILE_TEST_EXISTS))
+        n_absent++;
+      else
+        {
+          assert_valid_checkpoint (saved);
+          n_valid++;
+        }
+    }
+  g_test_message ("%u kills: %u before the first save, %u with a valid checkpoint, "
+                  "%u of them in the middle of a save (temporary file left)",
+                  N_KILLS, n_absent, n_valid, n_mid_save);
+  g_assert_cmpuint (n_absent + n_valid, ==, N_KILLS);
+  /* Most kills must land after saves began, or the test proves nothing. */
+  g_assert_cmpuint (n_valid, >=, N_KILLS / 2);
+  g_unlink (saved);
+}
+
+static void
+test_sigterm (void)
+{
+  g_autofree char *saved = g_build_filename (tmp_dir, "terminated.safetensors", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) rest = g_string_new (NULL);
+  g_autofree char *err = NULL;
+  const char * const args[] = {
+    "train", "--model", "mlp", "--limit", "256", "--epochs", "1000", "--batch-size", "16",
+    "--threads", "1", "--save", saved, "--data", data_dir, NULL
+  };
+  char *line;
+
+  if (cli_fixture_binary () == NULL)
+    {
+      g_test_skip ("$ATELIER_CLI is not set");
+      return;
+    }
+
+  process = cli_fixture_spawn (args, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  /* Training is under way once an epoch has been reported. */
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
+    {
+      gboolean started = g_str_has_prefix (line, "Epoch ");
+
+      g_free (line);
+      if (started)
+        break;
+    }
+  g_assert_no_error (error);
+  g_subprocess_send_signal (process, SIGTERM);
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
+    {
+      g_string_append_printf (rest, "%s\n", line);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_test_message ("after SIGTERM: %s", rest->str);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_nonnull (strstr (rest->str, "stopped after epoch "));
+  g_assert_nonnull (strstr (rest->str, saved));
+  g_assert_null (strstr (rest->str, "Epoch 1000/1000"));
+  assert_valid_checkpoint (saved);
+  g_assert_cmpuint (remove_partial_saves (saved), ==, 0);
+  g_unlink (saved);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("atelier-crash-safety-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  data_dir = g_build_filename (tmp_dir, "data", NULL);
+  cli_fixture_write_dataset (data_dir, N_TRAIN, N_TEST);
+
+  g_test_add_func ("/cli/crash-safety/sigkill", test_sigkill);
+  g_test_add_func ("/cli/crash-safety/sigterm", test_sigterm);
+  status = g_test_run ();
+
+  for (const char * const *name = (const char * const[]) { "train-images-idx3-ubyte",
+                                                          "train-labels-idx1-ubyte",
+                                                          "t10k-images-idx3-ubyte",
+                                                          "t10k-labels-idx1-ubyte", NULL };
+       *name != NULL; name++)
+    {
+      g_autofree char *path = g_build_filename (data_dir, *name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (data_dir);
+  g_rmdir (tmp_dir);
+  g_free (data_dir);
+  g_free (tmp_dir);
+  return status;
+}
