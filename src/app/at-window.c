@@ -225,8 +225,21 @@ show_data_missing (AtWindow     *self,
       /* Translators: %s is the command "sudo apt install dataset-fashion-mnist" */
       g_autofree char *body = g_markup_printf_escaped (_("Install it with <tt>%s</tt>, or choose a folder holding its four IDX files or the two Kaggle CSV files."),
                                                        "sudo apt install dataset-fashion-mnist");
-      g_autofree char *detail = g_markup_printf_escaped ("<small>%s</small>", error->message);
+      g_autofree char *dir = g_settings_get_string (self->settings, "data-dir");
+      g_autoptr(GPtrArray) places = nn_dataset_search_places (dir[0] ? dir : NULL);
+      g_autoptr(GString) list = g_string_new (NULL);
+      g_autofree char *searched = NULL;
+      g_autofree char *detail = NULL;
 
+      /* The engine's message repeats the advice; the places are what is worth adding. */
+      for (guint i = 0; i < places->len; i++)
+        {
+          const NnDatasetPlace *place = g_ptr_array_index (places, i);
+          g_string_append_printf (list, "%s%s", i ? ", " : "", place->dir);
+        }
+      /* Translators: %s is a list of folders */
+      searched = g_strdup_printf (_("Searched: %s"), list->str);
+      detail = g_markup_printf_escaped ("<small>%s</small>", searched);
       markup = g_strjoin ("\n", title, body, detail, NULL);
     }
   else
