@@ -5,7 +5,9 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <string.h>
 
+#include "at-io.h"
 #include "at-plot-view.h"
 #include "at-training-controller.h"
 #include "at-window.h"
@@ -377,6 +379,85 @@ test_bad_settings_inline (void)
   close_and_wait (window);
 }
 
+static void
+on_epoch_number (AtTrainingController *controller,
+                 const NnEpochReport  *report,
+                 guint                *last_epoch)
+{
+  *last_epoch = report->epoch;
+}
+
+static void
+on_model_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  NnModel **model = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *model = at_model_load_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+test_save_and_resume (void)
+{
+  AtWindow *window = open_window (1, 64);
+  AtTrainingController *controller = at_window_get_controller (window);
+  AtPlotView *plot = at_window_get_plot_view (window);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atelier-resume-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "mlp.safetensors", NULL);
+  g_autofree char *svg = g_build_filename (dir, "plot.svg", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(NnModel) loaded = NULL;
+  guint last_epoch = 0;
+
+  g_assert_no_error (error);
+  /* Nothing to save before any training. */
+  g_assert_false (at_training_controller_save (controller, path, &error));
+  g_clear_error (&error);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (is_finished, controller, "the first epoch");
+  g_assert_true (at_training_controller_save (controller, path, &error));
+  g_assert_no_error (error);
+
+  /* Opened off the main thread, as Open Model… does. */
+  at_model_load_async (path, NULL, on_model_loaded, &loaded);
+  wait_until (is_set, &loaded, "the model to load");
+  g_assert_cmpstr (nn_model_get_preset (loaded), ==, "mlp");
+
+  /* Train continues the saved run: epoch 2 only. */
+  g_signal_connect (controller, "epoch-report", G_CALLBACK (on_epoch_number), &last_epoch);
+  g_settings_set_uint (settings, "epochs", 2);
+  at_training_controller_set_resume_path (controller, path);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (is_finished, controller, "the resumed epoch");
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
+  g_assert_cmpuint (last_epoch, ==, 2);
+  g_assert_cmpuint (at_plot_view_get_n_epochs (plot), ==, 1);
+
+  /* The exports of the window's menu. */
+  csv = at_plot_data_to_csv (at_plot_view_get_data (plot));
+  g_assert_nonnull (strstr (csv, "\n2,"));
+  g_assert_true (at_plot_view_export (plot, svg, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (svg, G_FILE_TEST_IS_REGULAR));
+
+  g_unlink (svg);
+  g_unlink (path);
+  g_rmdir (dir);
+  close_and_wait (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -399,6 +480,7 @@ main (int   argc,
   g_test_add_func ("/app/window/close-mid-training", test_close_mid_training);
   g_test_add_func ("/app/window/destroy-paused", test_destroy_mid_training);
   g_test_add_func ("/app/window/bad-settings-inline", test_bad_settings_inline);
+  g_test_add_func ("/app/window/save-and-resume", test_save_and_resume);
   status = g_test_run ();
 
   for (const char *const *n = (const char *const[]) { "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
