@@ -4,6 +4,7 @@
 #include "nn-dataset.h"
 #include "nn-loss.h"
 #include "nn-model-private.h"
+#include "nn-parallel.h"
 #include "nn-reference.h"
 #include "nn-test-util.h"
 
@@ -279,6 +280,65 @@ test_gradient_cnn_fused (void)
   check_model_gradient ("cnn", 2, TRUE);
 }
 
+/* A batch split into slices over several threads computes what one slice computes:
+ * logits and input gradients per image, and parameter gradients (summed in another order,
+ * so equal to rounding). */
+static void
+test_slices (void)
+{
+  const char *presets[] = { "mlp", "cnn" };
+  guint n = 45;  /* 2 slices of 23 and 22 images */
+
+  for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
+    {
+      g_autoptr(NnModel) model = nn_model_new_preset (presets[p], 51, NULL);
+      g_autofree guint8 *images = random_images (n, 53);
+      g_autofree guint8 *labels = g_new (guint8, n);
+      gsize np = nn_model_n_params (model), nx = (gsize) n * NN_IMAGE_PIXELS;
+      g_autofree float *x = g_new (float, nx);
+      float *logits[2], *grads[2], *dx[2];
+      double worst = 0, scale = 0;
+
+      for (guint i = 0; i < n; i++)
+        labels[i] = (guint8) (i * 7 % NN_N_CLASSES);
+      nn_gather_images (x, images, NULL, n);
+      for (guint r = 0; r < 2; r++)
+        {
+          g_autoptr(NnWorkspace) ws = NULL;
+          g_autofree float *dl = g_new (float, (gsize) n * NN_N_CLASSES);
+
+          nn_parallel_set_threads (r == 0 ? 1 : 2);
+          ws = nn_workspace_new (model, n, TRUE);
+          nn_workspace_set_fusion (ws, TRUE);
+          logits[r] = g_memdup2 (nn_model_forward (model, ws, x, n, NULL),
+                                 (gsize) n * NN_N_CLASSES * sizeof (float));
+          nn_softmax_xent (logits[r], labels, n, NN_N_CLASSES, NULL, NULL, dl);
+          grads[r] = g_new0 (float, np);
+          dx[r] = g_new (float, nx);
+          nn_model_backward (model, ws, grads[r], dl, n, dx[r]);
+        }
+      nn_parallel_set_threads (1);
+      for (gsize i = 0; i < (gsize) n * NN_N_CLASSES; i++)
+        g_assert_cmpfloat (fabsf (logits[0][i] - logits[1][i]), <, 1e-5f);
+      for (gsize i = 0; i < nx; i++)
+        g_assert_cmpfloat (fabsf (dx[0][i] - dx[1][i]), <, 1e-6f);
+      for (gsize i = 0; i < np; i++)
+        scale = MAX (scale, fabsf (grads[0][i]));
+      for (gsize i = 0; i < np; i++)
+        worst = MAX (worst, fabsf (grads[0][i] - grads[1][i]) / scale);
+      g_test_message ("%s: 1 slice vs 2 slices, max gradient difference %.3g of the largest",
+                      presets[p], worst);
+      g_assert_cmpfloat (worst, <, 1e-5);
+      g_assert_cmpfloat (scale, >, 0);
+      for (guint r = 0; r < 2; r++)
+        {
+          g_free (logits[r]);
+          g_free (grads[r]);
+          g_free (dx[r]);
+        }
+    }
+}
+
 static void
 test_predict_matches_reference (void)
 {
@@ -385,6 +445,7 @@ main (int    argc,
   g_test_add_func ("/engine/model/gradient/mlp", test_gradient_mlp);
   g_test_add_func ("/engine/model/gradient/cnn", test_gradient_cnn);
   g_test_add_func ("/engine/model/gradient/cnn-fused", test_gradient_cnn_fused);
+  g_test_add_func ("/engine/model/slices", test_slices);
   g_test_add_func ("/engine/model/predict/reference", test_predict_matches_reference);
   g_test_add_func ("/engine/model/predict/cancelled", test_predict_cancelled);
   g_test_add_func ("/engine/model/predict/threads", test_predict_threads);

@@ -25,7 +25,8 @@ void nn_gemm (gboolean     trans_a,
               float       *c,
               guint        ldc);
 
-/* BLAS worker threads for the whole process, and nn-parallel's; 0 means one per core. */
+/* The engine's threads for the whole process (nn-parallel); BLAS itself is then kept to
+ * one thread per call.  0 means one per core. */
 void  nn_gemm_set_threads (guint threads);
 guint nn_gemm_get_threads (void);
 guint nn_gemm_n_cores     (void);

@@ -21,7 +21,7 @@ dense_forward (const NnLayer *layer,
                NnLayerState  *state,
                const float   *x,
                guint          n,
-               NnRng         *rng)
+               gboolean       training)
 {
   nn_dense_forward (state->out, x, params + layer->weight, params + layer->bias, n,
                     (guint) layer->in_size, (guint) layer->out_size,
@@ -55,7 +55,7 @@ conv2d_forward (const NnLayer *layer,
                 NnLayerState  *state,
                 const float   *x,
                 guint          n,
-                NnRng         *rng)
+                gboolean       training)
 {
   nn_conv2d_forward (state->out, state->cols, x, params + layer->weight,
                      params + layer->bias, &layer->conv, n,
@@ -89,7 +89,7 @@ maxpool2d_forward (const NnLayer *layer,
                    NnLayerState  *state,
                    const float   *x,
                    guint          n,
-                   NnRng         *rng)
+                   gboolean       training)
 {
   nn_maxpool2d_forward (state->out, state->argmax, x, (gsize) layer->in_c * n,
                         layer->in_h, layer->in_w);
@@ -122,13 +122,13 @@ dropout_forward (const NnLayer *layer,
                  NnLayerState  *state,
                  const float   *x,
                  guint          n,
-                 NnRng         *rng)
+                 gboolean       training)
 {
   gsize count = layer->in_size * n;
 
-  if (rng == NULL)
+  /* The mask was drawn by nn_model_forward, before the slices ran. */
+  if (!training)
     return x;
-  nn_dropout_make_mask (state->mask, count, layer->info.rate, rng);
   nn_dropout_apply (state->out, x, state->mask, count);
   return state->out;
 }
@@ -164,7 +164,7 @@ flatten_forward (const NnLayer *layer,
                  NnLayerState  *state,
                  const float   *x,
                  guint          n,
-                 NnRng         *rng)
+                 gboolean       training)
 {
   nn_flatten_forward (state->out, x, layer->in_c, n, layer->in_h * layer->in_w);
   return state->out;

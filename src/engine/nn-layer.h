@@ -28,16 +28,17 @@ typedef struct {
 
 typedef struct {
   /* Computes the layer on x (n images) and returns its output: state->out, or x itself for
-   * a dropout in inference (rng NULL means inference: dropout is the identity). */
+   * a dropout in inference.  In training a dropout applies state->mask, drawn beforehand
+   * by nn_model_forward. */
   const float *(*forward)  (const NnLayer *layer,
                             const float   *params,
                             NnLayerState  *state,
                             const float   *x,
                             guint          n,
-                            NnRng         *rng);
+                            gboolean       training);
   /* From dy (the gradient at this layer's output y; may be overwritten), accumulates the
    * parameter gradients into grads and writes dx (skipped when NULL).  scratch holds
-   * scratch_size(n) floats.  training says whether the forward pass drew a dropout mask. */
+   * scratch_size(n) floats.  training says whether the forward pass applied dropout. */
   void         (*backward) (const NnLayer      *layer,
                             const float        *params,
                             float              *grads,

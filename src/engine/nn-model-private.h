@@ -29,9 +29,10 @@ NnModel *nn_model_new_preset_rng (const char *preset,
                                   NnRng      *rng,
                                   GError    **error);
 
-/* Buffers for batches of up to max_batch images.  Training workspaces also keep what the
- * backward pass needs (dropout masks, gradient buffers).  A workspace is used by one thread
- * at a time; it reads the model's parameters, so it is per model, not per architecture. */
+/* Buffers for batches of up to max_batch images, split into one slice per engine thread
+ * (nn-parallel.h) as it stands when the workspace is made.  Training workspaces also keep
+ * what the backward pass needs (dropout masks, gradient buffers).  A workspace is used by
+ * one thread at a time; it reads the model's parameters, so it is per model. */
 typedef struct _NnWorkspace NnWorkspace;
 
 NnWorkspace *nn_workspace_new      (const NnModel *model,
@@ -40,9 +41,12 @@ NnWorkspace *nn_workspace_new      (const NnModel *model,
 void         nn_workspace_free     (NnWorkspace *ws);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnWorkspace, nn_workspace_free)
 guint        nn_workspace_max_batch(const NnWorkspace *ws);
+/* The engine thread count it was made for (its slices); remake it when that changes. */
+guint        nn_workspace_get_threads (const NnWorkspace *ws);
 /* The (max_batch, 784) input buffer to fill, e.g. with nn_gather_images(). */
 float       *nn_workspace_input    (NnWorkspace *ws);
-/* The output of `layer` in the last forward pass (layout: nn-layer.h); NULL for a conv
+/* The output of `layer` in the last forward pass (layout: nn-layer.h) for the first slice
+ * of the batch — the whole batch when it is small (under 32 images); NULL for a conv
  * layer that ran fused with the pooling after it (see nn_workspace_set_fusion). */
 const float *nn_workspace_output   (const NnWorkspace *ws, guint layer);
 /* Fusion of conv2d + max_pooling2d pairs (faster; off by default so that every layer's

@@ -14,6 +14,7 @@
 #include "nn-gemm.h"
 #include "nn-loss.h"
 #include "nn-model-private.h"
+#include "nn-parallel.h"
 #include "nn-rng.h"
 
 G_DEFINE_QUARK (nn-trainer-error-quark, nn_trainer_error)
@@ -423,6 +424,13 @@ nn_trainer_run (NnTrainer *trainer,
   /* A stop requested before this call counts (a UI may stop a worker before it gets
    * here); the flag is cleared when run() returns, so that a later run() can continue. */
   nn_gemm_set_threads (config->threads);
+  /* The workspace's slices follow the thread count (allocation here, never per batch). */
+  if (nn_workspace_get_threads (trainer->ws) != nn_parallel_get_threads ())
+    {
+      nn_workspace_free (trainer->ws);
+      trainer->ws = nn_workspace_new (trainer->model, config->batch_size, TRUE);
+      nn_workspace_set_fusion (trainer->ws, TRUE);
+    }
   result = train_epochs (trainer, error);
   g_atomic_int_set (&trainer->stop_requested, 0);
   return result;
