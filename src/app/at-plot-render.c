@@ -394,7 +394,7 @@ draw_batches (Ctx         *ctx,
           cmin = MIN (cmin, buckets[i].min[metric]);
           cmax = MAX (cmax, buckets[i].max[metric]);
         }
-      set_color (cr, &ctx->colors[SERIES_TRAIN], 0.22);
+      set_color (cr, &ctx->colors[SERIES_TRAIN], ctx->style->dark ? 0.28 : 0.20);
       /* Whole-pixel columns: antialiasing would only cost time. */
       cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
       cairo_fill (cr);

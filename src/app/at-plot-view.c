@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "at-plot-render.h"
 #include "at-plot-view.h"
 
@@ -203,6 +205,9 @@ at_plot_view_init (AtPlotView *self)
   self->smoothing = 0.95;
   at_plot_data_set_smoothing (self->data, self->smoothing);
 
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Loss and accuracy curves"),
+                                  -1);
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);

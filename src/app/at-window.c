@@ -461,7 +461,7 @@ update_progress (AtWindow *self)
                    batch ? g_strdup_printf (_("%u of %u"), batch, n_batches) : g_strdup ("–"));
   set_label_owned (self->speed_label,
                    at_training_controller_get_images_per_second (c) > 0
-                   ? g_strdup_printf ("%.0f", at_training_controller_get_images_per_second (c))
+                   ? g_strdup_printf ("%'.0f", at_training_controller_get_images_per_second (c))
                    : g_strdup ("–"));
   set_label_owned (self->eta_label, format_duration (at_training_controller_get_eta (c)));
   set_label_owned (self->train_acc_label, format_percent (at_training_controller_get_train_accuracy (c)));
