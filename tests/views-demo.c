@@ -82,6 +82,59 @@ compare_gint64 (gconstpointer a,
 
 static guint epochs_seen;
 
+/* Scrolling the grid frame by frame: the intervals between frames while it scrolls. */
+typedef struct {
+  GtkAdjustment *adj;
+  GArray        *intervals;  /* gint64 µs */
+  gint64         last;
+  guint          frames;
+} Scroll;
+
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  Scroll *scroll = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (scroll->last != 0)
+    {
+      gint64 interval = now - scroll->last;
+
+      g_array_append_val (scroll->intervals, interval);
+    }
+  scroll->last = now;
+  gtk_adjustment_set_value (scroll->adj, gtk_adjustment_get_value (scroll->adj) + 60);
+  return ++scroll->frames < 400 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+measure_scrolling (AtSampleGrid *grid)
+{
+  GtkScrolledWindow *scroller = find_scroller (GTK_WIDGET (grid));
+  Scroll scroll = { gtk_scrolled_window_get_vadjustment (scroller),
+                    g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  g_autoptr(GPtrArray) cells = NULL;
+  guint n;
+
+  gtk_adjustment_set_value (scroll.adj, 0);
+  gtk_widget_add_tick_callback (GTK_WIDGET (grid), scroll_tick, &scroll, NULL);
+  while (scroll.frames < 400)
+    g_main_context_iteration (NULL, TRUE);
+  cells = at_sample_grid_dup_cells (grid);
+  g_array_sort (scroll.intervals, compare_gint64);
+  n = scroll.intervals->len;
+  g_print ("scrolling %u images, 60 px a frame, %u frames: frame interval median %.1f ms, "
+           "p95 %.1f ms, max %.1f ms; %u cell widgets exist\n",
+           g_list_model_get_n_items (at_sample_grid_get_shown (grid)), n,
+           g_array_index (scroll.intervals, gint64, n / 2) / 1000.0,
+           g_array_index (scroll.intervals, gint64, n * 95 / 100) / 1000.0,
+           g_array_index (scroll.intervals, gint64, n - 1) / 1000.0, cells->len);
+  g_array_unref (scroll.intervals);
+  gtk_adjustment_set_value (scroll.adj, 0);
+}
+
 static void
 on_epoch (AtTrainingController *c,
           gconstpointer         report,
@@ -108,6 +161,8 @@ main (int   argc,
       return 2;
     }
   out_dir = argv[1];
+  /* As the app does (main.c): software GL under Xvfb only steals cores from training. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
   gtk_init ();
 
   dataset = nn_dataset_discover (NULL, &error);
@@ -167,6 +222,7 @@ main (int   argc,
 
   at_analysis_views_set_page (views, "predictions");
   shoot ("view-predictions");
+  measure_scrolling (at_analysis_views_get_predictions (views));
 
   at_analysis_views_set_page (views, "mistakes");
   spin_for (300);

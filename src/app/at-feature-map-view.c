@@ -151,6 +151,8 @@ inspect_job (gpointer       input,
 
 /* ---- main thread ---- */
 
+static void pick_default_image (AtFeatureMapView *self);
+
 static gboolean
 layer_is_listed (const NnLayerActivation *act,
                  gboolean                 has_conv)
@@ -330,6 +332,8 @@ static void
 on_snapshot_ready (AtTrainingController *controller,
                    AtFeatureMapView     *self)
 {
+  /* The dataset may have arrived after the controller was set. */
+  pick_default_image (self);
   request (self, g_get_monotonic_time ());
 }
 

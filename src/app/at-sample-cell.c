@@ -113,6 +113,8 @@ at_sample_cell_set_item (AtSampleCell *self,
                              at_class_name (at_sample_item_get_predicted (item)),
                              100.0 * at_sample_item_get_confidence (item));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->image),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
 }
 
 AtSampleItem *
