@@ -153,6 +153,31 @@ test_seed (void)
   g_assert_true (memcmp (nn_model_params (a), nn_model_params (c), bytes) != 0);
 }
 
+/* L2 in Keras' meaning: the loss term is l2·Σw² over kernels only, its gradient 2·l2·w. */
+static void
+test_l2 (void)
+{
+  g_autoptr(NnModel) model = nn_model_new_preset ("mlp", 9, NULL);
+  gsize np = nn_model_n_params (model);
+  const float *w = nn_model_params_const (model);
+  g_autofree float *grads = g_new0 (float, np);
+  double sq = 0;
+
+  nn_model_add_l2_grad (model, grads, 0.01f);
+  for (guint t = 0; t < nn_model_n_tensors (model); t++)
+    {
+      const NnTensorInfo *info = nn_model_tensor_info (model, t);
+
+      for (gsize i = info->offset; i < info->offset + info->count; i++)
+        {
+          g_assert_cmpfloat (grads[i], ==, info->is_kernel ? 2.0f * 0.01f * w[i] : 0.0f);
+          if (info->is_kernel)
+            sq += (double) w[i] * w[i];
+        }
+    }
+  g_assert_cmpfloat (fabs (nn_model_kernel_sq_sum (model) - sq), <, 1e-9 * sq);
+}
+
 static void
 test_copy (void)
 {
@@ -442,6 +467,7 @@ main (int    argc,
   g_test_add_func ("/engine/model/unknown-preset", test_unknown_preset);
   g_test_add_func ("/engine/model/seed", test_seed);
   g_test_add_func ("/engine/model/copy", test_copy);
+  g_test_add_func ("/engine/model/l2", test_l2);
   g_test_add_func ("/engine/model/gradient/mlp", test_gradient_mlp);
   g_test_add_func ("/engine/model/gradient/cnn", test_gradient_cnn);
   g_test_add_func ("/engine/model/gradient/cnn-fused", test_gradient_cnn_fused);

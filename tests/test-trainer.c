@@ -429,6 +429,32 @@ test_schedule (void)
   g_assert_true (isnan (history[0].test_loss));
   g_assert_true (isnan (history[0].val_loss));
 
+  /* Cosine: per batch from lr towards 0; each epoch reports its last batch's rate. */
+  {
+    g_autoptr(NnTrainer) cosine = NULL;
+    const NnEpochReport *h;
+    guint ne;
+
+    config.schedule = NN_SCHEDULE_COSINE;
+    config.validation_split = 0.25f;
+    cosine = nn_trainer_new (&config, ds, NULL);
+    g_assert_cmpint (nn_trainer_run (cosine, NULL), ==, NN_TRAIN_COMPLETED);
+    h = nn_trainer_get_history (cosine, &ne);
+    g_assert_cmpuint (ne, ==, 4);
+    for (guint e = 0; e < 4; e++)
+      {
+        /* 480 training images in 8 batches of 64; batch b of epoch e is at progress
+         * (8e + b) / 32. */
+        double want = 0.001 * 0.5 * (1 + cos (G_PI * (8.0 * e + 7) / 32));
+
+        g_assert_cmpfloat (fabs (h[e].learning_rate - want), <, 1e-7);
+        /* The last quarter of the 640 images validates. */
+        g_assert_true (isfinite (h[e].val_loss));
+        g_assert_cmpfloat (h[e].val_accuracy, >=, 0.0f);
+      }
+    g_assert_cmpfloat (h[3].learning_rate, >, 0.0f);
+  }
+
   /* The snapshot is a copy of the live weights. */
   {
     g_autoptr(NnModel) snap = nn_trainer_snapshot (trainer);
