@@ -63,6 +63,7 @@ struct _AtWindow
   gboolean              close_after_save;
   gboolean              force_close;
   gint64                last_progress_at;  /* throttles the labels to a few updates a second */
+  guint                 reset_epochs;      /* a run started: clear the plot at its first batch */
   gboolean              autostart;         /* --train: train as soon as the data is there */
   gboolean              quit_when_done;    /* --quit: close when that run ends */
 };
@@ -513,6 +514,12 @@ on_batch_report (AtWindow            *self,
 {
   gint64 now = g_get_monotonic_time ();
 
+  /* Cleared only now: a run that fails to start leaves the last curves in place. */
+  if (self->reset_epochs > 0)
+    {
+      at_plot_view_reset (self->plot_view, self->reset_epochs);
+      self->reset_epochs = 0;
+    }
   at_plot_view_add_batch (self->plot_view, report);
   if (now - self->last_progress_at >= G_USEC_PER_SEC / 8 || report->batch == report->n_batches)
     {
@@ -588,9 +595,10 @@ train_activated (GSimpleAction *action,
     }
 
   hide_error (self);
-  at_plot_view_reset (self->plot_view, config.epochs);
   if (!at_training_controller_start (self->controller, &config, &error))
     at_window_show_error (self, _("Training could not start"), error->message);
+  else
+    self->reset_epochs = config.epochs;
   update_actions (self);
 }
 
