@@ -315,15 +315,18 @@ test_divergence (void)
   assert_fails_with (status, err, "diverged");
 }
 
-/* Ctrl+C during training: the run stops after the current batch, saves, exits 0. */
+/* Ctrl+C (or SIGTERM) during training: the run stops after the current batch, saves,
+ * exits 0. */
 static void
-test_sigint (void)
+test_stop_signal (gconstpointer data)
 {
+  int signo = GPOINTER_TO_INT (data);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(NnModel) model = NULL;
-  g_autofree char *saved = tmp_file ("interrupted.safetensors");
+  g_autofree char *saved = tmp_file (signo == SIGINT ? "sigint.safetensors"
+                                                     : "sigterm.safetensors");
   g_autoptr(GString) rest = g_string_new (NULL);
   char *line;
   const char * const argv[] = {
@@ -344,7 +347,7 @@ test_sigint (void)
         break;
     }
   g_assert_no_error (error);
-  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_send_signal (process, signo);
   while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
     {
       g_string_append_printf (rest, "%s\n", line);
@@ -359,6 +362,20 @@ test_sigint (void)
   g_assert_null (strstr (rest->str, "Epoch 5000/5000"));
   model = nn_checkpoint_load_model (saved, &error);
   g_assert_no_error (error);
+}
+
+/* A --save that cannot be written fails at once, before any training. */
+static void
+test_save_unwritable (void)
+{
+  g_autofree char *err = NULL, *out = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "no-such-dir", "x.safetensors", NULL);
+  int status;
+
+  status = run_cli (&out, &err, "train", "--model", "mlp", "--epochs", "1", "--limit", "256",
+                    "--save", path, "--data", data_dir, NULL);
+  assert_fails_with (status, err, "x.safetensors");
+  g_assert_null (strstr (out, "Epoch 1/1"));
 }
 
 /* A white picture with a dark shape: predict must invert it and give three classes. */
@@ -503,7 +520,9 @@ main (int    argc,
   g_test_add_func ("/cli/summary", test_summary);
   g_test_add_func ("/cli/train-eval-resume", test_train_eval);
   g_test_add_func ("/cli/divergence", test_divergence);
-  g_test_add_func ("/cli/sigint", test_sigint);
+  g_test_add_data_func ("/cli/stop/sigint", GINT_TO_POINTER (SIGINT), test_stop_signal);
+  g_test_add_data_func ("/cli/stop/sigterm", GINT_TO_POINTER (SIGTERM), test_stop_signal);
+  g_test_add_func ("/cli/save-unwritable", test_save_unwritable);
   g_test_add_func ("/cli/predict", test_predict);
   g_test_add_func ("/cli/predict-normalises", test_predict_normalises);
   status = g_test_run ();

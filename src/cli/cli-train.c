@@ -398,6 +398,9 @@ train_with (TrainOptions *o)
   run.trainer = trainer;
   run.save_path = o->save;
   run.n_epochs = config.epochs;
+  /* Saving the starting point finds an unwritable --save now, not after the first epoch. */
+  if (o->save != NULL && !nn_checkpoint_save_trainer (o->save, trainer, &error))
+    return cli_fail (error);
   if (o->log != NULL)
     {
       run.log = open_log (o->log, trainer, &error);
