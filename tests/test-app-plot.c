@@ -207,6 +207,7 @@ test_settings_config (void)
   g_settings_set_string (settings, "optimizer", "sgd");
   g_settings_set_double (settings, "learning-rate", 0.05);
   g_settings_set_double (settings, "l2", 0.001);
+  g_settings_set_string (settings, "schedule", "cosine");
   g_settings_set_double (settings, "validation-split", 0.2);
   g_settings_set_uint64 (settings, "seed", 7);
   g_settings_set_uint (settings, "threads", 1);
@@ -219,6 +220,7 @@ test_settings_config (void)
   g_assert_cmpint (config.optimizer.kind, ==, NN_OPTIMIZER_SGD);
   g_assert_cmpfloat_with_epsilon (config.optimizer.learning_rate, 0.05, 1e-7);
   g_assert_cmpfloat_with_epsilon (config.l2, 0.001, 1e-7);
+  g_assert_cmpint (config.schedule, ==, NN_SCHEDULE_COSINE);
   g_assert_cmpfloat_with_epsilon (config.validation_split, 0.2, 1e-7);
   g_assert_cmpuint (config.seed, ==, 7);
   g_assert_cmpuint (config.threads, ==, 1);
@@ -236,6 +238,7 @@ test_settings_config (void)
     g_assert_cmpuint (config.batch_size, ==, tutorial.batch_size);
     g_assert_cmpint (config.optimizer.kind, ==, tutorial.optimizer.kind);
     g_assert_cmpfloat_with_epsilon (config.optimizer.learning_rate, tutorial.optimizer.learning_rate, 1e-7);
+    g_assert_cmpint (config.schedule, ==, tutorial.schedule);
   }
 }
 

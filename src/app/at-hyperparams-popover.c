@@ -16,6 +16,7 @@ struct _AtHyperparamsPopover
   GtkSpinButton *batch_spin;
   GtkDropDown   *optimizer_dropdown;
   GtkSpinButton *lr_spin;
+  GtkDropDown   *schedule_dropdown;
   GtkSpinButton *l2_spin;
   GtkSpinButton *val_spin;
   GtkSpinButton *seed_spin;
@@ -59,6 +60,7 @@ at_hyperparams_popover_class_init (AtHyperparamsPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, optimizer_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, lr_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, schedule_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, l2_spin);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, val_spin);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, seed_spin);
@@ -83,6 +85,10 @@ at_hyperparams_popover_init (AtHyperparamsPopover *self)
                                 G_SETTINGS_BIND_DEFAULT,
                                 at_settings_enum_to_selected, at_settings_selected_to_enum,
                                 (gpointer) at_settings_optimizer_nicks (), NULL);
+  g_settings_bind_with_mapping (self->settings, "schedule", self->schedule_dropdown, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                at_settings_enum_to_selected, at_settings_selected_to_enum,
+                                (gpointer) at_settings_schedule_nicks (), NULL);
 }
 
 GtkWidget *

@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include "at-train-settings.h"
+#include "nn-checkpoint.h"
 
 /* The enum keys' nicks in the order of the drop-downs' items.  The user_data of the
  * mappings is one of these NULL-terminated tables. */
 static const char *const model_nicks[] = { "mlp", "cnn", NULL };
 static const char *const optimizer_nicks[] = { "sgd", "rmsprop", "adam", NULL };
+static const char *const schedule_nicks[] = { "constant", "step", "cosine", NULL };
 
 void
 at_train_settings_to_config (GSettings     *settings,
@@ -17,6 +19,7 @@ at_train_settings_to_config (GSettings     *settings,
   g_autofree char *model = g_settings_get_string (settings, "model");
   NnOptimizerKind kind = NN_OPTIMIZER_ADAM;
   g_autofree char *optimizer = g_settings_get_string (settings, "optimizer");
+  g_autofree char *schedule = g_settings_get_string (settings, "schedule");
 
   nn_train_config_init (config, model);
   config->epochs = g_settings_get_uint (settings, "epochs");
@@ -26,6 +29,9 @@ at_train_settings_to_config (GSettings     *settings,
   /* Keras defaults for the optimizer's other constants; the learning rate is ours. */
   nn_optimizer_params_init (&config->optimizer, kind);
   config->optimizer.learning_rate = g_settings_get_double (settings, "learning-rate");
+  /* step_epochs and gamma keep the engine's defaults */
+  if (!nn_checkpoint_schedule_parse (schedule, &config->schedule))
+    config->schedule = NN_SCHEDULE_CONSTANT;
   config->l2 = g_settings_get_double (settings, "l2");
   config->validation_split = g_settings_get_double (settings, "validation-split");
   config->seed = g_settings_get_uint64 (settings, "seed");
@@ -45,6 +51,7 @@ at_train_settings_set_defaults (GSettings  *settings,
   g_settings_set_uint (settings, "batch-size", config.batch_size);
   g_settings_set_string (settings, "optimizer", nn_optimizer_kind_name (config.optimizer.kind));
   g_settings_set_double (settings, "learning-rate", config.optimizer.learning_rate);
+  g_settings_set_string (settings, "schedule", nn_checkpoint_schedule_name (config.schedule));
   g_settings_set_double (settings, "l2", config.l2);
   g_settings_set_double (settings, "validation-split", config.validation_split);
   g_settings_set_uint64 (settings, "seed", config.seed);
@@ -91,4 +98,10 @@ const char *const *
 at_settings_optimizer_nicks (void)
 {
   return optimizer_nicks;
+}
+
+const char *const *
+at_settings_schedule_nicks (void)
+{
+  return schedule_nicks;
 }

@@ -22,9 +22,10 @@ GVariant *at_settings_selected_to_enum (const GValue       *value,
                                         const GVariantType *expected_type,
                                         gpointer            user_data);
 
-/* The nicks of the "model" and "optimizer" keys in drop-down order, NULL-terminated:
+/* The nicks of the "model", "optimizer" and "schedule" keys in drop-down order, NULL-terminated:
  * the user_data for the mappings above. */
 const char *const *at_settings_model_nicks     (void);
 const char *const *at_settings_optimizer_nicks (void);
+const char *const *at_settings_schedule_nicks  (void);
 
 G_END_DECLS
