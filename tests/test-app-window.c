@@ -7,7 +7,9 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "at-hyperparams-popover.h"
 #include "at-io.h"
+#include "at-preferences-window.h"
 #include "at-plot-view.h"
 #include "at-training-controller.h"
 #include "at-window.h"
@@ -458,6 +460,54 @@ test_save_and_resume (void)
   close_and_wait (window);
 }
 
+static GtkWidget *
+find_child (GtkWidget *widget,
+            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_child (c, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_templates_and_bindings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *popover = g_object_ref_sink (at_hyperparams_popover_new ());
+  GtkWidget *prefs = at_preferences_window_new (NULL);
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkSpinButton *spin;
+  GtkSwitch *toggle;
+
+  /* The first spin button of the popover is the epochs field, bound both ways. */
+  g_settings_set_uint (settings, "epochs", 7);
+  spin = GTK_SPIN_BUTTON (find_child (popover, GTK_TYPE_SPIN_BUTTON));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 7);
+  gtk_spin_button_set_value (spin, 9);
+  g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 9);
+
+  /* The first switch of the preferences is "evaluate the test set". */
+  toggle = GTK_SWITCH (find_child (prefs, GTK_TYPE_SWITCH));
+  g_settings_set_boolean (settings, "evaluate-test", FALSE);
+  g_assert_false (gtk_switch_get_active (toggle));
+  gtk_switch_set_active (toggle, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "evaluate-test"));
+
+  /* The shortcuts window builds from its resource without a warning. */
+  builder = gtk_builder_new_from_resource ("/io/github/atelier/Atelier/ui/at-shortcuts-window.ui");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "shortcuts_window")));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window")));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_object_unref (popover);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -475,6 +525,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/app/widgets/templates-and-bindings", test_templates_and_bindings);
   g_test_add_func ("/app/window/train-one-epoch", test_train_one_epoch);
   g_test_add_func ("/app/window/states-and-stop", test_states_and_stop);
   g_test_add_func ("/app/window/close-mid-training", test_close_mid_training);
