@@ -321,6 +321,7 @@ test_confusion_cell (void)
 typedef struct {
   AtFeatureMapView *view;
   guint             tiles;
+  guint             filters;
 } TilesWanted;
 
 static gboolean
@@ -329,7 +330,7 @@ drew_tiles (gpointer data)
   TilesWanted *want = data;
 
   return at_feature_map_view_get_n_tiles_drawn (want->view) == want->tiles
-         && at_feature_map_view_get_n_filters_drawn (want->view) == 32;
+         && at_feature_map_view_get_n_filters_drawn (want->view) == want->filters;
 }
 
 static void
@@ -342,7 +343,7 @@ check_layer (AtFeatureMapView *view,
   const NnInspection *shown = at_feature_map_view_get_inspection (view);
   g_autoptr(NnInspection) expected = NULL;
   g_autoptr(GError) error = NULL;
-  TilesWanted want = { view, channels };
+  TilesWanted want = { view, channels, 32 };
   int li;
 
   g_assert_true (at_feature_map_view_select_layer (view, name));
@@ -486,6 +487,27 @@ test_model_summary (void)
   g_assert_nonnull (strstr (at_model_view_get_text (view), "conv2d_2 (Conv2D)"));
 }
 
+/* A model opened from a file is an MLP: dense layers as units, and the first 64 of the
+ * first layer's 256 units' weights as 28x28 images. */
+static void
+test_mlp (void)
+{
+  AtFeatureMapView *view = at_analysis_views_get_feature_maps (views);
+  g_autoptr(NnModel) mlp = nn_model_new_preset ("mlp", 3, NULL);
+  TilesWanted want = { view, 256, 64 };
+
+  at_analysis_views_set_page (views, "inside");
+  at_training_controller_set_snapshot (controller, mlp);
+  wait_until (drew_tiles, &want, "the MLP's first dense layer");
+  g_assert_true (at_feature_map_view_get_model (view) == mlp);
+  g_assert_false (at_feature_map_view_select_layer (view, "conv2d"));
+  g_assert_true (at_feature_map_view_select_layer (view, "dense_3"));
+  want.tiles = 10;
+  wait_until (drew_tiles, &want, "the MLP's logits");
+  g_assert_nonnull (strstr (at_model_view_get_text (at_analysis_views_get_model_view (views)),
+                            "Total params: 335,114"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/app/views/detail", test_detail);
   g_test_add_func ("/app/views/export", test_export);
   g_test_add_func ("/app/views/model-summary", test_model_summary);
+  g_test_add_func ("/app/views/mlp", test_mlp);
   status = g_test_run ();
 
   at_training_controller_shutdown (controller);

@@ -2,7 +2,7 @@
  * screenshots of each page (rendered by GTK itself, so no window manager is needed) plus
  * the snapshot → feature-map latencies.  Not a test: the docs/ screenshots come from it.
  *
- *   xvfb-run -a -s "-screen 0 1280x800x24" build/tests/views-demo OUT_DIR [EPOCHS [LIMIT]]
+ *   xvfb-run -a -s "-screen 0 1280x800x24" build/tests/views-demo OUT_DIR [EPOCHS [LIMIT [MODEL]]]
  */
 #include "config.h"
 
@@ -152,12 +152,13 @@ main (int   argc,
   NnTrainConfig config;
   guint epochs = argc > 2 ? (guint) atoi (argv[2]) : 2;
   guint limit = argc > 3 ? (guint) atoi (argv[3]) : 12000;
+  const char *model = argc > 4 ? argv[4] : "cnn";
   AtFeatureMapView *maps;
   GArray *lat;
 
   if (argc < 2)
     {
-      g_printerr ("usage: %s OUT_DIR [EPOCHS [LIMIT]]\n", argv[0]);
+      g_printerr ("usage: %s OUT_DIR [EPOCHS [LIMIT [MODEL]]]\n", argv[0]);
       return 2;
     }
   out_dir = argv[1];
@@ -184,7 +185,7 @@ main (int   argc,
   gtk_window_present (window);
   maps = at_analysis_views_get_feature_maps (views);
 
-  nn_train_config_init (&config, "cnn");
+  nn_train_config_init (&config, model);
   config.epochs = epochs;
   config.limit = limit;
   if (!at_training_controller_start (controller, &config, &error))
@@ -204,7 +205,8 @@ main (int   argc,
   spin_for (500);
 
   shoot ("view-inside");
-  at_feature_map_view_select_layer (maps, "conv2d_2");
+  if (!at_feature_map_view_select_layer (maps, "conv2d_2"))
+    at_feature_map_view_select_layer (maps, "dense_1");
   spin_for (300);
   {
     GtkScrolledWindow *scroller = find_scroller (GTK_WIDGET (maps));

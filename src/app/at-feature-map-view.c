@@ -211,19 +211,19 @@ update_sizes (AtFeatureMapView *self)
   update_sizes_for (self, gtk_widget_get_width (GTK_WIDGET (self->maps_area)));
 }
 
+/* After a new architecture arrives: the layers to offer, keeping the layer named `keep`
+ * selected if the new model has one. */
 static void
-rebuild_layers (AtFeatureMapView *self)
+rebuild_layers (AtFeatureMapView *self,
+                const char       *keep)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   gboolean has_conv = FALSE;
   const char *preset = nn_model_get_preset (self->model);
-  g_autofree char *keep = NULL;
   guint select = 0;
 
   if (g_strcmp0 (preset, self->architecture) == 0)
     return;
-  if (current_layer (self) != NULL)
-    keep = g_strdup (current_layer (self)->name);
 
   g_free (self->architecture);
   self->architecture = g_strdup (preset);
@@ -272,6 +272,8 @@ on_result (gpointer      data,
 {
   AtFeatureMapView *self = user_data;
   Result *res = data;
+  const NnLayerActivation *shown = current_layer (self);
+  g_autofree char *keep = shown ? g_strdup (shown->name) : NULL;
 
   if (res == NULL)
     {
@@ -293,7 +295,7 @@ on_result (gpointer      data,
   if (res->requested != 0)
     self->pending_since = res->requested;
 
-  rebuild_layers (self);
+  rebuild_layers (self, keep);
   update_sizes (self);
   gtk_stack_set_visible_child_name (self->stack, "maps");
   gtk_widget_queue_draw (GTK_WIDGET (self->maps_area));
