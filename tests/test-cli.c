@@ -2,6 +2,7 @@
  * test writes itself: options, exit codes, messages, files written, Ctrl+C. */
 #include "config.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "cli-progress.h"
 #include "nn-checkpoint.h"
 
 #define N_TRAIN 320
@@ -473,6 +475,97 @@ test_predict_normalises (void)
   g_assert_cmpstr (class_small, ==, class_large);
 }
 
+/* ---- the progress display, in-process ---------------------------------------------------- */
+
+/* Two epochs of `n_batches` reported as fast as possible, as the display prints them. */
+static char *
+progress_output (gboolean interactive,
+                 guint    n_batches)
+{
+  FILE *file = tmpfile ();
+  g_autoptr(CliProgress) progress = cli_progress_new (file, interactive);
+  g_autofree char *text = NULL;
+  long length;
+
+  g_assert_nonnull (file);
+  for (guint epoch = 1; epoch <= 2; epoch++)
+    {
+      NnEpochReport er = { 0 };
+
+      for (guint b = 1; b <= n_batches; b++)
+        {
+          NnBatchReport br = { 0 };
+
+          br.epoch = epoch;
+          br.batch = b;
+          br.n_batches = n_batches;
+          br.loss = 0.5f;
+          br.accuracy = 0.75f;
+          cli_progress_batch (progress, &br, 2);
+        }
+      er.epoch = epoch;
+      er.n_epochs = 2;
+      er.seconds = 1.5;
+      er.train_loss = 0.25f;
+      er.train_accuracy = 0.875f;
+      er.val_loss = er.val_accuracy = NAN;
+      er.test_loss = 3e7f;
+      er.test_accuracy = 0.5f;
+      cli_progress_epoch (progress, &er);
+    }
+  length = ftell (file);
+  g_assert_cmpint (length, >, 0);
+  text = g_malloc0 (length + 1);
+  rewind (file);
+  g_assert_cmpuint (fread (text, 1, length, file), ==, (gsize) length);
+  fclose (file);
+  return g_steal_pointer (&text);
+}
+
+static guint
+count_substrings (const char *text,
+                  const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static void
+test_progress_pipe (void)
+{
+  g_autofree char *text = progress_output (FALSE, 500);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  /* One line per epoch, nothing in between, no terminal control. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_true (g_str_has_prefix (lines[0], "Epoch 1/2 - 2s "));
+  g_assert_true (g_str_has_prefix (lines[1], "Epoch 2/2 - "));
+  g_assert_nonnull (strstr (lines[0], " - loss: 0.2500 - accuracy: 0.8750 - "));
+  g_assert_nonnull (strstr (lines[0], " - test_accuracy: 0.5000"));
+  g_assert_nonnull (strstr (lines[0], " - test_loss: 3.0000e+07"));
+  g_assert_null (strstr (text, "val_"));      /* no validation split: no fields */
+  g_assert_null (strchr (text, '\r'));
+  g_assert_null (strchr (text, '\033'));
+}
+
+static void
+test_progress_terminal (void)
+{
+  g_autofree char *text = progress_output (TRUE, 500);
+
+  g_assert_true (g_str_has_prefix (text, "Epoch 1/2\n\r  1/500 ["));
+  g_assert_nonnull (strstr (text, "\nEpoch 2/2\n"));
+  g_assert_nonnull (strstr (text, " - ETA: "));
+  g_assert_nonnull (strstr (text, " - loss: 0.5000 - accuracy: 0.7500"));  /* running means */
+  /* 500 batches in far less than 0.1 s: the first and the last drawn, not every one. */
+  g_assert_cmpuint (count_substrings (text, "ETA:"), <=, 4);
+  g_assert_nonnull (strstr (text, "\r500/500 [==============================] - 2s "));
+  g_assert_true (g_str_has_suffix (text, "\033[K\n"));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -499,6 +592,9 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/progress/pipe", test_progress_pipe);
+  g_test_add_func ("/cli/progress/terminal", test_progress_terminal);
+
   cli_path = g_getenv ("ATELIER_CLI");
   if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
     {
