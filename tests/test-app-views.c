@@ -508,6 +508,115 @@ test_mlp (void)
                             "Total params: 335,114"));
 }
 
+/* ---- AtInference: the latest request wins ---- */
+
+static gpointer
+slow_job (gpointer       input,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  guint ms = GPOINTER_TO_UINT (input);
+
+  g_usleep (ms * 1000);
+  /* A job sees its cancellation; it may still return, its result is dropped anyway. */
+  return g_strdup_printf ("%u ms on %p", ms, (void *) g_thread_self ());
+}
+
+typedef struct {
+  guint  calls;
+  char  *last;
+} Delivered;
+
+static void
+on_delivered (gpointer      result,
+              const GError *error,
+              gpointer      user_data)
+{
+  Delivered *d = user_data;
+
+  g_assert_no_error (error);
+  d->calls++;
+  g_free (d->last);
+  d->last = g_strdup (result);
+}
+
+static gboolean
+delivered_once (gpointer data)
+{
+  return ((Delivered *) data)->calls > 0;
+}
+
+static void
+test_inference_latest_wins (void)
+{
+  g_autoptr(AtInference) inference = at_inference_new ();
+  Delivered d = { 0 };
+  guint dropped = at_inference_get_n_dropped ();
+
+  /* The first, slow job is replaced by a second before it ends: only the second
+   * arrives, the first is dropped when it finishes. */
+  at_inference_submit (inference, slow_job, GUINT_TO_POINTER (300), NULL, g_free,
+                       on_delivered, &d);
+  at_inference_submit (inference, slow_job, GUINT_TO_POINTER (20), NULL, g_free,
+                       on_delivered, &d);
+  g_assert_true (at_inference_is_busy (inference));
+  wait_until (delivered_once, &d, "the second job");
+  spin_for (500);
+  g_assert_cmpuint (d.calls, ==, 1);
+  g_assert_true (g_str_has_prefix (d.last, "20 ms"));
+  g_assert_cmpuint (at_inference_get_n_dropped (), ==, dropped + 1);
+  g_assert_false (at_inference_is_busy (inference));
+  g_assert_true (at_inference_get_last_thread (inference) != main_thread);
+
+  /* Cancelled: nothing is delivered. */
+  at_inference_submit (inference, slow_job, GUINT_TO_POINTER (50), NULL, g_free,
+                       on_delivered, &d);
+  at_inference_cancel (inference);
+  spin_for (300);
+  g_assert_cmpuint (d.calls, ==, 1);
+  g_assert_cmpuint (at_inference_get_n_dropped (), ==, dropped + 2);
+  g_free (d.last);
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_type (child, type)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Enter on a grid cell (the list's activate action) opens the detail; back returns. */
+static void
+test_keyboard (void)
+{
+  AtSampleGrid *grid = at_analysis_views_get_predictions (views);
+  GtkWidget *grid_view;
+  g_autoptr(AtSampleItem) item = g_list_model_get_item (at_sample_grid_get_shown (grid), 3);
+
+  at_analysis_views_set_page (views, "predictions");
+  spin_for (100);
+  grid_view = find_type (GTK_WIDGET (grid), GTK_TYPE_GRID_VIEW);
+  g_assert_nonnull (grid_view);
+  g_assert_true (gtk_widget_activate_action (grid_view, "list.activate-item", "u", 3));
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "detail");
+  g_assert_true (at_image_detail_get_item (at_analysis_views_get_detail (views)) == item);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (views), "analysis.back", NULL));
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "predictions");
+  /* Not on the detail page: back does nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (views), "analysis.back", NULL);
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "predictions");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -532,9 +641,11 @@ main (int   argc,
   g_test_add_func ("/app/views/confusion-cell", test_confusion_cell);
   g_test_add_func ("/app/views/feature-maps", test_feature_maps);
   g_test_add_func ("/app/views/detail", test_detail);
+  g_test_add_func ("/app/views/keyboard", test_keyboard);
   g_test_add_func ("/app/views/export", test_export);
   g_test_add_func ("/app/views/model-summary", test_model_summary);
   g_test_add_func ("/app/views/mlp", test_mlp);
+  g_test_add_func ("/app/views/inference-latest-wins", test_inference_latest_wins);
   status = g_test_run ();
 
   at_training_controller_shutdown (controller);
