@@ -179,6 +179,14 @@ def main():
               f"{fmt(median(results, 'torch', model, 'eval_seconds'), '12.3f')} "
               f"{fmt(f['peak_rss_mb'], '7.0f')} {fmt(floors.get(model), '12.2f')}")
 
+    print("\n# CPU seconds (user + system, all threads) per epoch: the work done, which the"
+          " other jobs on the machine disturb less than the wall clock")
+    for model in models:
+        ours = median(results, "ours", model, "epoch_cpu_seconds")
+        torch = median(results, "torch", model, "epoch_cpu_seconds")
+        print(f"{model:5} ours {fmt(ours, '8.2f')}  torch {fmt(torch, '8.2f')}  ratio "
+              f"{fmt(ours / torch if ours and torch else None, '5.2f')}")
+
     print("\n# targets")
     missed = 0
     for (model, key), (op, bound, what) in TARGETS.items():

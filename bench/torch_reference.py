@@ -9,7 +9,7 @@ It trains one epoch (60,000 shuffled images, batch 256, Adam lr 1e-3 eps 1e-7, c
 from Keras-style initial weights (Glorot-uniform kernels, zero biases), then evaluates the
 10,000 test images in batches of 1000 (eval mode, no_grad), and prints one line per model:
 
-    torch cnn epoch_seconds=… eval_seconds=… images_per_second=… train_loss=… test_accuracy=…
+    torch cnn epoch_seconds=… epoch_cpu_seconds=… eval_seconds=… images_per_second=… …
 
 Like our engine, it keeps the images as uint8 and normalises each batch (/255) as it gathers
 it, inside the timed loop, so both sides do the same work per batch.
@@ -23,6 +23,7 @@ from OpenBLAS's own threads.
 import argparse
 import gzip
 import os
+import resource
 import sys
 import time
 
@@ -97,6 +98,13 @@ def build_model(torch, name):
     return model
 
 
+def cpu_seconds():
+    """User + system CPU seconds of the process (all threads): less disturbed than the wall
+    clock by the other jobs on a shared machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(torch, name, train, test, args):
     torch.manual_seed(args.seed)
     model = build_model(torch, name)
@@ -118,6 +126,7 @@ def run(torch, name, train, test, args):
 
     gen = torch.Generator().manual_seed(args.seed)
     model.train()
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     order = torch.randperm(n, generator=gen)
     loss_sum = 0.0
@@ -133,6 +142,7 @@ def run(torch, name, train, test, args):
         loss_sum += loss.item()
         n_batches += 1
     epoch_seconds = time.perf_counter() - t0
+    epoch_cpu_seconds = cpu_seconds() - cpu0
 
     model.eval()
     correct = 0
@@ -144,7 +154,8 @@ def run(torch, name, train, test, args):
             correct += int((pred == y_test[start:start + args.eval_batch]).sum())
     eval_seconds = time.perf_counter() - t0
 
-    print(f"torch {name} epoch_seconds={epoch_seconds:.3f} eval_seconds={eval_seconds:.3f} "
+    print(f"torch {name} epoch_seconds={epoch_seconds:.3f} epoch_cpu_seconds={epoch_cpu_seconds:.3f} "
+          f"eval_seconds={eval_seconds:.3f} "
           f"images_per_second={n / epoch_seconds:.0f} train_loss={loss_sum / n_batches:.4f} "
           f"test_accuracy={correct / x_test.shape[0]:.4f} params={n_params} "
           f"threads={torch.get_num_threads()} channels_last={int(channels_last)} "
