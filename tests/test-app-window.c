@@ -242,6 +242,14 @@ test_train_one_epoch (void)
   g_assert_true (enabled (window, "save-model"));
   g_assert_true (enabled (window, "export-metrics"));
 
+  /* The analysis pages follow the controller only while shown. */
+  g_assert_null (at_analysis_views_get_controller (at_window_get_analysis_views (window)));
+  at_window_set_page (window, "analysis");
+  g_assert_true (at_analysis_views_get_controller (at_window_get_analysis_views (window)) == controller);
+  spin_for (100);
+  at_window_set_page (window, "training");
+  g_assert_null (at_analysis_views_get_controller (at_window_get_analysis_views (window)));
+
   close_and_wait (window);
 }
 

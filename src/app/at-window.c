@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "at-analysis-views.h"
 #include "at-frame-stats.h"
 #include "at-hyperparams-popover.h"
 #include "at-io.h"
@@ -44,6 +45,8 @@ struct _AtWindow
   GtkLabel             *test_acc_label;
   GtkProgressBar       *progress_bar;
   AtPlotView           *plot_view;
+  GtkStack             *main_stack;
+  AtAnalysisViews      *analysis_views;
   GtkSpinner           *data_spinner;
   GtkLabel             *data_label;
   GtkLabel             *model_label;
@@ -914,6 +917,14 @@ at_window_close_request (GtkWindow *window)
 /* ---- GObject ------------------------------------------------------------------------ */
 
 static void
+on_page_changed (AtWindow *self)
+{
+  gboolean analysis = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "analysis") == 0;
+
+  at_analysis_views_set_controller (self->analysis_views, analysis ? self->controller : NULL);
+}
+
+static void
 on_first_map (AtWindow *self)
 {
   at_frame_stats_note (self->frame_stats, "window mapped %.0f ms after start",
@@ -948,6 +959,11 @@ at_window_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->close_dialog, gtk_window_destroy);
 
+  if (self->analysis_views != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->main_stack, on_page_changed, self);
+      at_analysis_views_set_controller (self->analysis_views, NULL);
+    }
   if (self->controller != NULL)
     {
       /* Joins the worker; then no signal can reach this half-disposed window. */
@@ -990,6 +1006,7 @@ at_window_class_init (AtWindowClass *klass)
 
   g_type_ensure (AT_TYPE_PLOT_VIEW);
   g_type_ensure (AT_TYPE_HYPERPARAMS_POPOVER);
+  g_type_ensure (AT_TYPE_ANALYSIS_VIEWS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/atelier/Atelier/ui/at-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtWindow, model_dropdown);
@@ -1009,6 +1026,8 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, test_acc_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, plot_view);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, analysis_views);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, data_spinner);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, data_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, model_label);
@@ -1047,6 +1066,11 @@ at_window_init (AtWindow *self)
   g_signal_connect_object (self->settings, "changed::model", G_CALLBACK (on_model_setting_changed),
                            self, G_CONNECT_SWAPPED);
 
+  /* The analysis pages follow the run only while they are shown: rebuilding them after
+   * every epoch is main-thread work the training page should not pay for. */
+  g_signal_connect_swapped (self->main_stack, "notify::visible-child",
+                            G_CALLBACK (on_page_changed), self);
+
   g_signal_connect_swapped (self->controller, "notify::state", G_CALLBACK (on_state_changed), self);
   g_signal_connect_swapped (self->controller, "batch-report", G_CALLBACK (on_batch_report), self);
   g_signal_connect_swapped (self->controller, "epoch-report", G_CALLBACK (on_epoch_report), self);
@@ -1084,6 +1108,21 @@ at_window_get_controller (AtWindow *self)
 {
   g_return_val_if_fail (AT_IS_WINDOW (self), NULL);
   return self->controller;
+}
+
+AtAnalysisViews *
+at_window_get_analysis_views (AtWindow *self)
+{
+  g_return_val_if_fail (AT_IS_WINDOW (self), NULL);
+  return self->analysis_views;
+}
+
+void
+at_window_set_page (AtWindow   *self,
+                    const char *page)
+{
+  g_return_if_fail (AT_IS_WINDOW (self));
+  gtk_stack_set_visible_child_name (self->main_stack, page);
 }
 
 AtPlotView *

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "at-analysis-views.h"
 #include "at-application.h"
 #include "at-plot-view.h"
 #include "at-training-controller.h"
@@ -21,6 +22,10 @@ void                  at_window_set_autostart  (AtWindow *self,
 
 AtTrainingController *at_window_get_controller (AtWindow *self);
 AtPlotView           *at_window_get_plot_view  (AtWindow *self);
+AtAnalysisViews      *at_window_get_analysis_views (AtWindow *self);
+/* "training" or "analysis" */
+void                  at_window_set_page       (AtWindow   *self,
+                                                const char *page);
 /* TRUE once a dataset is loaded and ready to train on. */
 gboolean              at_window_has_dataset    (AtWindow *self);
 /* Shows an error inline, in the window's error bar. */
