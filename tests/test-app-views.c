@@ -487,6 +487,14 @@ test_model_summary (void)
   g_assert_nonnull (strstr (at_model_view_get_text (view), "conv2d_2 (Conv2D)"));
 }
 
+static gboolean
+grid_shows_accuracy (gpointer data)
+{
+  NnEvaluation *shown = at_sample_grid_get_evaluation (at_analysis_views_get_predictions (views));
+
+  return shown != NULL && shown->accuracy == *(double *) data;
+}
+
 /* A model opened from a file is an MLP: dense layers as units, and the first 64 of the
  * first layer's 256 units' weights as 28x28 images. */
 static void
@@ -506,6 +514,20 @@ test_mlp (void)
   wait_until (drew_tiles, &want, "the MLP's logits");
   g_assert_nonnull (strstr (at_model_view_get_text (at_analysis_views_get_model_view (views)),
                             "Total params: 335,114"));
+
+  /* No epoch evaluated this model: the views evaluate it themselves, off the main thread. */
+  {
+    const NnDataset *dataset = at_training_controller_get_dataset (controller);
+    g_autoptr(NnEvaluation) expected = nn_evaluate (mlp, dataset->test, NULL, NULL);
+    AtSampleGrid *grid = at_analysis_views_get_predictions (views);
+
+    wait_until (grid_shows_accuracy, &expected->accuracy, "the opened model's evaluation");
+    g_assert_cmpmem (at_sample_grid_get_evaluation (grid)->predicted, N_TEST,
+                     expected->predicted, N_TEST);
+    g_assert_true (at_confusion_view_get_evaluation (at_analysis_views_get_confusion (views))
+                   == at_sample_grid_get_evaluation (grid));
+    g_assert_cmpuint (at_inference_get_n_on_caller_thread (), ==, 0);
+  }
 }
 
 /* ---- AtInference: the latest request wins ---- */

@@ -5,8 +5,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "at-analysis-views.h"
+#include "at-inference.h"
+#include "nn-evaluation.h"
 
 /* Exported grids stop at 10 rows: a sheet, not 10,000 images. */
 #define EXPORT_MAX_IMAGES 100
@@ -28,6 +31,9 @@ struct _AtAnalysisViews
   /* owned references */
   AtTrainingController *controller;
   GtkFileChooserNative *chooser;
+  AtInference          *evaluation_job;  /* a model opened from a file, on the test set */
+
+  gulong                snapshot_handler;
 
   char                 *return_page;  /* where Escape goes from the detail page */
 };
@@ -229,6 +235,100 @@ back_action (GtkWidget  *widget,
   at_analysis_views_back (AT_ANALYSIS_VIEWS (widget));
 }
 
+/* ---- a snapshot that no epoch evaluated: a model opened from a file ---- */
+
+typedef struct {
+  NnModel *model;
+  NnSplit *test;        /* a copy: the controller may swap datasets meanwhile */
+} EvalRequest;
+
+typedef struct {
+  NnEvaluation *evaluation;
+  NnSplit      *test;
+} EvalResult;
+
+static void
+eval_request_free (gpointer data)
+{
+  EvalRequest *req = data;
+
+  g_clear_pointer (&req->model, nn_model_unref);
+  g_clear_pointer (&req->test, nn_split_free);
+  g_free (req);
+}
+
+static void
+eval_result_free (gpointer data)
+{
+  EvalResult *res = data;
+
+  g_clear_pointer (&res->evaluation, nn_evaluation_unref);
+  g_clear_pointer (&res->test, nn_split_free);
+  g_free (res);
+}
+
+static gpointer
+evaluate_job (gpointer       input,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  EvalRequest *req = input;
+  EvalResult *res;
+  NnEvaluation *evaluation = nn_evaluate (req->model, req->test, cancellable, error);
+
+  if (evaluation == NULL)
+    return NULL;
+  res = g_new0 (EvalResult, 1);
+  res->evaluation = evaluation;
+  res->test = g_steal_pointer (&req->test);
+  return res;
+}
+
+static void
+on_evaluated (gpointer      data,
+              const GError *error,
+              gpointer      user_data)
+{
+  AtAnalysisViews *self = user_data;
+  EvalResult *res = data;
+
+  if (res == NULL)
+    {
+      if (!g_error_matches (error, NN_MODEL_ERROR, NN_MODEL_ERROR_CANCELLED))
+        g_warning ("Could not evaluate the model: %s", error->message);
+      return;
+    }
+  at_sample_grid_set_evaluation (self->predictions_grid, res->evaluation, res->test);
+  at_sample_grid_set_evaluation (self->mistakes_grid, res->evaluation, res->test);
+  at_confusion_view_set_evaluation (self->confusion, res->evaluation);
+}
+
+static void
+on_snapshot_ready (AtTrainingController *controller,
+                   AtAnalysisViews      *self)
+{
+  g_autoptr(NnModel) model = NULL;
+  const NnDataset *dataset;
+  EvalRequest *req;
+
+  /* During a run every epoch brings its own evaluation; a snapshot outside a run is a
+   * model someone opened, whose predictions nobody computed yet. */
+  if (at_training_controller_is_running (controller))
+    return;
+  model = at_training_controller_dup_snapshot (controller);
+  dataset = at_training_controller_get_dataset (controller);
+  if (model == NULL || dataset == NULL || dataset->test == NULL || dataset->test->n == 0)
+    return;
+
+  req = g_new0 (EvalRequest, 1);
+  req->model = g_steal_pointer (&model);
+  req->test = nn_split_new (dataset->test->n);
+  memcpy (req->test->images, dataset->test->images, (gsize) dataset->test->n * NN_IMAGE_PIXELS);
+  memcpy (req->test->labels, dataset->test->labels, dataset->test->n);
+  at_inference_submit (self->evaluation_job, evaluate_job, req, eval_request_free,
+                       eval_result_free, on_evaluated, self);
+}
+
 AtTrainingController *
 at_analysis_views_get_controller (AtAnalysisViews *self)
 {
@@ -243,8 +343,14 @@ at_analysis_views_set_controller (AtAnalysisViews      *self,
   g_return_if_fail (AT_IS_ANALYSIS_VIEWS (self));
   g_return_if_fail (controller == NULL || AT_IS_TRAINING_CONTROLLER (controller));
 
-  if (!g_set_object (&self->controller, controller))
+  if (controller == self->controller)
     return;
+  if (self->controller != NULL)
+    g_clear_signal_handler (&self->snapshot_handler, self->controller);
+  g_set_object (&self->controller, controller);
+  if (controller != NULL)
+    self->snapshot_handler = g_signal_connect (controller, "snapshot-ready",
+                                               G_CALLBACK (on_snapshot_ready), self);
   at_sample_grid_set_controller (self->predictions_grid, controller);
   at_sample_grid_set_controller (self->mistakes_grid, controller);
   at_confusion_view_set_controller (self->confusion, controller);
@@ -304,6 +410,9 @@ at_analysis_views_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->evaluation_job != NULL)
+    at_inference_cancel (self->evaluation_job);
+  g_clear_object (&self->evaluation_job);
   if (self->stack != NULL)
     at_analysis_views_set_controller (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_ANALYSIS_VIEWS);
@@ -393,6 +502,7 @@ static void
 at_analysis_views_init (AtAnalysisViews *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->evaluation_job = at_inference_new ();
 
   /* The Mistakes page starts on the worst mistakes; a confusion cell narrows it. */
   at_sample_grid_set_filter (self->mistakes_grid, AT_SAMPLE_ALL, AT_SAMPLE_ALL, TRUE);
