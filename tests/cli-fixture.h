@@ -29,4 +29,7 @@ int          cli_fixture_run           (const char * const *args,
 GSubprocess *cli_fixture_spawn         (const char * const *args,
                                         GError            **error);
 
+/* Deletes `dir` and everything in it (files and subdirectories); a test's cleanup. */
+void         cli_fixture_remove_tree   (const char *dir);
+
 G_END_DECLS

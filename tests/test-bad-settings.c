@@ -153,18 +153,7 @@ main (int   argc,
     }
   status = g_test_run ();
 
-  /* Remove the fixture. */
-  for (const char * const *name = (const char * const[]) { "train-images-idx3-ubyte",
-                                                          "train-labels-idx1-ubyte",
-                                                          "t10k-images-idx3-ubyte",
-                                                          "t10k-labels-idx1-ubyte", NULL };
-       *name != NULL; name++)
-    {
-      g_autofree char *path = g_build_filename (data_dir, *name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (data_dir);
-  g_rmdir (tmp_dir);
+  cli_fixture_remove_tree (tmp_dir);
   g_free (data_dir);
   g_free (tmp_dir);
   return status;

@@ -185,17 +185,7 @@ main (int   argc,
   g_test_add_func ("/cli/crash-safety/sigterm", test_sigterm);
   status = g_test_run ();
 
-  for (const char * const *name = (const char * const[]) { "train-images-idx3-ubyte",
-                                                          "train-labels-idx1-ubyte",
-                                                          "t10k-images-idx3-ubyte",
-                                                          "t10k-labels-idx1-ubyte", NULL };
-       *name != NULL; name++)
-    {
-      g_autofree char *path = g_build_filename (data_dir, *name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (data_dir);
-  g_rmdir (tmp_dir);
+  cli_fixture_remove_tree (tmp_dir);
   g_free (data_dir);
   g_free (tmp_dir);
   return status;
