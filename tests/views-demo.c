@@ -259,6 +259,34 @@ main (int   argc,
   at_analysis_views_set_page (views, "model");
   shoot ("view-model");
 
+  /* VIEWS_DEMO_WAIT=SECONDS: stay up on the Predictions page for keyboard checks with
+   * xdotool, printing every page change. */
+  if (g_getenv ("VIEWS_DEMO_WAIT") != NULL)
+    {
+      gint64 end = g_get_monotonic_time () + atoi (g_getenv ("VIEWS_DEMO_WAIT")) * G_USEC_PER_SEC;
+      g_autofree char *page = NULL;
+      guint wake = g_timeout_add (50, on_wake, NULL);
+
+      at_analysis_views_set_page (views, "predictions");
+      g_print ("ready\n");
+      while (g_get_monotonic_time () < end)
+        {
+          g_main_context_iteration (NULL, TRUE);
+          if (g_strcmp0 (page, at_analysis_views_get_page (views)) != 0)
+            {
+              AtImageDetail *detail = at_analysis_views_get_detail (views);
+
+              g_free (page);
+              page = g_strdup (at_analysis_views_get_page (views));
+              g_print ("page %s", page);
+              if (g_str_equal (page, "detail"))
+                g_print (" (test image %u)", at_sample_item_get_index (at_image_detail_get_item (detail)));
+              g_print ("\n");
+            }
+        }
+      g_source_remove (wake);
+    }
+
   lat = at_feature_map_view_get_latencies (maps);
   if (lat->len > 0)
     {
