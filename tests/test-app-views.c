@@ -617,6 +617,37 @@ find_type (GtkWidget *widget,
   return NULL;
 }
 
+/* A new epoch's evaluation replaces every item: the grid stays where it was scrolled. */
+static void
+test_scroll_kept (void)
+{
+  AtSampleGrid *grid = at_analysis_views_get_predictions (views);
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adj;
+  g_autoptr(NnEvaluation) evaluation = at_training_controller_dup_last_evaluation (controller);
+  g_autoptr(NnEvaluation) again = NULL;
+  const NnDataset *dataset = at_training_controller_get_dataset (controller);
+  g_autoptr(NnModel) snapshot = at_training_controller_dup_snapshot (controller);
+  double before;
+
+  at_analysis_views_set_page (views, "predictions");
+  spin_for (200);
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (find_type (GTK_WIDGET (grid),
+                                                                     GTK_TYPE_GRID_VIEW),
+                                                          GTK_TYPE_SCROLLED_WINDOW));
+  adj = gtk_scrolled_window_get_vadjustment (scroller);
+  gtk_adjustment_set_value (adj, 3000);
+  spin_for (200);
+  before = gtk_adjustment_get_value (adj);
+  g_assert_cmpfloat (before, >, 1000);
+
+  again = nn_evaluate (snapshot, dataset->test, NULL, NULL);
+  at_sample_grid_set_evaluation (grid, again, dataset->test);
+  spin_for (200);
+  g_test_message ("scrolled to %.0f, after a new evaluation %.0f", before, gtk_adjustment_get_value (adj));
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - before), <, 200);
+}
+
 /* Enter on a grid cell (the list's activate action) opens the detail; back returns. */
 static void
 test_keyboard (void)
@@ -664,6 +695,7 @@ main (int   argc,
   g_test_add_func ("/app/views/feature-maps", test_feature_maps);
   g_test_add_func ("/app/views/detail", test_detail);
   g_test_add_func ("/app/views/keyboard", test_keyboard);
+  g_test_add_func ("/app/views/scroll-kept", test_scroll_kept);
   g_test_add_func ("/app/views/export", test_export);
   g_test_add_func ("/app/views/model-summary", test_model_summary);
   g_test_add_func ("/app/views/mlp", test_mlp);
