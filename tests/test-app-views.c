@@ -154,6 +154,20 @@ test_train (void)
   g_assert_nonnull (at_feature_map_view_get_last_thread (maps));
   g_assert_true (at_feature_map_view_get_last_thread (maps) != main_thread);
 
+  /* The window detaches and re-attaches the controller as pages change: the trained
+   * model is recognised as the one the last evaluation is of, nothing is recomputed. */
+  {
+    g_autoptr(NnEvaluation) last = at_training_controller_dup_last_evaluation (controller);
+    guint delivered = at_inference_get_n_delivered ();
+
+    at_analysis_views_set_controller (views, NULL);
+    at_analysis_views_set_controller (views, controller);
+    while (at_inference_get_n_delivered () < delivered + 2)  /* the probe and the maps */
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (at_sample_grid_get_evaluation (at_analysis_views_get_predictions (views)) == last);
+    g_assert_true (at_confusion_view_get_evaluation (at_analysis_views_get_confusion (views)) == last);
+  }
+
   latencies = at_feature_map_view_get_latencies (maps);
   g_assert_cmpuint (latencies->len, >, 0);
   {
@@ -527,6 +541,21 @@ test_mlp (void)
     g_assert_true (at_confusion_view_get_evaluation (at_analysis_views_get_confusion (views))
                    == at_sample_grid_get_evaluation (grid));
     g_assert_cmpuint (at_inference_get_n_on_caller_thread (), ==, 0);
+  }
+
+  /* A model opened while the pages were hidden (controller detached) is evaluated when
+   * they show again. */
+  {
+    g_autoptr(NnModel) other = nn_model_new_preset ("mlp", 11, NULL);
+    const NnDataset *dataset = at_training_controller_get_dataset (controller);
+    g_autoptr(NnEvaluation) expected = nn_evaluate (other, dataset->test, NULL, NULL);
+
+    at_analysis_views_set_controller (views, NULL);
+    at_training_controller_set_snapshot (controller, other);
+    at_analysis_views_set_controller (views, controller);
+    wait_until (grid_shows_accuracy, &expected->accuracy, "the model opened meanwhile");
+    g_assert_cmpmem (at_sample_grid_get_evaluation (at_analysis_views_get_predictions (views))->predicted,
+                     N_TEST, expected->predicted, N_TEST);
   }
 }
 

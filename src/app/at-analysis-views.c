@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "at-analysis-views.h"
@@ -237,9 +238,13 @@ back_action (GtkWidget  *widget,
 
 /* ---- a snapshot that no epoch evaluated: a model opened from a file ---- */
 
+/* Images checked to tell whether the controller's last evaluation is this model's. */
+#define PROBE_IMAGES 64
+
 typedef struct {
-  NnModel *model;
-  NnSplit *test;        /* a copy: the controller may swap datasets meanwhile */
+  NnModel      *model;
+  NnSplit      *test;   /* a copy: the controller may swap datasets meanwhile */
+  NnEvaluation *last;   /* the controller's last evaluation, or NULL */
 } EvalRequest;
 
 typedef struct {
@@ -254,6 +259,7 @@ eval_request_free (gpointer data)
 
   g_clear_pointer (&req->model, nn_model_unref);
   g_clear_pointer (&req->test, nn_split_free);
+  g_clear_pointer (&req->last, nn_evaluation_unref);
   g_free (req);
 }
 
@@ -267,6 +273,27 @@ eval_result_free (gpointer data)
   g_free (res);
 }
 
+/* Whether `last` is an evaluation of `model`: the same probabilities on the first test
+ * images (to rounding: the trainer may run BLAS with other threads or batches). */
+static gboolean
+evaluation_matches (const NnModel      *model,
+                    const NnSplit      *test,
+                    const NnEvaluation *last,
+                    GCancellable       *cancellable)
+{
+  float probs[PROBE_IMAGES * NN_N_CLASSES];
+  guint n = MIN (PROBE_IMAGES, test->n);
+
+  if (last->n != test->n || memcmp (last->labels, test->labels, test->n) != 0)
+    return FALSE;
+  if (!nn_model_predict (model, test->images, n, probs, cancellable, NULL))
+    return FALSE;
+  for (guint i = 0; i < n * NN_N_CLASSES; i++)
+    if (fabsf (probs[i] - last->probs[i]) > 1e-4f)
+      return FALSE;
+  return TRUE;
+}
+
 static gpointer
 evaluate_job (gpointer       input,
               GCancellable  *cancellable,
@@ -274,8 +301,12 @@ evaluate_job (gpointer       input,
 {
   EvalRequest *req = input;
   EvalResult *res;
-  NnEvaluation *evaluation = nn_evaluate (req->model, req->test, cancellable, error);
+  NnEvaluation *evaluation;
 
+  if (req->last != NULL && evaluation_matches (req->model, req->test, req->last, cancellable))
+    evaluation = nn_evaluation_ref (req->last);
+  else
+    evaluation = nn_evaluate (req->model, req->test, cancellable, error);
   if (evaluation == NULL)
     return NULL;
   res = g_new0 (EvalResult, 1);
@@ -303,16 +334,17 @@ on_evaluated (gpointer      data,
   at_confusion_view_set_evaluation (self->confusion, res->evaluation);
 }
 
+/* During a run every epoch brings its own evaluation.  Outside a run the snapshot may be
+ * a model someone opened, which nobody evaluated: check (a few images) and evaluate it if
+ * the controller's last evaluation is another model's. */
 static void
-on_snapshot_ready (AtTrainingController *controller,
-                   AtAnalysisViews      *self)
+evaluate_if_needed (AtAnalysisViews      *self,
+                    AtTrainingController *controller)
 {
   g_autoptr(NnModel) model = NULL;
   const NnDataset *dataset;
   EvalRequest *req;
 
-  /* During a run every epoch brings its own evaluation; a snapshot outside a run is a
-   * model someone opened, whose predictions nobody computed yet. */
   if (at_training_controller_is_running (controller))
     return;
   model = at_training_controller_dup_snapshot (controller);
@@ -325,8 +357,16 @@ on_snapshot_ready (AtTrainingController *controller,
   req->test = nn_split_new (dataset->test->n);
   memcpy (req->test->images, dataset->test->images, (gsize) dataset->test->n * NN_IMAGE_PIXELS);
   memcpy (req->test->labels, dataset->test->labels, dataset->test->n);
+  req->last = at_training_controller_dup_last_evaluation (controller);
   at_inference_submit (self->evaluation_job, evaluate_job, req, eval_request_free,
                        eval_result_free, on_evaluated, self);
+}
+
+static void
+on_snapshot_ready (AtTrainingController *controller,
+                   AtAnalysisViews      *self)
+{
+  evaluate_if_needed (self, controller);
 }
 
 AtTrainingController *
@@ -357,6 +397,12 @@ at_analysis_views_set_controller (AtAnalysisViews      *self,
   at_feature_map_view_set_controller (self->feature_maps, controller);
   at_model_view_set_controller (self->model_view, controller);
   at_image_detail_set_controller (self->detail, controller);
+  /* The window attaches the controller only while these pages show: a model may have
+   * been opened meanwhile. */
+  if (controller != NULL)
+    evaluate_if_needed (self, controller);
+  else
+    at_inference_cancel (self->evaluation_job);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
 }
 
@@ -410,11 +456,11 @@ at_analysis_views_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->stack != NULL)
+    at_analysis_views_set_controller (self, NULL);
   if (self->evaluation_job != NULL)
     at_inference_cancel (self->evaluation_job);
   g_clear_object (&self->evaluation_job);
-  if (self->stack != NULL)
-    at_analysis_views_set_controller (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_ANALYSIS_VIEWS);
   g_clear_object (&self->controller);
   g_clear_pointer (&self->return_page, g_free);
