@@ -185,7 +185,9 @@ on_epoch_done (const NnEpochReport *report,
   if (report->test != NULL)
     item->epoch.test = nn_evaluation_ref (report->test);
   post (self, item);
-  post_snapshot (self, self->trainer);
+  /* The epoch's weights, unless a snapshot went out moments ago (tiny epochs). */
+  if (g_get_monotonic_time () - self->last_snapshot_at >= SNAPSHOT_INTERVAL_USEC)
+    post_snapshot (self, self->trainer);
 }
 
 static NnTrainer *

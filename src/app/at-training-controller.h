@@ -4,7 +4,8 @@
  * copy each report into a GAsyncQueue and wake a GSource on the main context, which drains
  * a bounded number per dispatch and re-emits them as signals there; every signal and
  * property notification happens on the main thread.  A copy of the model (a snapshot)
- * is published at most four times a second and at the end of every epoch.
+ * is published at most four times a second (at an epoch's end when it can) and when the
+ * run ends.
  */
 #pragma once
 
