@@ -255,6 +255,8 @@ nn_split_load_csv (const char *path,
                    "%s: is a directory, not a data file", path);
       return NULL;
     }
+  if (!nn_dataset_check_not_special (path, error))
+    return NULL;
   mapped = g_mapped_file_new (path, FALSE, &local_error);
   if (mapped == NULL)
     {

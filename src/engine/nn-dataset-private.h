@@ -39,6 +39,12 @@ void     nn_dataset_set_open_error (GError    **error,
                                     const char *path,
                                     GError     *cause);
 
+/* FALSE with an NN_DATASET_ERROR_IO naming `path` when it exists but is neither a regular
+ * file nor a directory (the open error reports those): a FIFO would block the loader
+ * forever on open, and a device has no length to check a header against. */
+gboolean nn_dataset_check_not_special (const char *path,
+                                       GError    **error);
+
 /* Loads the files of a probed directory (or of two explicit files), recording `origin`. */
 NnDataset *nn_dataset_load_layout (const NnDatasetLayout *layout,
                                    const char            *origin,

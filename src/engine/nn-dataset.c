@@ -165,6 +165,20 @@ nn_dataset_set_open_error (GError    **error,
                  "%s: cannot read: %s", path, cause->message);
 }
 
+gboolean
+nn_dataset_check_not_special (const char *path,
+                              GError    **error)
+{
+  if (g_file_test (path, G_FILE_TEST_EXISTS) &&
+      !g_file_test (path, G_FILE_TEST_IS_REGULAR | G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO,
+                   "%s: not a regular file (a FIFO, socket or device)", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 nn_dataset_layout_clear (NnDatasetLayout *layout)
 {

@@ -71,6 +71,8 @@ idx_reader_open (IdxReader  *r,
 
   memset (r, 0, sizeof *r);
   r->path = path;
+  if (!nn_dataset_check_not_special (path, error))
+    return FALSE;
 
   in = g_file_read (file, NULL, &local_error);
   if (in == NULL)

@@ -475,6 +475,13 @@ nn_safetensors_load (const char *path,
       fail (error, NN_CHECKPOINT_ERROR_IO, display_name, "%s", g_strerror (saved_errno));
       return NULL;
     }
+  /* A FIFO would block the read forever and a device (/dev/zero) never ends: st_size
+   * bounds nothing for them. */
+  if (!S_ISREG (buf.st_mode))
+    {
+      fail (error, NN_CHECKPOINT_ERROR_IO, display_name, "not a regular file");
+      return NULL;
+    }
   if ((guint64) buf.st_size > NN_SAFETENSORS_MAX_FILE)
     {
       fail (error, NN_CHECKPOINT_ERROR_FORMAT, display_name,
