@@ -15,7 +15,10 @@
  * adds them up: the seconds per epoch the GEMMs alone need, a floor under the engine's epoch.
  *
  *   sgemm step=conv2.fwd m=64 n=25600 k=288 op=nn threads=2 seconds=… gflops=…
- *   sgemm model=cnn threads=2 gemm_seconds_per_epoch=… gemm_gflops=…
+ *   sgemm model=cnn batch=256 chunk=256 threads=2 gemm_seconds_per_epoch=… gemm_gflops=…
+ *
+ * --chunk N times the convolution GEMMs over N images at a time instead of the whole batch
+ * (each counted 256/N times): how much keeping the unfolded input in cache would save.
  *
  * OpenBLAS honours OPENBLAS_CORETYPE from the environment (the kernel family it uses); this
  * program leaves it alone, as the engine does, so the peak is the one the engine can reach.
@@ -30,6 +33,7 @@ typedef struct {
   const char *step;
   guint       m, n, k;
   gboolean    trans_a, trans_b;
+  guint       pixels;   /* conv: output pixels per image, NP = images · pixels; else 0 */
 } GemmShape;
 
 #define BATCH 256
@@ -40,14 +44,14 @@ typedef struct {
  * dense: fwd y (N, OUT) = x (N, IN) · wᵀ; dW (OUT, IN) = dyᵀ · x; dX (N, IN) = dy · w.
  * The first layer computes no dX. */
 static const GemmShape cnn_shapes[] = {
-  { "conv1.fwd", 32, BATCH * 576, 25, FALSE, FALSE },
-  { "conv1.dW", 32, 25, BATCH * 576, FALSE, TRUE },
-  { "conv2.fwd", 64, BATCH * 100, 288, FALSE, FALSE },
-  { "conv2.dW", 64, 288, BATCH * 100, FALSE, TRUE },
-  { "conv2.dX", 288, BATCH * 100, 64, TRUE, FALSE },
-  { "conv3.fwd", 128, BATCH * 9, 576, FALSE, FALSE },
-  { "conv3.dW", 128, 576, BATCH * 9, FALSE, TRUE },
-  { "conv3.dX", 576, BATCH * 9, 128, TRUE, FALSE },
+  { "conv1.fwd", 32, BATCH * 576, 25, FALSE, FALSE, 576 },
+  { "conv1.dW", 32, 25, BATCH * 576, FALSE, TRUE, 576 },
+  { "conv2.fwd", 64, BATCH * 100, 288, FALSE, FALSE, 100 },
+  { "conv2.dW", 64, 288, BATCH * 100, FALSE, TRUE, 100 },
+  { "conv2.dX", 288, BATCH * 100, 64, TRUE, FALSE, 100 },
+  { "conv3.fwd", 128, BATCH * 9, 576, FALSE, FALSE, 9 },
+  { "conv3.dW", 128, 576, BATCH * 9, FALSE, TRUE, 9 },
+  { "conv3.dX", 576, BATCH * 9, 128, TRUE, FALSE, 9 },
   { "fc1.fwd", BATCH, 128, 1152, FALSE, TRUE },
   { "fc1.dW", 128, 1152, BATCH, TRUE, FALSE },
   { "fc1.dX", BATCH, 1152, 128, FALSE, FALSE },
@@ -142,29 +146,46 @@ shape_flops (const GemmShape *shape)
   return 2.0 * shape->m * shape->n * shape->k;
 }
 
-/* Times every GEMM of one training step of a model and prints the epoch's GEMM floor. */
+/* Times every GEMM of one training step of a model and prints the epoch's GEMM floor.
+ * With chunk < BATCH each convolution GEMM covers `chunk` images (NP = chunk · pixels) and
+ * is counted BATCH / chunk times: the cost of a step that unfolds and multiplies the batch
+ * in chunks small enough to stay in cache. */
 static void
 time_model (const char      *model,
             const GemmShape *shapes,
             guint            threads,
+            guint            chunk,
             guint            reps,
             GRand           *rand)
 {
   double total_seconds = 0, total_flops = 0;
 
-  for (const GemmShape *shape = shapes; shape->step != NULL; shape++)
+  for (const GemmShape *s = shapes; s->step != NULL; s++)
     {
-      double seconds = time_sgemm (shape, reps, rand);
+      GemmShape shape = *s;
+      double calls = 1, seconds;
 
-      g_print ("sgemm step=%s m=%u n=%u k=%u op=%c%c threads=%u seconds=%.6f gflops=%.1f\n",
-               shape->step, shape->m, shape->n, shape->k, shape->trans_a ? 't' : 'n',
-               shape->trans_b ? 't' : 'n', threads, seconds, shape_flops (shape) / seconds / 1e9);
-      total_seconds += seconds;
-      total_flops += shape_flops (shape);
+      if (shape.pixels > 0 && chunk < BATCH)
+        {
+          guint np = BATCH * shape.pixels, np_chunk = chunk * shape.pixels;
+
+          shape.m = shape.m == np ? np_chunk : shape.m;
+          shape.n = shape.n == np ? np_chunk : shape.n;
+          shape.k = shape.k == np ? np_chunk : shape.k;
+          calls = (double) BATCH / chunk;
+        }
+      seconds = time_sgemm (&shape, reps, rand);
+      g_print ("sgemm step=%s m=%u n=%u k=%u op=%c%c threads=%u calls=%g seconds=%.6f gflops=%.1f\n",
+               shape.step, shape.m, shape.n, shape.k, shape.trans_a ? 't' : 'n',
+               shape.trans_b ? 't' : 'n', threads, calls, seconds * calls,
+               shape_flops (&shape) / seconds / 1e9);
+      total_seconds += seconds * calls;
+      total_flops += shape_flops (&shape) * calls;
     }
-  g_print ("sgemm model=%s batch=%d threads=%u gemm_seconds_per_step=%.5f "
-           "gemm_seconds_per_epoch=%.2f gemm_gflops=%.1f\n", model, BATCH, threads,
-           total_seconds, total_seconds * STEPS_PER_EPOCH, total_flops / total_seconds / 1e9);
+  g_print ("sgemm model=%s batch=%d chunk=%u threads=%u gemm_seconds_per_step=%.5f "
+           "gemm_seconds_per_epoch=%.2f gemm_gflops=%.1f\n", model, BATCH, MIN (chunk, BATCH),
+           threads, total_seconds, total_seconds * STEPS_PER_EPOCH,
+           total_flops / total_seconds / 1e9);
 }
 
 int
@@ -175,11 +196,13 @@ main (int   argc,
   g_autofree char *sizes_text = g_strdup ("1024,1536,2048");
   gint reps = 5;
   g_autofree char *model = NULL;
+  gint chunk = BATCH;
   GOptionEntry entries[] = {
     { "threads", 't', 0, G_OPTION_ARG_STRING, &threads_text, "Thread counts to try", "1,2" },
     { "sizes", 's', 0, G_OPTION_ARG_STRING, &sizes_text, "Square matrix sides", "1024,1536,2048" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Timed repetitions per size (best kept)", "5" },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model, "Also time the GEMMs of a training step", "cnn|mlp" },
+    { "chunk", 'c', 0, G_OPTION_ARG_INT, &chunk, "Images per convolution GEMM (default 256, the batch)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— cblas_sgemm peak GFLOP/s");
@@ -197,11 +220,11 @@ main (int   argc,
     }
   threads = parse_list (threads_text, &n_threads);
   sizes = parse_list (sizes_text, &n_sizes);
-  if (n_threads == 0 || n_sizes == 0 || reps < 1
+  if (n_threads == 0 || n_sizes == 0 || reps < 1 || chunk < 1
       || (model != NULL && strcmp (model, "cnn") != 0 && strcmp (model, "mlp") != 0))
     {
-      g_printerr ("sgemm-peak: --threads and --sizes need positive integers, --reps ≥ 1, "
-                  "--model cnn or mlp\n");
+      g_printerr ("sgemm-peak: --threads and --sizes need positive integers, --reps and "
+                  "--chunk ≥ 1, --model cnn or mlp\n");
       return 2;
     }
 
@@ -225,7 +248,7 @@ main (int   argc,
       g_print ("sgemm peak threads=%u gflops=%.1f\n", threads[t], peak);
       if (model != NULL)
         time_model (model, strcmp (model, "cnn") == 0 ? cnn_shapes : mlp_shapes, threads[t],
-                    (guint) reps, rand);
+                    (guint) chunk, (guint) reps, rand);
     }
   return 0;
 }
