@@ -4,6 +4,8 @@
  * /resources/declared-sizes: small files whose headers claim billions of images or a
  * terabyte tensor are refused with a GError while the address space is capped at
  * ADDRESS_CAP in a subprocess, so an allocation sized by the header would abort the test.
+ * /resources/special-files: a FIFO or /dev/zero given as a dataset or checkpoint file is
+ * refused at once, not waited on or read for ever.
  * /resources/rss-flat: atelier-cli trains 60 epochs on a tiny set, saving every epoch; its
  * resident memory after epoch 55 is within RSS_SLACK of what it was after epoch 5.
  */
@@ -11,6 +13,7 @@
 
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 #include "cli-fixture.h"
@@ -178,6 +181,39 @@ test_declared_sizes (void)
   g_test_trap_assert_passed ();
 }
 
+/* A FIFO (no writer: opening it blocks) and a device that never ends are refused at once;
+ * run in a subprocess with a deadline, so that a regression fails instead of hanging. */
+static void
+test_special_files (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *fifo = g_build_filename (tmp_dir, "fifo", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(NnSplit) split = NULL;
+      g_autoptr(NnModel) model = NULL;
+
+      g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+      split = nn_split_load_idx (fifo, fifo, &error);
+      g_assert_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO);
+      g_clear_error (&error);
+      split = nn_split_load_csv (fifo, &error);
+      g_assert_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO);
+      g_clear_error (&error);
+      split = nn_split_load_csv ("/dev/zero", &error);
+      g_assert_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO);
+      g_clear_error (&error);
+      model = nn_checkpoint_load_model (fifo, &error);
+      g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_IO);
+      g_clear_error (&error);
+      model = nn_checkpoint_load_model ("/dev/zero", &error);
+      g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_IO);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 20 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 static guint64
 rss_kb (GPid pid)
 {
@@ -253,6 +289,7 @@ main (int   argc,
   g_assert_nonnull (tmp_dir);
 
   g_test_add_func ("/resources/declared-sizes", test_declared_sizes);
+  g_test_add_func ("/resources/special-files", test_special_files);
   g_test_add_func ("/resources/rss-flat", test_rss_flat);
   status = g_test_run ();
   cli_fixture_remove_tree (tmp_dir);
