@@ -259,6 +259,25 @@ main (int   argc,
   at_analysis_views_set_page (views, "model");
   shoot ("view-model");
 
+  /* The export of each page, as PNG and SVG. */
+  {
+    const char *pages[] = { "predictions", "mistakes", "inside" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+      for (guint svg = 0; svg < 2; svg++)
+        {
+          g_autofree char *path = g_strdup_printf ("%s/export-%s.%s", out_dir, pages[i],
+                                                   svg ? "svg" : "png");
+          g_autoptr(GError) export_error = NULL;
+
+          at_analysis_views_set_page (views, pages[i]);
+          if (!at_analysis_views_export (views, path, &export_error))
+            g_printerr ("%s\n", export_error->message);
+          else
+            g_print ("wrote %s\n", path);
+        }
+  }
+
   /* VIEWS_DEMO_WAIT=SECONDS: stay up on the Predictions page for keyboard checks with
    * xdotool, printing every page change. */
   if (g_getenv ("VIEWS_DEMO_WAIT") != NULL)

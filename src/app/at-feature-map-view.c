@@ -541,8 +541,14 @@ draw_export (cairo_t  *cr,
   AtFeatureMapView *self = data->self;
   double y = EXPORT_MARGIN;
 
-  at_render_text (cr, "Sans 11", gtk_label_get_text (self->image_label), EXPORT_MARGIN, y, 0, 0, TRUE);
-  at_render_text (cr, "Sans 10", data->act->name, EXPORT_MARGIN + 260, y, 0, 0, FALSE);
+  {
+    double title = at_render_text (cr, "Sans 11", gtk_label_get_text (self->image_label),
+                                   EXPORT_MARGIN, y, 0, 0, TRUE);
+    g_autofree char *layer = g_strdup_printf ("%s · %s", data->act->name,
+                                              gtk_label_get_text (self->shape_label));
+
+    at_render_text (cr, "Sans 10", layer, EXPORT_MARGIN + title + 16, y + 1, 0, 0, FALSE);
+  }
   y += EXPORT_TITLE;
   cairo_save (cr);
   cairo_translate (cr, EXPORT_MARGIN, y);

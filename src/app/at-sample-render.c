@@ -10,7 +10,7 @@
 #include "at-sample-render.h"
 #include "at-text-render.h"
 
-#define CELL_W   96.0
+#define CELL_W   120.0  /* room for "✗ T-shirt/top 99 %" in bold */
 #define CELL_H   124.0
 #define IMAGE    84.0
 #define MARGIN   8.0
@@ -51,7 +51,7 @@ at_render_sample_sheet (cairo_t    *cr,
       cairo_save (cr);
       if (wrong)
         cairo_set_source_rgb (cr, 0.75, 0.11, 0.16);
-      at_render_text (cr, "Sans 9", caption, x + CELL_W / 2, y + IMAGE + 3, 0.5, 0.0, wrong);
+      at_render_text (cr, "Sans 8", caption, x + CELL_W / 2, y + IMAGE + 3, 0.5, 0.0, wrong);
       if (wrong)
         {
           g_autofree char *truth = g_strdup_printf (_("is %s"),
