@@ -104,7 +104,7 @@ run_conv_case (guint    n,
   g_autofree float *r = g_new (float, ny), *dy = g_new (float, ny);
   g_autofree float *y = g_new (float, ny), *y_nchw = g_new (float, ny);
   g_autofree float *cols = g_new (float, nn_conv2d_cols_size (&s, n));
-  g_autofree float *dcols = g_new (float, nn_conv2d_cols_size (&s, n));
+  g_autofree float *dcols = g_new (float, nn_conv2d_scratch_size (&s, n));
   g_autofree float *dx = g_new (float, nx), *dx_nchw = g_new (float, nx);
   g_autofree float *dw = g_new0 (float, nw), *db = g_new0 (float, oc);
   ConvCase cc = { n, c, h, w, oc, k, relu };
@@ -131,7 +131,7 @@ run_conv_case (guint    n,
 
   /* Backward from dy = r (the gradient of Σ r·y). */
   nn_test_swap_outer (dy, r, n, oc, (gsize) oh * ow);
-  nn_conv2d_backward (dx, dw, db, dy, y, cols, wt, dcols, &s, n, relu);
+  nn_conv2d_backward (dx, dw, db, dy, y, xc, wt, cols, dcols, &s, n, relu);
   nn_test_swap_outer (dx_nchw, dx, c, n, (gsize) h * w);
 
   err = check_grad (conv_loss, &cc, cc.x, nx, dx_nchw);
@@ -146,7 +146,7 @@ run_conv_case (guint    n,
     g_autofree float *dw1 = g_memdup2 (dw, nw * sizeof (float));
 
     nn_test_swap_outer (dy, r, n, oc, (gsize) oh * ow);
-    nn_conv2d_backward (NULL, dw, db, dy, y, cols, wt, dcols, &s, n, relu);
+    nn_conv2d_backward (NULL, dw, db, dy, y, xc, wt, cols, dcols, &s, n, relu);
     for (gsize i = 0; i < nw; i++)
       g_assert_cmpfloat_with_epsilon (dw[i], 2 * dw1[i], 1e-5 * MAX (1, fabsf (dw1[i])));
   }
@@ -180,8 +180,8 @@ test_im2col_adjoint (void)
   nn_rng_seed (&rng, 3);
   nn_test_fill (&rng, x, nx, -1, 1);
   nn_test_fill (&rng, cc, nc, -1, 1);
-  nn_im2col (cols, x, c, n, h, w, k);
-  nn_col2im (back, cc, c, n, h, w, k);
+  nn_im2col (cols, x, c, n, 0, n, h, w, k);
+  nn_col2im (back, cc, c, n, 0, n, h, w, k);
   for (gsize i = 0; i < nc; i++)
     lhs += (double) cols[i] * cc[i];
   for (gsize i = 0; i < nx; i++)
@@ -210,13 +210,13 @@ run_conv_pool_case (guint c,
   nn_test_fill (&rng, b, c, -0.3f, 0.3f);
   nn_test_fill (&rng, dp, np, -1, 1);
 
-  nn_conv_pool_forward (p, y, b, c, n, oh, ow);
+  nn_conv_pool_forward (p, y, b, c, n, 0, n, oh, ow);
   memcpy (yb, y, ny * sizeof (float));
   nn_bias_rows (yb, b, c, (gsize) n * oh * ow, TRUE);
   nn_maxpool2d_forward (p2, arg, yb, (gsize) c * n, oh, ow);
   g_assert_cmpmem (p, np * sizeof (float), p2, np * sizeof (float));
 
-  nn_conv_pool_backward (dy, db, dp, p, y, c, n, oh, ow);
+  nn_conv_pool_backward (dy, db, dp, p, y, c, n, 0, n, oh, ow);
   nn_maxpool2d_backward (dy2, dp, arg, (gsize) c * n, oh, ow);
   nn_relu_backward (dy2, yb, ny);
   nn_sum_rows (db2, dy2, c, (gsize) n * oh * ow);
@@ -231,6 +231,95 @@ test_conv_pool_fused (void)
   run_conv_pool_case (3, 2, 7, 6);    /* odd height: the last row is never pooled */
   run_conv_pool_case (2, 3, 10, 15);  /* 7 windows a row: a 4-wide block, 3 single, odd width */
   run_conv_pool_case (4, 2, 24, 24);  /* the CNN's first stage */
+}
+
+/* A batch of several GEMM chunks computes, image by image, what each image alone computes
+ * (one chunk): outputs and input gradients per image, weight and bias gradients summed. */
+static void
+run_chunk_case (gboolean pool)
+{
+  NnConv2dShape s = { 16, 24, 24, 4, 3 };
+  guint n = 7, oh = 22, ow = 22, ph = oh / 2, pw = ow / 2;
+  gsize in1 = 16 * 24 * 24, out1 = 4 * (gsize) oh * ow, p1 = 4 * (gsize) ph * pw;
+  gsize nw = 4 * 16 * 9;
+  g_autofree float *x = g_new (float, in1 * n), *wt = g_new (float, nw), *b = g_new (float, 4);
+  g_autofree float *y = g_new (float, out1 * n), *p = g_new (float, p1 * n);
+  g_autofree float *g = g_new (float, (pool ? p1 : out1) * n);
+  g_autofree float *dx = g_new (float, in1 * n), *dw = g_new0 (float, nw), *db = g_new0 (float, 4);
+  g_autofree float *cols = g_new (float, nn_conv2d_cols_size (&s, n));
+  g_autofree float *scratch = g_new (float, nn_conv2d_scratch_size (&s, n));
+  g_autofree double *dw_sum = g_new0 (double, nw);
+  double db_sum[4] = { 0 };
+  NnRng rng;
+
+  g_assert_cmpuint (nn_conv2d_chunk (&s), <, n);  /* several chunks, the last one partial */
+  nn_rng_seed (&rng, 37);
+  nn_test_fill (&rng, x, in1 * n, -1, 1);
+  nn_test_fill (&rng, wt, nw, -0.3f, 0.3f);
+  nn_test_fill (&rng, b, 4, -0.1f, 0.1f);
+  nn_test_fill (&rng, g, (pool ? p1 : out1) * n, -1, 1);
+
+  /* The whole batch, channel-major. */
+  if (pool)
+    {
+      nn_conv2d_pool_forward (y, p, cols, x, wt, b, &s, n);
+      nn_conv2d_pool_backward (dx, dw, db, g, p, y, x, wt, cols, scratch, &s, n);
+    }
+  else
+    {
+      nn_conv2d_forward (y, cols, x, wt, b, &s, n, TRUE);
+      nn_conv2d_backward (dx, dw, db, g, y, x, wt, cols, scratch, &s, n, TRUE);
+    }
+
+  /* Image by image. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree float *x1 = g_new (float, in1), *y1 = g_new (float, out1);
+      g_autofree float *pp1 = g_new (float, p1), *g1 = g_new (float, pool ? p1 : out1);
+      g_autofree float *dx1 = g_new (float, in1);
+      g_autofree float *dw1 = g_new0 (float, nw), *db1 = g_new0 (float, 4);
+      gsize gsz = pool ? ph * pw : (gsize) oh * ow;
+
+      /* Image i's planes out of the (C, N, H, W) batch; its gradient likewise. */
+      for (guint c = 0; c < 16; c++)
+        memcpy (x1 + c * 576, x + ((gsize) c * n + i) * 576, 576 * sizeof (float));
+      for (guint o = 0; o < 4; o++)
+        memcpy (g1 + o * gsz, g + ((gsize) o * n + i) * gsz, gsz * sizeof (float));
+      if (pool)
+        {
+          nn_conv2d_pool_forward (y1, pp1, cols, x1, wt, b, &s, 1);
+          nn_conv2d_pool_backward (dx1, dw1, db1, g1, pp1, y1, x1, wt, cols, scratch, &s, 1);
+          for (guint o = 0; o < 4; o++)
+            for (gsize q = 0; q < p1 / 4; q++)
+              g_assert_cmpfloat (fabsf (pp1[o * (p1 / 4) + q] - p[((gsize) o * n + i) * (p1 / 4) + q]), <, 1e-5f);
+        }
+      else
+        {
+          nn_conv2d_forward (y1, cols, x1, wt, b, &s, 1, TRUE);
+          for (guint o = 0; o < 4; o++)
+            for (gsize q = 0; q < out1 / 4; q++)
+              g_assert_cmpfloat (fabsf (y1[o * (out1 / 4) + q] - y[((gsize) o * n + i) * (out1 / 4) + q]), <, 1e-5f);
+          nn_conv2d_backward (dx1, dw1, db1, g1, y1, x1, wt, cols, scratch, &s, 1, TRUE);
+        }
+      for (guint c = 0; c < 16; c++)
+        for (guint q = 0; q < 576; q++)
+          g_assert_cmpfloat (fabsf (dx1[c * 576 + q] - dx[((gsize) c * n + i) * 576 + q]), <, 1e-5f);
+      for (gsize q = 0; q < nw; q++)
+        dw_sum[q] += dw1[q];
+      for (guint o = 0; o < 4; o++)
+        db_sum[o] += db1[o];
+    }
+  for (gsize q = 0; q < nw; q++)
+    g_assert_cmpfloat (fabs (dw[q] - dw_sum[q]), <, 1e-4 * MAX (1, fabs (dw_sum[q])));
+  for (guint o = 0; o < 4; o++)
+    g_assert_cmpfloat (fabs (db[o] - db_sum[o]), <, 1e-4 * MAX (1, fabs (db_sum[o])));
+}
+
+static void
+test_conv_chunks (void)
+{
+  run_chunk_case (FALSE);
+  run_chunk_case (TRUE);
 }
 
 /* The kernels that split their work over nn-parallel give the same bits on 1 and 3
@@ -257,11 +346,11 @@ test_parallel_deterministic (void)
       p[r] = g_new (float, np);
       dy[r] = g_new (float, ny);
       db[r] = g_new0 (float, c);
-      nn_im2col (cols[r], x, c, n, h, w, k);
-      nn_col2im (dx[r], cols[r], c, n, h, w, k);
+      nn_im2col (cols[r], x, c, n, 0, n, h, w, k);
+      nn_col2im (dx[r], cols[r], c, n, 0, n, h, w, k);
       /* Treat the first ny floats of cols as a conv output to pool. */
-      nn_conv_pool_forward (p[r], cols[r], b, c, n, oh, ow);
-      nn_conv_pool_backward (dy[r], db[r], dp, p[r], cols[r], c, n, oh, ow);
+      nn_conv_pool_forward (p[r], cols[r], b, c, n, 0, n, oh, ow);
+      nn_conv_pool_backward (dy[r], db[r], dp, p[r], cols[r], c, n, 0, n, oh, ow);
     }
   nn_parallel_set_threads (1);
   g_assert_cmpmem (cols[0], nc * sizeof (float), cols[1], nc * sizeof (float));
@@ -593,6 +682,7 @@ main (int    argc,
   g_test_add_func ("/engine/conv2d/forward-backward", test_conv2d);
   g_test_add_func ("/engine/im2col/adjoint", test_im2col_adjoint);
   g_test_add_func ("/engine/conv2d/pool-fused", test_conv_pool_fused);
+  g_test_add_func ("/engine/conv2d/chunks", test_conv_chunks);
   g_test_add_func ("/engine/parallel/deterministic", test_parallel_deterministic);
   g_test_add_func ("/engine/dense/forward-backward", test_dense);
   g_test_add_func ("/engine/maxpool2d/forward-backward", test_maxpool2d);

@@ -15,7 +15,7 @@ typedef struct {
   const float *p;
   const float *y;
   const float *b;
-  guint        n, oh, ow;
+  guint        n, img0, nc, oh, ow;
 } ConvPoolArgs;
 
 static void
@@ -26,7 +26,7 @@ forward_channel (guint    ch,
   guint n = a->n, oh = a->oh, ow = a->ow, ph = oh / 2, pw = ow / 2;
   float bias = a->b[ch];
 
-  for (guint img = 0; img < n; img++)
+  for (guint img = a->img0; img < a->img0 + a->nc; img++)
     {
       const float *plane = a->y + ((gsize) ch * n + img) * oh * ow;
       float *out = a->out + ((gsize) ch * n + img) * ph * pw;
@@ -54,10 +54,13 @@ nn_conv_pool_forward (float       *p,
                       const float *b,
                       guint        c,
                       guint        n,
+                      guint        img0,
+                      guint        nc,
                       guint        oh,
                       guint        ow)
 {
-  ConvPoolArgs args = { .out = p, .y = y, .b = b, .n = n, .oh = oh, .ow = ow };
+  ConvPoolArgs args = { .out = p, .y = y, .b = b, .n = n, .img0 = img0, .nc = nc,
+                        .oh = oh, .ow = ow };
 
   /* One task per channel: disjoint outputs, the same arithmetic on any thread. */
   nn_parallel_for (c, forward_channel, &args);
@@ -148,14 +151,14 @@ backward_channel (guint    ch,
 {
   const ConvPoolArgs *a = data;
   guint n = a->n, oh = a->oh, ow = a->ow, ph = oh / 2, pw = ow / 2;
-  gsize per_channel = (gsize) n * ph * pw;
+  float sum = 0.0f;
 
-  for (guint img = 0; img < n; img++)
+  for (guint img = a->img0; img < a->img0 + a->nc; img++)
     {
       gsize in_off = ((gsize) ch * n + img) * oh * ow;
       gsize out_off = ((gsize) ch * n + img) * ph * pw;
       const float *plane = a->y + in_off;
-      float *d = a->out + in_off;
+      float *d = a->out + ((gsize) ch * a->nc + img - a->img0) * oh * ow;
 
       /* Rows and columns that no window covers (odd sizes) get no gradient. */
       if (oh % 2 != 0)
@@ -178,8 +181,9 @@ backward_channel (guint    ch,
           if (ow % 2 != 0)
             d0[ow - 1] = d1[ow - 1] = 0.0f;
         }
+      sum += relu_sum (a->dp + out_off, a->p + out_off, (gsize) ph * pw);
     }
-  a->db[ch] += relu_sum (a->dp + ch * per_channel, a->p + ch * per_channel, per_channel);
+  a->db[ch] += sum;
 }
 
 void
@@ -190,11 +194,13 @@ nn_conv_pool_backward (float       *dy,
                        const float *y,
                        guint        c,
                        guint        n,
+                       guint        img0,
+                       guint        nc,
                        guint        oh,
                        guint        ow)
 {
   ConvPoolArgs args = { .out = dy, .db = db, .dp = dp, .p = p, .y = y,
-                        .n = n, .oh = oh, .ow = ow };
+                        .n = n, .img0 = img0, .nc = nc, .oh = oh, .ow = ow };
 
   /* One task per channel, which also owns its db entry and sums it in a fixed order. */
   nn_parallel_for (c, backward_channel, &args);

@@ -15,19 +15,23 @@
 
 G_BEGIN_DECLS
 
-/* p (C, N, OH/2, OW/2) = relu(2x2 max of y (C, N, OH, OW) + b[c]); y is the conv's raw
+/* For images img0 … img0 + nc − 1:
+ * p (C, N, OH/2, OW/2) = relu(2x2 max of y (C, N, OH, OW) + b[c]); y is the conv's raw
  * GEMM output, without bias. */
 void nn_conv_pool_forward  (float       *p,
                             const float *y,
                             const float *b,
                             guint        c,
                             guint        n,
+                            guint        img0,
+                            guint        nc,
                             guint        oh,
                             guint        ow);
 
-/* dy (C, N, OH, OW) = the gradient at the raw conv output: dp routed to each window's
- * winner where the pooled value p is positive (the ReLU passed it), zero elsewhere.
- * db (C) += Σ dy per channel. */
+/* For images img0 … img0 + nc − 1: dy (C, nc, OH, OW) (just those images) = the gradient
+ * at the raw conv output: dp (C, N, OH/2, OW/2) routed to each window's winner in y
+ * (C, N, OH, OW) where the pooled value p is positive (the ReLU passed it), zero
+ * elsewhere.  db (C) += Σ dy per channel. */
 void nn_conv_pool_backward (float       *dy,
                             float       *db,
                             const float *dp,
@@ -35,6 +39,8 @@ void nn_conv_pool_backward (float       *dy,
                             const float *y,
                             guint        c,
                             guint        n,
+                            guint        img0,
+                            guint        nc,
                             guint        oh,
                             guint        ow);
 

@@ -1,16 +1,64 @@
-/* nn-conv2d.c — convolution as one GEMM per batch over the unfolded input. */
+/* nn-conv2d.c — convolution as one GEMM per chunk of images over their unfolded input. */
 #include "nn-conv2d.h"
 
 #include <string.h>
 #include "nn-activation.h"
+#include "nn-conv-pool.h"
 #include "nn-gemm.h"
 #include "nn-im2col.h"
+
+/* A chunk's unfolded input is kept near this size, half of this machine's 2 MB L2, so that
+ * it and the GEMM's output chunk are still cached for the passes after the GEMM.  (GEMM
+ * speed itself does not depend on the chunk down to a few hundred columns; 256 KB, 512 KB,
+ * 1 MB and 2 MB measured within noise of each other, 2 MB the slowest: bench/README.md.) */
+#define CHUNK_BYTES (1024 * 1024)
+
+guint
+nn_conv2d_chunk (const NnConv2dShape *s)
+{
+  gsize per_image = NN_CONV2D_COLS_K (s) * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s)
+                    * sizeof (float);
+
+  return (guint) MAX (1, CHUNK_BYTES / per_image);
+}
 
 gsize
 nn_conv2d_cols_size (const NnConv2dShape *s,
                      guint                n)
 {
-  return NN_CONV2D_COLS_K (s) * n * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+  guint nc = MIN (n, nn_conv2d_chunk (s));
+
+  return NN_CONV2D_COLS_K (s) * nc * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+}
+
+gsize
+nn_conv2d_scratch_size (const NnConv2dShape *s,
+                        guint                n)
+{
+  guint nc = MIN (n, nn_conv2d_chunk (s));
+
+  /* dcols (K, nc·P) and a chunk of the output gradient (OC, nc·P). */
+  return (NN_CONV2D_COLS_K (s) + s->out_c) * nc * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+}
+
+/* y (OC, n·P) columns of images img0 … img0 + nc − 1 = w (OC, K) · cols (K, nc·P) */
+static void
+chunk_product (float               *y,
+               float               *cols,
+               const float         *x,
+               const float         *w,
+               const NnConv2dShape *s,
+               guint                n,
+               guint                img0,
+               guint                nc)
+{
+  guint k = (guint) NN_CONV2D_COLS_K (s);
+  guint p = NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+
+  nn_im2col (cols, x, s->in_c, n, img0, nc, s->in_h, s->in_w, s->kernel);
+  /* y[:, img0·P …] (OC, nc·P) = w (OC, K) · cols (K, nc·P), row stride n·P */
+  nn_gemm (FALSE, FALSE, s->out_c, nc * p, k, 1.0f, w, k, cols, nc * p, 0.0f,
+           y + (gsize) img0 * p, n * p);
 }
 
 void
@@ -23,14 +71,74 @@ nn_conv2d_forward (float               *y,
                    guint                n,
                    gboolean             relu)
 {
-  guint k = (guint) NN_CONV2D_COLS_K (s);
-  guint np = n * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+  guint chunk = nn_conv2d_chunk (s);
+  gsize p = (gsize) NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
 
-  nn_im2col (cols, x, s->in_c, n, s->in_h, s->in_w, s->kernel);
-  /* y (OC, NP) = w (OC, K) · cols (K, NP) */
-  nn_gemm (FALSE, FALSE, s->out_c, np, k, 1.0f, w, k, cols, np, 0.0f, y, np);
-  if (b != NULL)
-    nn_bias_rows (y, b, s->out_c, np, relu);
+  for (guint img0 = 0; img0 < n; img0 += chunk)
+    {
+      guint nc = MIN (chunk, n - img0);
+
+      chunk_product (y, cols, x, w, s, n, img0, nc);
+      if (b != NULL)
+        for (guint o = 0; o < s->out_c; o++)
+          nn_bias_rows (y + o * n * p + img0 * p, b + o, 1, nc * p, relu);
+    }
+}
+
+void
+nn_conv2d_pool_forward (float               *y,
+                        float               *p,
+                        float               *cols,
+                        const float         *x,
+                        const float         *w,
+                        const float         *b,
+                        const NnConv2dShape *s,
+                        guint                n)
+{
+  guint chunk = nn_conv2d_chunk (s);
+
+  for (guint img0 = 0; img0 < n; img0 += chunk)
+    {
+      guint nc = MIN (chunk, n - img0);
+
+      chunk_product (y, cols, x, w, s, n, img0, nc);
+      /* The chunk's product is still in cache: bias, ReLU and pooling now. */
+      nn_conv_pool_forward (p, y, b, s->out_c, n, img0, nc, NN_CONV2D_OUT_H (s),
+                            NN_CONV2D_OUT_W (s));
+    }
+}
+
+/* The GEMMs of one chunk's backward pass, from dyc (OC, nc·P) with row stride ldy:
+ * dw += dyc · colsᵀ and, when dx is not NULL, dx's images of the chunk = col2im(wᵀ · dyc). */
+static void
+chunk_backward (float               *dx,
+                float               *dw,
+                const float         *dyc,
+                guint                ldy,
+                const float         *x,
+                const float         *w,
+                float               *cols,
+                float               *dcols,
+                const NnConv2dShape *s,
+                guint                n,
+                guint                img0,
+                guint                nc)
+{
+  guint k = (guint) NN_CONV2D_COLS_K (s);
+  guint np = nc * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+  gsize plane = (gsize) s->in_h * s->in_w;
+
+  /* Unfold again: cheaper than keeping the whole batch unfolded in memory. */
+  nn_im2col (cols, x, s->in_c, n, img0, nc, s->in_h, s->in_w, s->kernel);
+  /* dw (OC, K) += dyc (OC, nc·P) · colsᵀ (nc·P, K) */
+  nn_gemm (FALSE, TRUE, s->out_c, k, np, 1.0f, dyc, ldy, cols, np, 1.0f, dw, k);
+  if (dx == NULL)
+    return;
+  /* dcols (K, nc·P) = wᵀ (K, OC) · dyc (OC, nc·P) */
+  nn_gemm (TRUE, FALSE, k, np, s->out_c, 1.0f, w, k, dyc, ldy, 0.0f, dcols, np);
+  for (guint c = 0; c < s->in_c; c++)
+    memset (dx + ((gsize) c * n + img0) * plane, 0, nc * plane * sizeof (float));
+  nn_col2im (dx, dcols, s->in_c, n, img0, nc, s->in_h, s->in_w, s->kernel);
 }
 
 void
@@ -39,26 +147,61 @@ nn_conv2d_backward (float               *dx,
                     float               *db,
                     float               *dy,
                     const float         *y,
-                    const float         *cols,
+                    const float         *x,
                     const float         *w,
-                    float               *dcols,
+                    float               *cols,
+                    float               *scratch,
                     const NnConv2dShape *s,
                     guint                n,
                     gboolean             relu)
 {
-  guint k = (guint) NN_CONV2D_COLS_K (s);
-  guint np = n * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+  guint chunk = nn_conv2d_chunk (s);
+  gsize p = (gsize) NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
 
-  if (relu)
-    nn_relu_backward (dy, y, (gsize) s->out_c * np);
-  if (db != NULL)
-    nn_sum_rows (db, dy, s->out_c, np);
-  /* dw (OC, K) += dy (OC, NP) · colsᵀ (NP, K) */
-  nn_gemm (FALSE, TRUE, s->out_c, k, np, 1.0f, dy, np, cols, np, 1.0f, dw, k);
-  if (dx == NULL)
-    return;
-  /* dcols (K, NP) = wᵀ (K, OC) · dy (OC, NP) */
-  nn_gemm (TRUE, FALSE, k, np, s->out_c, 1.0f, w, k, dy, np, 0.0f, dcols, np);
-  memset (dx, 0, (gsize) s->in_c * n * s->in_h * s->in_w * sizeof (float));
-  nn_col2im (dx, dcols, s->in_c, n, s->in_h, s->in_w, s->kernel);
+  for (guint img0 = 0; img0 < n; img0 += chunk)
+    {
+      guint nc = MIN (chunk, n - img0);
+
+      for (guint o = 0; o < s->out_c; o++)
+        {
+          float *row = dy + o * n * p + img0 * p;
+
+          if (relu)
+            nn_relu_backward (row, y + o * n * p + img0 * p, nc * p);
+          if (db != NULL)
+            nn_sum_rows (db + o, row, 1, nc * p);
+        }
+      chunk_backward (dx, dw, dy + img0 * p, (guint) (n * p), x, w, cols, scratch, s, n,
+                      img0, nc);
+    }
+}
+
+void
+nn_conv2d_pool_backward (float               *dx,
+                         float               *dw,
+                         float               *db,
+                         const float         *dp,
+                         const float         *p,
+                         const float         *y,
+                         const float         *x,
+                         const float         *w,
+                         float               *cols,
+                         float               *scratch,
+                         const NnConv2dShape *s,
+                         guint                n)
+{
+  guint chunk = nn_conv2d_chunk (s);
+  guint np_max = MIN (n, chunk) * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+  float *dcols = scratch;
+  float *dyc = scratch + NN_CONV2D_COLS_K (s) * np_max;  /* (OC, nc·P) */
+
+  for (guint img0 = 0; img0 < n; img0 += chunk)
+    {
+      guint nc = MIN (chunk, n - img0);
+
+      nn_conv_pool_backward (dyc, db, dp, p, y, s->out_c, n, img0, nc, NN_CONV2D_OUT_H (s),
+                             NN_CONV2D_OUT_W (s));
+      chunk_backward (dx, dw, dyc, nc * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s), x, w,
+                      cols, dcols, s, n, img0, nc);
+    }
 }

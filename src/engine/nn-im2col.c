@@ -7,7 +7,7 @@
 typedef struct {
   float       *dst;
   const float *src;
-  guint        n, h, w, k;
+  guint        n, img0, nc, h, w, k;
 } FoldArgs;
 
 static void
@@ -20,9 +20,9 @@ im2col_channel (guint    ci,
   for (guint ki = 0; ki < k; ki++)
     for (guint kj = 0; kj < k; kj++)
       {
-        float *dst = a->dst + ((gsize) (ci * k + ki) * k + kj) * n * oh * ow;
+        float *dst = a->dst + ((gsize) (ci * k + ki) * k + kj) * a->nc * oh * ow;
 
-        for (guint img = 0; img < n; img++)
+        for (guint img = a->img0; img < a->img0 + a->nc; img++)
           {
             const float *src = a->src + ((gsize) ci * n + img) * h * w + (gsize) ki * w + kj;
 
@@ -39,11 +39,13 @@ nn_im2col (float       *cols,
            const float *x,
            guint        c,
            guint        n,
+           guint        img0,
+           guint        nc,
            guint        h,
            guint        w,
            guint        k)
 {
-  FoldArgs args = { cols, x, n, h, w, k };
+  FoldArgs args = { cols, x, n, img0, nc, h, w, k };
 
   nn_parallel_for (c, im2col_channel, &args);
 }
@@ -58,9 +60,9 @@ col2im_channel (guint    ci,
   for (guint ki = 0; ki < k; ki++)
     for (guint kj = 0; kj < k; kj++)
       {
-        const float *src = a->src + ((gsize) (ci * k + ki) * k + kj) * n * oh * ow;
+        const float *src = a->src + ((gsize) (ci * k + ki) * k + kj) * a->nc * oh * ow;
 
-        for (guint img = 0; img < n; img++)
+        for (guint img = a->img0; img < a->img0 + a->nc; img++)
           {
             float *dst = a->dst + ((gsize) ci * n + img) * h * w + (gsize) ki * w + kj;
 
@@ -76,11 +78,13 @@ nn_col2im (float       *dx,
            const float *dcols,
            guint        c,
            guint        n,
+           guint        img0,
+           guint        nc,
            guint        h,
            guint        w,
            guint        k)
 {
-  FoldArgs args = { dx, dcols, n, h, w, k };
+  FoldArgs args = { dx, dcols, n, img0, nc, h, w, k };
 
   nn_parallel_for (c, col2im_channel, &args);
 }

@@ -12,20 +12,25 @@
 
 G_BEGIN_DECLS
 
-/* cols (C·K·K, N·OH·OW) ← x (C, N, H, W) */
+/* cols (C·K·K, nc·OH·OW) ← images img0 … img0 + nc − 1 of x (C, N, H, W) */
 void nn_im2col (float       *cols,
                 const float *x,
                 guint        c,
                 guint        n,
+                guint        img0,
+                guint        nc,
                 guint        h,
                 guint        w,
                 guint        k);
 
-/* dx (C, N, H, W) += fold(dcols (C·K·K, N·OH·OW)) — accumulates; zero dx first. */
+/* Images img0 … img0 + nc − 1 of dx (C, N, H, W) += fold(dcols (C·K·K, nc·OH·OW)):
+ * accumulates, so zero them first. */
 void nn_col2im (float       *dx,
                 const float *dcols,
                 guint        c,
                 guint        n,
+                guint        img0,
+                guint        nc,
                 guint        h,
                 guint        w,
                 guint        k);

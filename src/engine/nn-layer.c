@@ -12,7 +12,7 @@ gsize
 nn_layer_scratch_size (const NnLayer *layer,
                        guint          n)
 {
-  return layer->info.kind == NN_LAYER_CONV2D ? nn_conv2d_cols_size (&layer->conv, n) : 0;
+  return layer->info.kind == NN_LAYER_CONV2D ? nn_conv2d_scratch_size (&layer->conv, n) : 0;
 }
 
 static const float *
@@ -76,8 +76,8 @@ conv2d_backward (const NnLayer      *layer,
                  guint               n,
                  gboolean            training)
 {
-  nn_conv2d_backward (dx, grads + layer->weight, grads + layer->bias, dy, y, state->cols,
-                      params + layer->weight, scratch, &layer->conv, n,
+  nn_conv2d_backward (dx, grads + layer->weight, grads + layer->bias, dy, y, x,
+                      params + layer->weight, state->cols, scratch, &layer->conv, n,
                       layer->info.activation == NN_ACTIVATION_RELU);
 }
 

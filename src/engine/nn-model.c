@@ -233,8 +233,7 @@ slice_init (NnWorkspace *ws,
       if (layer->info.kind == NN_LAYER_CONV2D)
         max_cols = MAX (max_cols, nn_conv2d_cols_size (&layer->conv, cap));
     }
-  /* Inference needs no unfolded input after its layer: the conv layers share one. */
-  if (!ws->training && max_cols > 0)
+  if (max_cols > 0)
     shared_cols = ws_alloc (ws, max_cols);
 
   for (guint i = 0; i < model->n_layers; i++)
@@ -247,8 +246,9 @@ slice_init (NnWorkspace *ws,
         {
         case NN_LAYER_CONV2D:
           st->out = ws_alloc (ws, out);
-          st->cols = ws->training ? ws_alloc (ws, nn_conv2d_cols_size (&layer->conv, cap))
-                                  : shared_cols;
+          /* One chunk unfolded at a time (nn-conv2d.h): training re-unfolds in the
+           * backward pass, so every conv layer can share one buffer. */
+          st->cols = shared_cols;
           break;
         case NN_LAYER_MAXPOOL2D:
           st->out = ws_alloc (ws, out);
@@ -396,10 +396,9 @@ forward_slice (guint    task,
           NnLayerState *conv = &sl->states[i], *pool = &sl->states[i + 1];
 
           /* conv->out keeps the raw product (no bias) for the backward pass. */
-          nn_conv2d_forward (conv->out, conv->cols, cur, model->params + layer->weight, NULL,
-                             s, n, FALSE);
-          nn_conv_pool_forward (pool->out, conv->out, model->params + layer->bias, s->out_c, n,
-                                NN_CONV2D_OUT_H (s), NN_CONV2D_OUT_W (s));
+          nn_conv2d_pool_forward (conv->out, pool->out, conv->cols, cur,
+                                  model->params + layer->weight, model->params + layer->bias,
+                                  s, n);
           sl->outputs[i] = NULL;
           sl->inputs[i + 1] = NULL;
           cur = sl->outputs[i + 1] = pool->out;
@@ -477,16 +476,12 @@ backward_slice (guint    task,
         {
           /* Layer i is the pooling of the fused pair (i − 1, i). */
           const NnLayer *conv = &model->layers[i - 1];
-          const NnConv2dShape *s = &conv->conv;
-          float *dconv = OTHER_GRAD (sl, dy);
 
-          nn_conv_pool_backward (dconv, grads + conv->bias, dy, sl->states[i].out,
-                                 sl->states[i - 1].out, s->out_c, n, NN_CONV2D_OUT_H (s),
-                                 NN_CONV2D_OUT_W (s));
-          din = i - 1 == 0 ? dx : OTHER_GRAD (sl, dconv);
-          nn_conv2d_backward (din, grads + conv->weight, NULL, dconv, NULL,
-                              sl->states[i - 1].cols, model->params + conv->weight,
-                              sl->scratch, s, n, FALSE);
+          din = i - 1 == 0 ? dx : OTHER_GRAD (sl, dy);
+          nn_conv2d_pool_backward (din, grads + conv->weight, grads + conv->bias, dy,
+                                   sl->states[i].out, sl->states[i - 1].out,
+                                   sl->inputs[i - 1], model->params + conv->weight,
+                                   sl->states[i - 1].cols, sl->scratch, &conv->conv, n);
           dy = din;
           i--;
           continue;
