@@ -49,6 +49,9 @@ def parse_args():
     p.add_argument("--skip-ours", action="store_true", help="PyTorch only")
     p.add_argument("--log", help="append every raw result line to this file")
     p.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    p.add_argument("--peak", type=float,
+                   help="sgemm peak GFLOP/s to compare with, measured earlier on a quiet machine "
+                        "(default: the best measured in this run, which a busy machine lowers)")
     return p.parse_args()
 
 
@@ -121,7 +124,8 @@ def main():
             print(f"# no {sgemm}: GFLOP/s will not be compared to a peak", flush=True)
             return
         for model in models:
-            for ln in run([sgemm, "--threads", threads, "--model", model], env, log) or []:
+            for ln in run([sgemm, "--threads", threads, "--reps", "10", "--model", model],
+                          env, log) or []:
                 if ln.startswith("sgemm peak"):
                     peaks.append(parse_line(ln)[2]["gflops"])
                 elif ln.startswith("sgemm model="):
@@ -149,12 +153,13 @@ def main():
                     side, m, values = parse_line(ln)
                     results.setdefault((side, m), []).append(values)
     measure_peak()
-    peak = max(peaks) if peaks else None
+    peak = args.peak or (max(peaks) if peaks else None)
     if log:
         log.close()
 
     print(f"\n# medians over {args.rounds} round(s), {threads} threads"
-          + (f", sgemm peak {peak:.1f} GFLOP/s" if peak else ""))
+          + (f", sgemm peak {peak:.1f} GFLOP/s" if peak else "")
+          + (" (given)" if args.peak else ""))
     print(f"{'model':5} {'ours s/epoch':>12} {'torch s/epoch':>13} {'ratio':>6} "
           f"{'ours img/s':>10} {'torch img/s':>11} {'GFLOP/s':>8} {'%peak':>6} "
           f"{'ours eval s':>11} {'torch eval s':>12} {'RSS MB':>7} {'GEMM floor s':>12}")
