@@ -205,6 +205,41 @@ has_cells (gpointer data)
   return bound >= 10;
 }
 
+/* Every realised cell's caption against `evaluation`; returns how many are marked wrong. */
+static guint
+check_cells (AtSampleGrid       *grid,
+             const NnEvaluation *evaluation)
+{
+  g_autoptr(GPtrArray) cells = at_sample_grid_dup_cells (grid);
+  guint wrong = 0, mapped = 0;
+
+  for (guint i = 0; i < cells->len; i++)
+    {
+      AtSampleCell *cell = cells->pdata[i];
+      AtSampleItem *item = at_sample_cell_get_item (cell);
+      gboolean is_wrong;
+      guint index;
+      int percent;
+      g_autofree char *caption = NULL;
+
+      if (item == NULL)
+        continue;
+      index = at_sample_item_get_index (item);
+      is_wrong = evaluation->predicted[index] != evaluation->labels[index];
+      mapped += gtk_widget_get_mapped (GTK_WIDGET (cell));
+      g_assert_cmpint (at_sample_cell_is_marked_wrong (cell), ==, is_wrong);
+      /* the caption names the evaluation's class and confidence */
+      percent = (int) (100.0f * evaluation->probs[index * NN_N_CLASSES + evaluation->predicted[index]]
+                       + 0.5f);
+      caption = g_strdup_printf ("%s%s %d %%", is_wrong ? "✗ " : "",
+                                 at_class_name (evaluation->predicted[index]), percent);
+      g_assert_cmpstr (at_sample_cell_get_caption (cell), ==, caption);
+      wrong += is_wrong;
+    }
+  g_assert_cmpuint (mapped, >, 0);
+  return wrong;
+}
+
 static void
 test_grid_captions (void)
 {
@@ -242,18 +277,7 @@ test_grid_captions (void)
   /* The realised (recycled) cells on screen agree too. */
   wait_until (has_cells, grid, "grid cells");
   cells = at_sample_grid_dup_cells (grid);
-  for (guint i = 0; i < cells->len; i++)
-    {
-      AtSampleItem *item = at_sample_cell_get_item (cells->pdata[i]);
-      guint index;
-
-      if (item == NULL)
-        continue;
-      index = at_sample_item_get_index (item);
-      g_assert_cmpint (at_sample_cell_is_marked_wrong (cells->pdata[i]), ==,
-                       evaluation->predicted[index] != evaluation->labels[index]);
-      realised_wrong += at_sample_cell_is_marked_wrong (cells->pdata[i]);
-    }
+  realised_wrong = check_cells (grid, evaluation);
   /* Recycled widgets: GTK 4.8 keeps a bounded window of rows, not one widget per image. */
   g_assert_cmpuint (cells->len, <, N_TEST);
   g_test_message ("%u cells realised, %u of them marked wrong", cells->len, realised_wrong);
@@ -540,6 +564,11 @@ test_mlp (void)
                      expected->predicted, N_TEST);
     g_assert_true (at_confusion_view_get_evaluation (at_analysis_views_get_confusion (views))
                    == at_sample_grid_get_evaluation (grid));
+    /* The rows were updated in place: the cells show the new verdicts. */
+    at_analysis_views_set_page (views, "predictions");
+    spin_for (100);
+    check_cells (grid, expected);
+    at_analysis_views_set_page (views, "inside");
     g_assert_cmpuint (at_inference_get_n_on_caller_thread (), ==, 0);
   }
 

@@ -24,6 +24,13 @@ struct _AtSampleItem
 
 G_DEFINE_FINAL_TYPE (AtSampleItem, at_sample_item, G_TYPE_OBJECT)
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* nn_class_name()'s names, marked for translation here: the engine knows no gettext. */
 static const char *const class_names[NN_N_CLASSES] = {
   N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"),
@@ -50,6 +57,11 @@ static void
 at_sample_item_class_init (AtSampleItemClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = at_sample_item_finalize;
+
+  /* The verdict changed (a new evaluation). */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -79,6 +91,24 @@ at_sample_item_new (GBytes      *images,
   memcpy (self->probs, probs, sizeof self->probs);
   self->loss = loss;
   return self;
+}
+
+void
+at_sample_item_set_verdict (AtSampleItem *self,
+                            guint         predicted,
+                            const float  *probs,
+                            float         loss)
+{
+  g_return_if_fail (AT_IS_SAMPLE_ITEM (self));
+  g_return_if_fail (predicted < NN_N_CLASSES);
+
+  if (self->predicted == predicted && self->loss == loss
+      && memcmp (self->probs, probs, sizeof self->probs) == 0)
+    return;
+  self->predicted = (guint8) predicted;
+  memcpy (self->probs, probs, sizeof self->probs);
+  self->loss = loss;
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 guint

@@ -1,5 +1,7 @@
 /* at-sample-item.h — one test image and the model's verdict on it: the row type of the
- * prediction grids' GListModel. */
+ * prediction grids' GListModel.  The image and its label never change; each new
+ * evaluation replaces the verdict in place (::changed), so the grids keep their rows and
+ * recycled cells instead of rebuilding them every epoch.  Main thread only. */
 #pragma once
 
 #include <glib-object.h>
@@ -19,6 +21,12 @@ G_DECLARE_FINAL_TYPE (AtSampleItem, at_sample_item, AT, SAMPLE_ITEM, GObject)
 AtSampleItem *at_sample_item_new            (GBytes       *images,
                                              guint         index,
                                              guint         label,
+                                             guint         predicted,
+                                             const float  *probs,
+                                             float         loss);
+
+/* A new evaluation's verdict; emits ::changed. */
+void          at_sample_item_set_verdict    (AtSampleItem *self,
                                              guint         predicted,
                                              const float  *probs,
                                              float         loss);
