@@ -35,6 +35,7 @@ struct _AtImageDetail
   float                 saliency[NN_IMAGE_PIXELS];  /* (28, 28) */
   gboolean              has_saliency;
   gulong                snapshot_handler;
+  gulong                item_handler;
   GThread              *last_thread;
 };
 
@@ -197,29 +198,16 @@ draw_probs (GtkDrawingArea *area,
                            at_sample_item_get_predicted (self->item), fg);
 }
 
-void
-at_image_detail_set_item (AtImageDetail *self,
-                          AtSampleItem  *item)
+/* The verdict: text and bars (again when a new epoch changes it). */
+static void
+show_verdict (AtImageDetail *self)
 {
-  g_autofree char *title = NULL;
+  AtSampleItem *item = self->item;
   g_autofree char *verdict = NULL;
 
-  g_return_if_fail (AT_IS_IMAGE_DETAIL (self));
-
-  if (!g_set_object (&self->item, item))
-    return;
-  self->has_saliency = FALSE;
-  at_image_view_set_saliency (self->image, NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self->probs_area));
   if (item == NULL)
-    {
-      at_image_view_set_pixels (self->image, NULL);
-      return;
-    }
-
-  at_image_view_set_pixels (self->image, at_sample_item_get_pixels (item));
-  title = g_strdup_printf (_("Test image %u"), at_sample_item_get_index (item));
-  gtk_label_set_text (self->title_label, title);
+    return;
   if (at_sample_item_is_wrong (item))
     verdict = g_strdup_printf (_("✗ A %s, predicted as %s with %.1f %% confidence (loss %.2f)."),
                                at_class_name (at_sample_item_get_label (item)),
@@ -236,6 +224,35 @@ at_image_detail_set_item (AtImageDetail *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->verdict_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_label), "error");
+}
+
+void
+at_image_detail_set_item (AtImageDetail *self,
+                          AtSampleItem  *item)
+{
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (AT_IS_IMAGE_DETAIL (self));
+
+  if (item == self->item)
+    return;
+  if (self->item != NULL)
+    g_clear_signal_handler (&self->item_handler, self->item);
+  g_set_object (&self->item, item);
+  self->has_saliency = FALSE;
+  at_image_view_set_saliency (self->image, NULL);
+  show_verdict (self);
+  if (item == NULL)
+    {
+      at_image_view_set_pixels (self->image, NULL);
+      return;
+    }
+  self->item_handler = g_signal_connect_swapped (item, "changed", G_CALLBACK (show_verdict), self);
+
+  at_image_view_set_pixels (self->image, at_sample_item_get_pixels (item));
+  title = g_strdup_printf (_("Test image %u"), at_sample_item_get_index (item));
+  gtk_label_set_text (self->title_label, title);
+  show_verdict (self);
 
   /* The saliency of the predicted class by default: "why did it say that?" */
   g_signal_handlers_block_by_func (self->saliency_class, on_class_selected, self);
@@ -307,6 +324,8 @@ at_image_detail_dispose (GObject *object)
   if (self->inference != NULL)
     at_inference_cancel (self->inference);
   g_clear_object (&self->inference);
+  if (self->item != NULL)
+    g_clear_signal_handler (&self->item_handler, self->item);
   g_clear_object (&self->item);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_IMAGE_DETAIL);
   G_OBJECT_CLASS (at_image_detail_parent_class)->dispose (object);
