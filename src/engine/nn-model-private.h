@@ -46,7 +46,7 @@ guint        nn_workspace_get_threads (const NnWorkspace *ws);
 /* The (max_batch, 784) input buffer to fill, e.g. with nn_gather_images(). */
 float       *nn_workspace_input    (NnWorkspace *ws);
 /* The output of `layer` in the last forward pass (layout: nn-layer.h) for the first slice
- * of the batch — the whole batch when it is small (under 32 images); NULL for a conv
+ * of the batch — the whole batch when max_batch < 32 (one slice); NULL for a conv
  * layer that ran fused with the pooling after it (see nn_workspace_set_fusion). */
 const float *nn_workspace_output   (const NnWorkspace *ws, guint layer);
 /* Fusion of conv2d + max_pooling2d pairs (faster; off by default so that every layer's
@@ -54,15 +54,18 @@ const float *nn_workspace_output   (const NnWorkspace *ws, guint layer);
 void         nn_workspace_set_fusion (NnWorkspace *ws, gboolean fuse);
 
 /* x (n, 784) in [0, 1] ↦ logits (n, 10), a pointer into ws.  rng NULL: inference (dropout
- * off); else training, masks drawn from rng. */
+ * off); else training: every dropout mask is drawn from rng first, layer by layer and
+ * slice by slice, then the slices run in parallel (the draws never depend on threads'
+ * timing, only on the slice count). */
 const float *nn_model_forward      (const NnModel *model,
                                     NnWorkspace   *ws,
                                     const float   *x,
                                     guint          n,
                                     NnRng         *rng);
 /* After nn_model_forward on the same ws: from dlogits (n, 10) (overwritten), accumulates
- * the parameter gradients into grads (n_params) and, when dx is not NULL, writes the
- * gradient with respect to the input, dx (n, 784). */
+ * the parameter gradients into grads (n_params) — the first slice's directly, the
+ * others' added in slice order — and, when dx is not NULL, writes the gradient with
+ * respect to the input, dx (n, 784). */
 void         nn_model_backward     (const NnModel *model,
                                     NnWorkspace   *ws,
                                     float         *grads,
