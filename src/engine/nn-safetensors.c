@@ -327,7 +327,9 @@ check_layout (NnSafetensors *st,
 {
   gsize expected = 0;
 
-  qsort (st->tensors, st->n_tensors, sizeof *st->tensors, compare_begin);
+  /* A header of "{}" has no tensors and a NULL array, which qsort must not be given. */
+  if (st->n_tensors > 1)
+    qsort (st->tensors, st->n_tensors, sizeof *st->tensors, compare_begin);
   for (guint t = 0; t < st->n_tensors; t++)
     {
       const NnSafetensorsTensor *tensor = &st->tensors[t];
