@@ -175,15 +175,16 @@ current_layer (AtFeatureMapView *self)
   return index < self->inspection->n_layers ? &self->inspection->layers[index] : NULL;
 }
 
-/* Heights for the drawing areas at `width`, which tile rows wrap to. */
+/* Heights for the drawing areas at their width, which the tile rows wrap to. */
 static void
-update_sizes_for (AtFeatureMapView *self,
-                  int               width)
+update_sizes (AtFeatureMapView *self)
 {
   const NnLayerActivation *act = current_layer (self);
+  int width = gtk_widget_get_width (GTK_WIDGET (self->maps_area));
   AtTileLayout layout;
   g_autofree char *shape = NULL;
 
+  /* Not laid out yet: a guess, corrected on the first resize. */
   if (width <= 1)
     width = 800;
   if (act != NULL)
@@ -203,12 +204,6 @@ update_sizes_for (AtFeatureMapView *self,
       at_tile_layout (self->n_filters, self->filter_side, width, &layout);
       gtk_drawing_area_set_content_height (self->filters_area, (int) layout.height + 1);
     }
-}
-
-static void
-update_sizes (AtFeatureMapView *self)
-{
-  update_sizes_for (self, gtk_widget_get_width (GTK_WIDGET (self->maps_area)));
 }
 
 /* After a new architecture arrives: the layers to offer, keeping the layer named `keep`
