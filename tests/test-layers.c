@@ -202,7 +202,7 @@ run_conv_pool_case (guint c,
   g_autofree float *p = g_new (float, np), *p2 = g_new (float, np), *dp = g_new (float, np);
   g_autofree float *dy = g_new (float, ny), *dy2 = g_new (float, ny);
   g_autofree float *db = g_new0 (float, c), *db2 = g_new0 (float, c);
-  g_autofree gint32 *arg = g_new (gint32, np);
+  g_autofree gint32 *arg = g_new (gint32, np), *code = g_new (gint32, np);
   NnRng rng;
 
   nn_rng_seed (&rng, 23);
@@ -210,13 +210,13 @@ run_conv_pool_case (guint c,
   nn_test_fill (&rng, b, c, -0.3f, 0.3f);
   nn_test_fill (&rng, dp, np, -1, 1);
 
-  nn_conv_pool_forward (p, y, b, c, n, 0, n, oh, ow);
+  nn_conv_pool_forward (p, code, y, b, c, n, 0, n, oh, ow);
   memcpy (yb, y, ny * sizeof (float));
   nn_bias_rows (yb, b, c, (gsize) n * oh * ow, TRUE);
   nn_maxpool2d_forward (p2, arg, yb, (gsize) c * n, oh, ow);
   g_assert_cmpmem (p, np * sizeof (float), p2, np * sizeof (float));
 
-  nn_conv_pool_backward (dy, db, dp, p, y, c, n, 0, n, oh, ow);
+  nn_conv_pool_backward (dy, db, dp, code, c, n, 0, n, oh, ow);
   nn_maxpool2d_backward (dy2, dp, arg, (gsize) c * n, oh, ow);
   nn_relu_backward (dy2, yb, ny);
   nn_sum_rows (db2, dy2, c, (gsize) n * oh * ow);
@@ -248,6 +248,8 @@ run_chunk_case (gboolean pool)
   g_autofree float *dx = g_new (float, in1 * n), *dw = g_new0 (float, nw), *db = g_new0 (float, 4);
   g_autofree float *cols = g_new (float, nn_conv2d_cols_size (&s, n));
   g_autofree float *scratch = g_new (float, nn_conv2d_scratch_size (&s, n));
+  g_autofree float *yc = g_new (float, nn_conv2d_chunk_output_size (&s, n));
+  g_autofree gint32 *code = g_new (gint32, p1 * n);
   g_autofree double *dw_sum = g_new0 (double, nw);
   double db_sum[4] = { 0 };
   NnRng rng;
@@ -262,8 +264,8 @@ run_chunk_case (gboolean pool)
   /* The whole batch, channel-major. */
   if (pool)
     {
-      nn_conv2d_pool_forward (y, p, cols, x, wt, b, &s, n);
-      nn_conv2d_pool_backward (dx, dw, db, g, p, y, x, wt, cols, scratch, &s, n);
+      nn_conv2d_pool_forward (yc, p, code, cols, x, wt, b, &s, n);
+      nn_conv2d_pool_backward (dx, dw, db, g, code, x, wt, cols, scratch, &s, n);
     }
   else
     {
@@ -278,6 +280,7 @@ run_chunk_case (gboolean pool)
       g_autofree float *pp1 = g_new (float, p1), *g1 = g_new (float, pool ? p1 : out1);
       g_autofree float *dx1 = g_new (float, in1);
       g_autofree float *dw1 = g_new0 (float, nw), *db1 = g_new0 (float, 4);
+      g_autofree gint32 *code1 = g_new (gint32, p1);
       gsize gsz = pool ? ph * pw : (gsize) oh * ow;
 
       /* Image i's planes out of the (C, N, H, W) batch; its gradient likewise. */
@@ -287,8 +290,8 @@ run_chunk_case (gboolean pool)
         memcpy (g1 + o * gsz, g + ((gsize) o * n + i) * gsz, gsz * sizeof (float));
       if (pool)
         {
-          nn_conv2d_pool_forward (y1, pp1, cols, x1, wt, b, &s, 1);
-          nn_conv2d_pool_backward (dx1, dw1, db1, g1, pp1, y1, x1, wt, cols, scratch, &s, 1);
+          nn_conv2d_pool_forward (yc, pp1, code1, cols, x1, wt, b, &s, 1);
+          nn_conv2d_pool_backward (dx1, dw1, db1, g1, code1, x1, wt, cols, scratch, &s, 1);
           for (guint o = 0; o < 4; o++)
             for (gsize q = 0; q < p1 / 4; q++)
               g_assert_cmpfloat (fabsf (pp1[o * (p1 / 4) + q] - p[((gsize) o * n + i) * (p1 / 4) + q]), <, 1e-5f);
@@ -332,6 +335,7 @@ test_parallel_deterministic (void)
   gsize np = (gsize) c * n * (oh / 2) * (ow / 2), ny = (gsize) c * n * oh * ow;
   g_autofree float *x = g_new (float, nx), *b = g_new (float, c), *dp = g_new (float, np);
   float *cols[2], *dx[2], *p[2], *dy[2], *db[2];
+  gint32 *code[2];
   NnRng rng;
 
   nn_rng_seed (&rng, 31);
@@ -346,11 +350,12 @@ test_parallel_deterministic (void)
       p[r] = g_new (float, np);
       dy[r] = g_new (float, ny);
       db[r] = g_new0 (float, c);
+      code[r] = g_new (gint32, np);
       nn_im2col (cols[r], x, c, n, 0, n, h, w, k);
       nn_col2im (dx[r], cols[r], c, n, 0, n, h, w, k);
       /* Treat the first ny floats of cols as a conv output to pool. */
-      nn_conv_pool_forward (p[r], cols[r], b, c, n, 0, n, oh, ow);
-      nn_conv_pool_backward (dy[r], db[r], dp, p[r], cols[r], c, n, 0, n, oh, ow);
+      nn_conv_pool_forward (p[r], code[r], cols[r], b, c, n, 0, n, oh, ow);
+      nn_conv_pool_backward (dy[r], db[r], dp, code[r], c, n, 0, n, oh, ow);
     }
   nn_parallel_set_threads (1);
   g_assert_cmpmem (cols[0], nc * sizeof (float), cols[1], nc * sizeof (float));
@@ -358,8 +363,10 @@ test_parallel_deterministic (void)
   g_assert_cmpmem (p[0], np * sizeof (float), p[1], np * sizeof (float));
   g_assert_cmpmem (dy[0], ny * sizeof (float), dy[1], ny * sizeof (float));
   g_assert_cmpmem (db[0], c * sizeof (float), db[1], c * sizeof (float));
+  g_assert_cmpmem (code[0], np * sizeof (gint32), code[1], np * sizeof (gint32));
   for (guint r = 0; r < 2; r++)
     {
+      g_free (code[r]);
       g_free (cols[r]);
       g_free (dx[r]);
       g_free (p[r]);

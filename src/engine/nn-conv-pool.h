@@ -1,13 +1,12 @@
 /* nn-conv-pool.h — the epilogue and prologue that fuse a ReLU conv layer with the 2x2 max
  * pooling after it (conv2d → max_pooling2d in both CNN stages).
  *
- * Unfused, the conv's output would be read and written by a bias+ReLU pass, read again by
- * the pooling, and in the backward pass zeroed, scattered into and masked by the ReLU: four
- * passes over the largest tensor of the network.  Fused, the GEMM's raw output is read once
- * forward (bias, ReLU and max in one go: relu(max(y) + b) = max(relu(y + b)), exactly, since
- * rounding is monotonic) and written once backward.  The pooling's winner is recomputed in
- * the backward pass from the raw output (first maximum in the window wins, as in
- * nn_maxpool2d_forward), so no argmax is stored.
+ * Unfused, the conv's output would be written in full, read and written by a bias+ReLU
+ * pass, read again by the pooling, and in the backward pass zeroed, scattered into and
+ * masked by the ReLU: several passes over the largest tensor of the network.  Fused, each
+ * chunk's GEMM output is read once while still in cache (bias, ReLU and max in one go:
+ * relu(max(y) + b) = max(relu(y + b)) exactly, since rounding is monotonic), and only the
+ * pooled values and a small winner code per window are kept for the backward pass.
  */
 #pragma once
 
@@ -15,11 +14,16 @@
 
 G_BEGIN_DECLS
 
-/* For images img0 … img0 + nc − 1:
- * p (C, N, OH/2, OW/2) = relu(2x2 max of y (C, N, OH, OW) + b[c]); y is the conv's raw
- * GEMM output, without bias. */
+/* Winner codes: 0–3 for the window position (row-major) of the first maximum, as in
+ * nn_maxpool2d_forward; NN_POOL_BLOCKED where the ReLU let nothing through. */
+#define NN_POOL_BLOCKED (-1)
+
+/* For images img0 … img0 + nc − 1, from yc (C, nc, OH, OW), the chunk's raw GEMM output
+ * without bias:  p (C, N, OH/2, OW/2) = relu(2x2 max of yc + b[c]), and code
+ * (C, N, OH/2, OW/2) the winner of each window. */
 void nn_conv_pool_forward  (float       *p,
-                            const float *y,
+                            gint32      *code,
+                            const float *yc,
                             const float *b,
                             guint        c,
                             guint        n,
@@ -28,20 +32,18 @@ void nn_conv_pool_forward  (float       *p,
                             guint        oh,
                             guint        ow);
 
-/* For images img0 … img0 + nc − 1: dy (C, nc, OH, OW) (just those images) = the gradient
- * at the raw conv output: dp (C, N, OH/2, OW/2) routed to each window's winner in y
- * (C, N, OH, OW) where the pooled value p is positive (the ReLU passed it), zero
- * elsewhere.  db (C) += Σ dy per channel. */
-void nn_conv_pool_backward (float       *dy,
-                            float       *db,
-                            const float *dp,
-                            const float *p,
-                            const float *y,
-                            guint        c,
-                            guint        n,
-                            guint        img0,
-                            guint        nc,
-                            guint        oh,
-                            guint        ow);
+/* For images img0 … img0 + nc − 1: dyc (C, nc, OH, OW) = the gradient at the raw conv
+ * output: dp (C, N, OH/2, OW/2) routed to each window's winner (code), zero elsewhere.
+ * db (C) += Σ dyc per channel. */
+void nn_conv_pool_backward (float        *dyc,
+                            float        *db,
+                            const float  *dp,
+                            const gint32 *code,
+                            guint         c,
+                            guint         n,
+                            guint         img0,
+                            guint         nc,
+                            guint         oh,
+                            guint         ow);
 
 G_END_DECLS

@@ -32,6 +32,14 @@ nn_conv2d_cols_size (const NnConv2dShape *s,
 }
 
 gsize
+nn_conv2d_chunk_output_size (const NnConv2dShape *s,
+                             guint                n)
+{
+  return (gsize) s->out_c * MIN (n, nn_conv2d_chunk (s)) * NN_CONV2D_OUT_H (s)
+         * NN_CONV2D_OUT_W (s);
+}
+
+gsize
 nn_conv2d_scratch_size (const NnConv2dShape *s,
                         guint                n)
 {
@@ -41,9 +49,11 @@ nn_conv2d_scratch_size (const NnConv2dShape *s,
   return (NN_CONV2D_COLS_K (s) + s->out_c) * nc * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
 }
 
-/* y (OC, n·P) columns of images img0 … img0 + nc − 1 = w (OC, K) · cols (K, nc·P) */
+/* Unfolds images img0 … img0 + nc − 1 of x into cols and multiplies: the chunk's output
+ * columns, (OC, nc·P) with row stride ldy, at y. */
 static void
 chunk_product (float               *y,
+               guint                ldy,
                float               *cols,
                const float         *x,
                const float         *w,
@@ -56,9 +66,8 @@ chunk_product (float               *y,
   guint p = NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
 
   nn_im2col (cols, x, s->in_c, n, img0, nc, s->in_h, s->in_w, s->kernel);
-  /* y[:, img0·P …] (OC, nc·P) = w (OC, K) · cols (K, nc·P), row stride n·P */
-  nn_gemm (FALSE, FALSE, s->out_c, nc * p, k, 1.0f, w, k, cols, nc * p, 0.0f,
-           y + (gsize) img0 * p, n * p);
+  /* y (OC, nc·P) = w (OC, K) · cols (K, nc·P) */
+  nn_gemm (FALSE, FALSE, s->out_c, nc * p, k, 1.0f, w, k, cols, nc * p, 0.0f, y, ldy);
 }
 
 void
@@ -78,7 +87,7 @@ nn_conv2d_forward (float               *y,
     {
       guint nc = MIN (chunk, n - img0);
 
-      chunk_product (y, cols, x, w, s, n, img0, nc);
+      chunk_product (y + img0 * p, (guint) (n * p), cols, x, w, s, n, img0, nc);
       if (b != NULL)
         for (guint o = 0; o < s->out_c; o++)
           nn_bias_rows (y + o * n * p + img0 * p, b + o, 1, nc * p, relu);
@@ -86,8 +95,9 @@ nn_conv2d_forward (float               *y,
 }
 
 void
-nn_conv2d_pool_forward (float               *y,
+nn_conv2d_pool_forward (float               *yc,
                         float               *p,
+                        gint32              *code,
                         float               *cols,
                         const float         *x,
                         const float         *w,
@@ -96,14 +106,15 @@ nn_conv2d_pool_forward (float               *y,
                         guint                n)
 {
   guint chunk = nn_conv2d_chunk (s);
+  guint per_image = NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
 
   for (guint img0 = 0; img0 < n; img0 += chunk)
     {
       guint nc = MIN (chunk, n - img0);
 
-      chunk_product (y, cols, x, w, s, n, img0, nc);
+      chunk_product (yc, nc * per_image, cols, x, w, s, n, img0, nc);
       /* The chunk's product is still in cache: bias, ReLU and pooling now. */
-      nn_conv_pool_forward (p, y, b, s->out_c, n, img0, nc, NN_CONV2D_OUT_H (s),
+      nn_conv_pool_forward (p, code, yc, b, s->out_c, n, img0, nc, NN_CONV2D_OUT_H (s),
                             NN_CONV2D_OUT_W (s));
     }
 }
@@ -181,8 +192,7 @@ nn_conv2d_pool_backward (float               *dx,
                          float               *dw,
                          float               *db,
                          const float         *dp,
-                         const float         *p,
-                         const float         *y,
+                         const gint32        *code,
                          const float         *x,
                          const float         *w,
                          float               *cols,
@@ -191,17 +201,16 @@ nn_conv2d_pool_backward (float               *dx,
                          guint                n)
 {
   guint chunk = nn_conv2d_chunk (s);
-  guint np_max = MIN (n, chunk) * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
+  guint per_image = NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s);
   float *dcols = scratch;
-  float *dyc = scratch + NN_CONV2D_COLS_K (s) * np_max;  /* (OC, nc·P) */
+  float *dyc = scratch + NN_CONV2D_COLS_K (s) * MIN (n, chunk) * per_image;  /* (OC, nc·P) */
 
   for (guint img0 = 0; img0 < n; img0 += chunk)
     {
       guint nc = MIN (chunk, n - img0);
 
-      nn_conv_pool_backward (dyc, db, dp, p, y, s->out_c, n, img0, nc, NN_CONV2D_OUT_H (s),
+      nn_conv_pool_backward (dyc, db, dp, code, s->out_c, n, img0, nc, NN_CONV2D_OUT_H (s),
                              NN_CONV2D_OUT_W (s));
-      chunk_backward (dx, dw, dyc, nc * NN_CONV2D_OUT_H (s) * NN_CONV2D_OUT_W (s), x, w,
-                      cols, dcols, s, n, img0, nc);
+      chunk_backward (dx, dw, dyc, nc * per_image, x, w, cols, dcols, s, n, img0, nc);
     }
 }

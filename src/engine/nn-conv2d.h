@@ -32,6 +32,8 @@ typedef struct {
 guint nn_conv2d_chunk        (const NnConv2dShape *s);
 /* Floats of the cols workspace for batches of up to n images (one chunk unfolded). */
 gsize nn_conv2d_cols_size    (const NnConv2dShape *s, guint n);
+/* Floats of one chunk's output, (OC, nc·OH·OW), for batches of up to n images. */
+gsize nn_conv2d_chunk_output_size (const NnConv2dShape *s, guint n);
 /* Floats of backward scratch for batches of up to n images. */
 gsize nn_conv2d_scratch_size (const NnConv2dShape *s, guint n);
 
@@ -46,10 +48,12 @@ void nn_conv2d_forward       (float               *y,
                               guint                n,
                               gboolean             relu);
 
-/* Conv, ReLU and 2x2 max pooling fused: y (OC, N, OH, OW) = w · im2col(x), the raw product
- * kept for the backward pass, and p (OC, N, OH/2, OW/2) = relu(max window + b). */
-void nn_conv2d_pool_forward  (float               *y,
+/* Conv, ReLU and 2x2 max pooling fused (nn-conv-pool.h): p (OC, N, OH/2, OW/2) =
+ * relu(max window of w · im2col(x) + b), code (OC, N, OH/2, OW/2) each window's winner for
+ * the backward pass.  yc: workspace for one chunk's product, nn_conv2d_chunk_output_size. */
+void nn_conv2d_pool_forward  (float               *yc,
                               float               *p,
+                              gint32              *code,
                               float               *cols,
                               const float         *x,
                               const float         *w,
@@ -77,13 +81,12 @@ void nn_conv2d_backward      (float               *dx,
                               gboolean             relu);
 
 /* The backward pass of nn_conv2d_pool_forward, from dp (OC, N, OH/2, OW/2), the gradient at
- * p; y and p as the forward pass left them.  dw, db accumulate; dx as above. */
+ * p, and the codes it left.  dw, db accumulate; dx as above. */
 void nn_conv2d_pool_backward (float               *dx,
                               float               *dw,
                               float               *db,
                               const float         *dp,
-                              const float         *p,
-                              const float         *y,
+                              const gint32        *code,
                               const float         *x,
                               const float         *w,
                               float               *cols,

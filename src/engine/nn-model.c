@@ -395,8 +395,8 @@ forward_slice (guint    task,
           const NnConv2dShape *s = &layer->conv;
           NnLayerState *conv = &sl->states[i], *pool = &sl->states[i + 1];
 
-          /* conv->out keeps the raw product (no bias) for the backward pass. */
-          nn_conv2d_pool_forward (conv->out, pool->out, conv->cols, cur,
+          /* conv->out serves as the chunk's product; the pooling keeps the codes. */
+          nn_conv2d_pool_forward (conv->out, pool->out, pool->argmax, conv->cols, cur,
                                   model->params + layer->weight, model->params + layer->bias,
                                   s, n);
           sl->outputs[i] = NULL;
@@ -479,9 +479,9 @@ backward_slice (guint    task,
 
           din = i - 1 == 0 ? dx : OTHER_GRAD (sl, dy);
           nn_conv2d_pool_backward (din, grads + conv->weight, grads + conv->bias, dy,
-                                   sl->states[i].out, sl->states[i - 1].out,
-                                   sl->inputs[i - 1], model->params + conv->weight,
-                                   sl->states[i - 1].cols, sl->scratch, &conv->conv, n);
+                                   sl->states[i].argmax, sl->inputs[i - 1],
+                                   model->params + conv->weight, sl->states[i - 1].cols,
+                                   sl->scratch, &conv->conv, n);
           dy = din;
           i--;
           continue;
