@@ -56,6 +56,8 @@ nn_inspect_image (const NnModel *model,
     return NULL;
 
   ws = nn_workspace_new (model, 1, FALSE);
+  /* A fused conv + pool pair would not keep the conv layer's output: read every layer. */
+  nn_workspace_set_fusion (ws, FALSE);
   nn_gather_images (nn_workspace_input (ws), image, NULL, 1);
   logits = nn_model_forward (model, ws, nn_workspace_input (ws), 1, NULL);
 
@@ -73,6 +75,7 @@ nn_inspect_image (const NnModel *model,
       act->h = layer->info.out_h;
       act->w = layer->info.out_w;
       /* (C, H, W): the layer's output for our single image */
+      g_assert (nn_workspace_output (ws, i) != NULL);
       act->values = g_memdup2 (nn_workspace_output (ws, i), layer->out_size * sizeof (float));
     }
 
@@ -139,6 +142,7 @@ nn_inspect_saliency (const NnModel *model,
 
   /* A training workspace keeps what backward needs; rng NULL still means dropout off. */
   ws = nn_workspace_new (model, 1, TRUE);
+  nn_workspace_set_fusion (ws, FALSE);
   nn_gather_images (nn_workspace_input (ws), image, NULL, 1);
   logits = nn_model_forward (model, ws, nn_workspace_input (ws), 1, NULL);
   if (logit != NULL)
