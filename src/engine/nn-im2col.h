@@ -1,9 +1,9 @@
 /* nn-im2col.h — unfolding a channel-major batch into GEMM columns and folding it back.
  *
  * Activations of the convolutional part are stored channel-major, (C, N, H, W), so that
- * one GEMM per layer per batch reads the unfolded batch and writes the next activation
+ * one GEMM per chunk of images reads the unfolded chunk and writes the next activation
  * directly in the same layout, with no transposes:
- *   cols (C·KH·KW, N·OH·OW)   row (c, i, j), column (image, oh, ow)
+ *   cols (C·KH·KW, nc·OH·OW)   row (c, i, j), column (image, oh, ow)
  * Valid padding, stride 1: OH = H - KH + 1, OW = W - KW + 1.
  */
 #pragma once

@@ -20,10 +20,12 @@ typedef struct _NnLayer NnLayer;
 
 /* One layer's buffers inside a workspace, sized for the workspace's largest batch. */
 typedef struct {
-  float  *out;     /* its output (N · out_size); NULL when the layer passes its input on */
-  float  *cols;    /* conv2d: the unfolded input (C·K·K, N·OH·OW), kept for backward */
+  float  *out;     /* its output (N · out_size); NULL when the layer passes its input on.
+                    * A conv fused with its pooling uses it for one chunk's raw product. */
+  float  *cols;    /* conv2d: one chunk's unfolded input (nn_conv2d_cols_size), shared */
   float  *mask;    /* dropout: (N · size) scales, training only */
-  gint32 *argmax;  /* max_pooling2d: (N · out_size) winners */
+  gint32 *argmax;  /* max_pooling2d: (N · out_size) winners — indices within the plane,
+                    * or nn-conv-pool.h's codes when fused with the conv before it */
 } NnLayerState;
 
 typedef struct {
