@@ -122,6 +122,10 @@ diagnose_field (GError       **error,
   if (field + 1 < CSV_FIELDS)
     set_field_error (error, c, NN_DATASET_ERROR_FORMAT, line, p, field,
                      "the row has %u fields, expected %u", field + 1, CSV_FIELDS);
+  else if (q < c->end && *q == '\r' && q + 1 < c->end && q[1] != '\n')
+    /* The row is complete: what ends it is a carriage return alone (old Mac line end). */
+    set_field_error (error, c, NN_DATASET_ERROR_FORMAT, line, p, field,
+                     "the row ends with a lone carriage return (\\r): expected \\n or \\r\\n");
   else
     {
       guint n_fields = CSV_FIELDS;
