@@ -51,6 +51,16 @@ def corpus_idx(rng):
     out("idx", "ok-harness-gzip-images-1", idx_pack(1, one, labels_idx(1)))
     out("idx", "ok-file-gzip-3", idx_pack(0, gz(images_idx(3, rng)), gz(labels_idx(3))))
     out("idx", "no-labels-as-images", idx_pack(0, labels_idx(2), images_idx(2, rng)))
+    # Error paths as starting points: random mutation rarely changes a count and the data
+    # length together, so without these the fuzzer never reaches the truncation checks.
+    out("idx", "no-raw-labels-truncated", idx_pack(0, one, labels_idx(1)[:-1]))
+    out("idx", "no-raw-images-truncated", idx_pack(0, two[:-100], labels_idx(2)))
+    out("idx", "no-raw-extra-byte", idx_pack(0, one + b"\0", labels_idx(1)))
+    out("idx", "no-harness-gzip-truncated", idx_pack(3, two[:-1], labels_idx(2)))
+    out("idx", "no-file-gzip-cut", idx_pack(0, gz(two)[:-40], gz(labels_idx(2))))
+    out("idx", "no-file-gzip-trailing", idx_pack(0, gz(one) + b"junk", gz(labels_idx(1))))
+    out("idx", "no-label-11", idx_pack(0, one, labels_idx(1)[:-1] + b"\x0b"))
+    out("idx", "no-count-mismatch", idx_pack(0, one, labels_idx(2)))
 
 
 def csv_row(label, rng):
@@ -66,6 +76,15 @@ def corpus_csv(rng):
     out("csv", "ok-bom-no-final-newline", ("\ufeff" + header + "\n" + csv_row(7, rng)).encode())
     out("csv", "ok-blank-lines-after", (header + "\n" + csv_row(1, rng) + "\n\n\r\n").encode())
     out("csv", "no-header-only", (header + "\n").encode())
+    row = csv_row(2, rng)
+    out("csv", "no-value-256", (header + "\n" + row[:-1] + "256\n").encode())
+    out("csv", "no-short-row", (header + "\n" + row.rsplit(",", 1)[0] + "\n").encode())
+    out("csv", "no-long-row", (header + "\n" + row + ",0\n").encode())
+    out("csv", "no-label-10", (header + "\n1" + row + "\n").encode())
+    out("csv", "no-negative", (header + "\n" + row.replace(",0,", ",-1,", 1) + "\n").encode())
+    out("csv", "no-letters", (header + "\n" + row.replace(",0,", ",x,", 1) + "\n").encode())
+    out("csv", "no-lone-cr", (header + "\n" + row + "\r" + row + "\n").encode())
+    out("csv", "no-bad-header", ("lab," + header[4:] + "\n" + row + "\n").encode())
 
 
 def safetensors(tensors, metadata=None, pad=0):
