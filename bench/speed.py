@@ -189,8 +189,14 @@ def main():
     for model in models:
         ours = median(results, "ours", model, "epoch_cpu_seconds")
         torch = median(results, "torch", model, "epoch_cpu_seconds")
+        # GFLOP per CPU-second: our rate per busy core, to compare with a 1-thread sgemm peak.
+        for r in results.get(("ours", model), []):
+            if r.get("epoch_cpu_seconds"):
+                r["gflop_per_cpu_second"] = r["gflops"] * r["epoch_seconds"] / r["epoch_cpu_seconds"]
+        per_core = median(results, "ours", model, "gflop_per_cpu_second")
         print(f"{model:5} ours {fmt(ours, '8.2f')}  torch {fmt(torch, '8.2f')}  ratio "
-              f"{fmt(ours / torch if ours and torch else None, '5.2f')}")
+              f"{fmt(ours / torch if ours and torch else None, '5.2f')}  "
+              f"ours GFLOP per CPU-second {fmt(per_core, '6.1f')}")
 
     print("\n# targets")
     missed = 0
