@@ -49,6 +49,8 @@ def parse_args():
     p.add_argument("--skip-ours", action="store_true", help="PyTorch only")
     p.add_argument("--log", help="append every raw result line to this file")
     p.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    p.add_argument("--peak1", type=float,
+                   help="one thread's sgemm peak GFLOP/s, likewise (for the per-core rate)")
     p.add_argument("--peak", type=float,
                    help="sgemm peak GFLOP/s to compare with, measured earlier on a quiet machine "
                         "(default: the best measured in this run, which a busy machine lowers)")
@@ -114,22 +116,29 @@ def main():
     log = open(args.log, "a") if args.log else None
 
     peaks = []
+    peaks1 = []
     floors = {}
 
     def measure_peak():
-        """The sgemm peak and each model's GEMM floor (the seconds per epoch its GEMMs alone
-        take in OpenBLAS); measured before and after the rounds, the best kept, since a busy
-        machine can only make them worse."""
+        """The sgemm peaks (with --threads, and with one thread) and each model's GEMM floor;
+        measured before and after the rounds, the best kept, since a busy machine can only
+        make them worse.  The floor is what the model's GEMMs cost per epoch done the way the
+        engine does them: each thread runs single-threaded GEMMs on its own slice of the
+        batch, convolutions over chunks of ~16 images (about 1 MB of unfolded input), so it
+        is one thread's GEMM time for the whole batch divided by the threads."""
         if not os.path.exists(sgemm):
             print(f"# no {sgemm}: GFLOP/s will not be compared to a peak", flush=True)
             return
+        for ln in run([sgemm, "--threads", threads, "--reps", "10"], env, log) or []:
+            if ln.startswith("sgemm peak"):
+                peaks.append(parse_line(ln)[2]["gflops"])
         for model in models:
-            for ln in run([sgemm, "--threads", threads, "--reps", "10", "--model", model],
-                          env, log) or []:
+            for ln in run([sgemm, "--threads", "1", "--reps", "10", "--sizes", "1024",
+                           "--chunk", "16", "--model", model], env, log) or []:
                 if ln.startswith("sgemm peak"):
-                    peaks.append(parse_line(ln)[2]["gflops"])
+                    peaks1.append(parse_line(ln)[2]["gflops"])
                 elif ln.startswith("sgemm model="):
-                    floor = parse_line(ln)[2]["gemm_seconds_per_epoch"]
+                    floor = parse_line(ln)[2]["gemm_seconds_per_epoch"] / args.threads
                     floors[model] = min(floor, floors.get(model, floor))
 
     measure_peak()
@@ -154,6 +163,7 @@ def main():
                     results.setdefault((side, m), []).append(values)
     measure_peak()
     peak = args.peak or (max(peaks) if peaks else None)
+    peak1 = args.peak1 or (max(peaks1) if peaks1 else None)
     if log:
         log.close()
 
@@ -194,9 +204,11 @@ def main():
             if r.get("epoch_cpu_seconds"):
                 r["gflop_per_cpu_second"] = r["gflops"] * r["epoch_seconds"] / r["epoch_cpu_seconds"]
         per_core = median(results, "ours", model, "gflop_per_cpu_second")
+        share = f" = {per_core / peak1 * 100:.0f} % of one thread's sgemm peak" \
+            if per_core and peak1 else ""
         print(f"{model:5} ours {fmt(ours, '8.2f')}  torch {fmt(torch, '8.2f')}  ratio "
               f"{fmt(ours / torch if ours and torch else None, '5.2f')}  "
-              f"ours GFLOP per CPU-second {fmt(per_core, '6.1f')}")
+              f"ours GFLOP per CPU-second {fmt(per_core, '6.1f')}{share}")
 
     print("\n# targets")
     missed = 0
