@@ -108,6 +108,9 @@ small_config (NnTrainConfig *config,
   config->threads = 1;
   config->validation_split = 0.25f;
   config->seed = 1234;
+  /* A cosine decay is planned over the run's epochs, so lengthening a run (1 epoch, then
+   * resumed to 2) legitimately changes it: these runs keep a constant rate. */
+  config->schedule = NN_SCHEDULE_CONSTANT;
 }
 
 static void

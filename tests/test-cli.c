@@ -171,7 +171,8 @@ ensure_checkpoint (void)
   checkpoint = tmp_file ("mlp.safetensors");
   log_path = tmp_file ("mlp.csv");
   status = run_cli (&out, &err, "train", "--model", "mlp", "--epochs", "1", "--limit", "256",
-                    "--batch-size", "64", "--threads", "1", "--save", checkpoint,
+                    "--batch-size", "64", "--schedule", "constant", "--threads", "1",
+                    "--save", checkpoint,
                     "--log", log_path, "--data", data_dir, NULL);
   g_assert_cmpint (status, ==, 0);
   /* The summary first, then one line per epoch (stdout is a pipe, not a terminal). */
