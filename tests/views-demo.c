@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "at-analysis-views.h"
+#include "nn-checkpoint.h"
 #include "at-inference.h"
 #include "at-training-controller.h"
 
@@ -188,6 +189,18 @@ main (int   argc,
   nn_train_config_init (&config, model);
   config.epochs = epochs;
   config.limit = limit;
+  /* VIEWS_DEMO_RESUME=CHECKPOINT: continue a finished run (e.g. the 40-epoch CNN of
+   * bench/accuracy.sh) for EPOCHS more, so the pages show a fully trained network. */
+  if (g_getenv ("VIEWS_DEMO_RESUME") != NULL)
+    {
+      if (!nn_checkpoint_load_config (g_getenv ("VIEWS_DEMO_RESUME"), &config, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      config.epochs += epochs;
+      at_training_controller_set_resume_path (controller, g_getenv ("VIEWS_DEMO_RESUME"));
+    }
   if (!at_training_controller_start (controller, &config, &error))
     {
       g_printerr ("%s\n", error->message);

@@ -76,16 +76,21 @@ at_render_filters (cairo_t            *cr,
                    const AtTileLayout *layout)
 {
   gsize plane = (gsize) side * side;
-  float lo, hi, scale;
+  float largest = 0.0f;
 
-  at_float_range (weights, plane * n, &lo, &hi);
-  scale = MAX (fabsf (lo), fabsf (hi));
-  if (!(scale > 0.0f))
-    scale = 1.0f;
   for (guint i = 0; i < MIN (n, layout->n); i++)
     {
       double x, y;
+      float lo, hi, scale;
 
+      /* Each kernel on its own symmetric scale: a few large kernels would otherwise wash
+       * out the rest, and what shows a kernel is an edge detector is its pattern of signs
+       * and relative strengths, not its norm.  White stays exactly 0. */
+      at_float_range (weights + i * plane, plane, &lo, &hi);
+      scale = MAX (fabsf (lo), fabsf (hi));
+      if (!(scale > 0.0f))
+        scale = 1.0f;
+      largest = MAX (largest, scale);
       tile_origin (layout, i, &x, &y);
       at_render_plane (cr, weights + i * plane, side, side, -scale, scale,
                        AT_COLORMAP_DIVERGING, x, y, layout->tile, layout->tile);
@@ -97,5 +102,5 @@ at_render_filters (cairo_t            *cr,
       cairo_stroke (cr);
       cairo_restore (cr);
     }
-  return scale;
+  return largest;
 }

@@ -32,7 +32,7 @@ guint at_render_feature_maps  (cairo_t                 *cr,
                                const AtTileLayout      *layout);
 
 /* n filters of (side, side) weights each, consecutive, in a diverging blue–white–red map
- * symmetric around 0 with ONE scale for all (±max |w|), so filters compare.  Returns the
+ * symmetric around 0, each filter on its own scale (±its max |w|).  Returns the largest
  * scale used. */
 float at_render_filters       (cairo_t                 *cr,
                                const float             *weights,

@@ -249,14 +249,14 @@ rebuild_layers (AtFeatureMapView *self,
       gtk_label_set_text (self->filters_title, _("First dense layer’s weights"));
       gtk_label_set_text (self->filters_caption,
                           _("Each of the first 64 of 256 units’ 784 input weights as a 28 × 28 "
-                            "image: red is positive, blue negative, white zero, one scale for all."));
+                            "image: red is positive, blue negative, white zero, each on its own scale."));
     }
   else
     {
       gtk_label_set_text (self->filters_title, _("First convolution’s filters"));
       gtk_label_set_text (self->filters_caption,
                           _("The 5 × 5 kernels of the first layer: red is positive, blue "
-                            "negative, white zero, one scale for all."));
+                            "negative, white zero, each on its own scale."));
     }
 }
 
