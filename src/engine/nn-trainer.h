@@ -25,7 +25,7 @@ GQuark nn_trainer_error_quark (void);
 
 typedef enum {
   NN_TRAINER_ERROR_INVALID_CONFIG,  /* the message names the setting and the allowed range */
-  NN_TRAINER_ERROR_DIVERGED,        /* a non-finite loss; training stopped */
+  NN_TRAINER_ERROR_DIVERGED,        /* a non-finite or astronomic (> 1000) loss; training stopped */
   NN_TRAINER_ERROR_FAILED,
 } NnTrainerError;
 
@@ -86,7 +86,7 @@ typedef struct {
 typedef enum {
   NN_TRAIN_COMPLETED,  /* all epochs done */
   NN_TRAIN_STOPPED,    /* nn_trainer_request_stop() */
-  NN_TRAIN_DIVERGED,   /* non-finite loss; error set */
+  NN_TRAIN_DIVERGED,   /* non-finite or > 1000 loss; error set */
   NN_TRAIN_FAILED,     /* other error; error set */
 } NnTrainResult;
 
