@@ -253,6 +253,14 @@ test_train_one_epoch (void)
   close_and_wait (window);
 }
 
+static guint64 resumed_from;
+
+static gboolean
+has_more_batches (gpointer data)
+{
+  return at_training_controller_get_batches_done (data) > resumed_from;
+}
+
 static void
 test_states_and_stop (void)
 {
@@ -279,7 +287,10 @@ test_states_and_stop (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.resume", NULL);
   g_assert_true (is_state (controller, AT_TRAINING_STATE_TRAINING));
   assert_actions (window, FALSE, TRUE, FALSE, TRUE);
-  spin_for (200);
+  /* Waiting on the condition, not a fixed time: a loaded or sanitized run may take longer
+   * than any fixed sleep for its next batch. */
+  resumed_from = later;
+  wait_until (has_more_batches, controller, "a batch after resuming");
   g_assert_cmpuint (at_training_controller_get_batches_done (controller), >, later);
 
   /* training → stopping → finished, within one batch */
