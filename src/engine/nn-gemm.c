@@ -1,9 +1,41 @@
-/* nn-gemm.c — row-major wrappers over OpenBLAS' cblas_sgemm.  This is the only file that
- * includes <cblas.h>, so a different BLAS would change one file. */
+/* nn-gemm.c — row-major GEMM: the engine's own AVX-512 kernel (nn-sgemm.c) where the
+ * processor has it, OpenBLAS' cblas_sgemm elsewhere.  This is the only file that includes
+ * <cblas.h>, so a different BLAS would change one file. */
 #include "nn-gemm.h"
 
 #include <cblas.h>
 #include "nn-parallel.h"
+#include "nn-sgemm.h"
+
+/* Decided once per process, so that every GEMM of a run sums the same way. */
+static NnGemmBackend
+backend (void)
+{
+  static gsize chosen = 0;
+
+  if (g_once_init_enter (&chosen))
+    {
+      /* ATELIER_GEMM=openblas forces OpenBLAS (benchmarks compare the two; a last resort
+       * should the kernel ever misbehave on some processor). */
+      gboolean own = nn_sgemm_supported ()
+                     && g_strcmp0 (g_getenv ("ATELIER_GEMM"), "openblas") != 0;
+
+      g_once_init_leave (&chosen, 1 + (own ? NN_GEMM_BACKEND_AVX512 : NN_GEMM_BACKEND_OPENBLAS));
+    }
+  return (NnGemmBackend) (chosen - 1);
+}
+
+NnGemmBackend
+nn_gemm_backend (void)
+{
+  return backend ();
+}
+
+const char *
+nn_gemm_backend_name (void)
+{
+  return backend () == NN_GEMM_BACKEND_AVX512 ? "engine AVX-512 kernel" : "OpenBLAS cblas_sgemm";
+}
 
 void
 nn_gemm (gboolean     trans_a,
@@ -22,6 +54,11 @@ nn_gemm (gboolean     trans_a,
 {
   if (m == 0 || n == 0)
     return;
+  if (backend () == NN_GEMM_BACKEND_AVX512)
+    {
+      nn_sgemm (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      return;
+    }
   cblas_sgemm (CblasRowMajor,
                trans_a ? CblasTrans : CblasNoTrans,
                trans_b ? CblasTrans : CblasNoTrans,

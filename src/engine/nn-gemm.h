@@ -1,4 +1,4 @@
-/* nn-gemm.h — the engine's only door to BLAS: row-major single-precision GEMM.
+/* nn-gemm.h — the engine's only door to GEMM: row-major single precision.
  *
  *   C (m, n) = alpha · op(A) (m, k) · op(B) (k, n) + beta · C
  *
@@ -24,6 +24,16 @@ void nn_gemm (gboolean     trans_a,
               float        beta,
               float       *c,
               guint        ldc);
+
+typedef enum {
+  NN_GEMM_BACKEND_OPENBLAS,
+  NN_GEMM_BACKEND_AVX512,  /* nn-sgemm.c */
+} NnGemmBackend;
+
+/* Which implementation nn_gemm() uses in this process: the engine's AVX-512 kernel when the
+ * processor runs AVX-512F, unless the environment sets ATELIER_GEMM=openblas. */
+NnGemmBackend nn_gemm_backend      (void);
+const char   *nn_gemm_backend_name (void);
 
 /* The engine's threads for the whole process (nn-parallel); BLAS itself is then kept to
  * one thread per call.  0 means one per core. */
