@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "cli-fixture.h"
@@ -134,6 +135,201 @@ test_case (gconstpointer data)
     }
 }
 
+/* ---- output files: checked before the data is read, named as given ---------------------- */
+
+typedef enum {
+  PLACE_MISSING_DIR,     /* DIR/no-such-dir/FILE */
+  PLACE_PARENT_IS_FILE,  /* DIR/a-file/FILE, a-file a regular file */
+  PLACE_IS_DIRECTORY,    /* DIR/a-dir, a directory */
+  PLACE_READ_ONLY,       /* FILE in a directory where no file can be created */
+} Place;
+
+typedef struct {
+  const char *name;
+  const char *option;    /* --save or --log */
+  Place       place;
+  const char *needle;    /* lower-case reason stderr must hold */
+} OutputCase;
+
+static const OutputCase output_cases[] = {
+  { "save-missing-dir", "--save", PLACE_MISSING_DIR, "does not exist" },
+  { "save-parent-is-file", "--save", PLACE_PARENT_IS_FILE, "is not a directory" },
+  { "save-is-directory", "--save", PLACE_IS_DIRECTORY, "is a directory" },
+  { "save-read-only-dir", "--save", PLACE_READ_ONLY, "cannot create files in" },
+  { "log-missing-dir", "--log", PLACE_MISSING_DIR, "does not exist" },
+  { "log-read-only-dir", "--log", PLACE_READ_ONLY, "cannot create files in" },
+};
+
+static gboolean
+can_create_in (const char *dir)
+{
+  g_autofree char *probe = g_build_filename (dir, "probe-XXXXXX", NULL);
+  int fd = g_mkstemp (probe);
+
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
+}
+
+/* A directory where creating a file fails: a 0555 one, unless we are root (who may write
+ * there anyway); then a pseudo file system that refuses new files. */
+static char *
+unwritable_dir (const char *case_dir)
+{
+  g_autofree char *read_only = g_build_filename (case_dir, "read-only", NULL);
+
+  g_assert_cmpint (g_mkdir (read_only, 0555), ==, 0);
+  if (!can_create_in (read_only))
+    return g_steal_pointer (&read_only);
+  for (const char * const *d = (const char * const[]) { "/sys", "/proc", NULL }; *d; d++)
+    if (g_file_test (*d, G_FILE_TEST_IS_DIR) && !can_create_in (*d))
+      return g_strdup (*d);
+  return NULL;
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+run_train (const char  *option,
+           const char  *path,
+           const char  *other_option,
+           const char  *other_path,
+           char       **out,
+           char       **err,
+           int         *status)
+{
+  const char *args[] = {
+    "train", "--model", "mlp", "--epochs", "1", "--batch-size", "32", "--threads", "1",
+    "--limit", "64", "--data", data_dir, option, path, other_option, other_path, NULL
+  };
+  int sig = 0;
+
+  *status = cli_fixture_run (args, out, err, &sig);
+  g_assert_cmpint (sig, ==, 0);
+}
+
+static void
+test_output (gconstpointer data)
+{
+  const OutputCase *c = data;
+  g_autofree char *case_dir = g_build_filename (tmp_dir, c->name, NULL);
+  g_autofree char *path = NULL, *dir = NULL, *quoted = NULL, *lower = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  guint n_entries;
+  int status;
+
+  if (cli_fixture_binary () == NULL)
+    {
+      g_test_skip ("$ATELIER_CLI is not set");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (case_dir, 0755), ==, 0);
+  switch (c->place)
+    {
+    case PLACE_MISSING_DIR:
+      path = g_build_filename (case_dir, "no-such-dir", "out.file", NULL);
+      break;
+    case PLACE_PARENT_IS_FILE:
+      dir = g_build_filename (case_dir, "a-file", NULL);
+      g_assert_true (g_file_set_contents (dir, "", 0, NULL));
+      path = g_build_filename (dir, "out.file", NULL);
+      break;
+    case PLACE_IS_DIRECTORY:
+      path = g_build_filename (case_dir, "a-dir", NULL);
+      g_assert_cmpint (g_mkdir (path, 0755), ==, 0);
+      break;
+    case PLACE_READ_ONLY:
+      dir = unwritable_dir (case_dir);
+      if (dir == NULL)
+        {
+          g_test_skip ("no directory here refuses new files");
+          return;
+        }
+      path = g_build_filename (dir, "out.file", NULL);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  n_entries = count_entries (case_dir);
+
+  run_train (c->option, path, NULL, NULL, &out, &err, &status);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (err, "atelier-cli: "));
+  /* The option and the path as given, not a temporary file beside it. */
+  quoted = g_strdup_printf ("%s “%s”", c->option, path);
+  g_assert_nonnull (strstr (err, quoted));
+  lower = g_utf8_strdown (err, -1);
+  g_assert_nonnull (strstr (lower, c->needle));
+  /* Before the data was read: nothing loaded, nothing trained, nothing left behind. */
+  g_assert_null (strstr (out, "Data:"));
+  g_assert_null (strstr (out, "Epoch"));
+  g_assert_cmpuint (count_entries (case_dir), ==, n_entries);
+  g_assert_null (strstr (err, "CRITICAL"));
+  g_assert_null (strstr (err, "WARNING"));
+}
+
+/* A bad --log must not cost the checkpoint already at --save: nothing is written before
+ * both paths are known to be good. */
+static void
+test_save_kept_when_log_fails (void)
+{
+  g_autofree char *case_dir = g_build_filename (tmp_dir, "save-kept", NULL);
+  g_autofree char *save = g_build_filename (case_dir, "kept.safetensors", NULL);
+  g_autofree char *log = g_build_filename (case_dir, "no-such-dir", "log.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL, *contents = NULL;
+  int status;
+
+  if (cli_fixture_binary () == NULL)
+    {
+      g_test_skip ("$ATELIER_CLI is not set");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (case_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (save, "an earlier run", -1, NULL));
+
+  run_train ("--save", save, "--log", log, &out, &err, &status);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "--log"));
+  g_assert_true (g_file_get_contents (save, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "an earlier run");
+}
+
+/* Good paths: the run saves and logs, and the writability probe leaves no file behind. */
+static void
+test_output_writable (void)
+{
+  g_autofree char *case_dir = g_build_filename (tmp_dir, "writable", NULL);
+  g_autofree char *save = g_build_filename (case_dir, "run.safetensors", NULL);
+  g_autofree char *log = g_build_filename (case_dir, "run.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  if (cli_fixture_binary () == NULL)
+    {
+      g_test_skip ("$ATELIER_CLI is not set");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (case_dir, 0755), ==, 0);
+  run_train ("--save", save, "--log", log, &out, &err, &status);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Done: 1 epochs"));
+  g_assert_true (g_file_test (save, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (log, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_entries (case_dir), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -151,6 +347,13 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/cli/bad-settings/%s", cases[i].name);
       g_test_add_data_func (path, &cases[i], test_case);
     }
+  for (gsize i = 0; i < G_N_ELEMENTS (output_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/bad-settings/%s", output_cases[i].name);
+      g_test_add_data_func (path, &output_cases[i], test_output);
+    }
+  g_test_add_func ("/cli/bad-settings/save-kept-when-log-fails", test_save_kept_when_log_fails);
+  g_test_add_func ("/cli/bad-settings/save-and-log-writable", test_output_writable);
   status = g_test_run ();
 
   cli_fixture_remove_tree (tmp_dir);

@@ -13,6 +13,7 @@
 #include "cli-commands.h"
 #include "cli-dataset.h"
 #include "cli-options.h"
+#include "cli-output.h"
 #include "cli-progress.h"
 #include "nn-checkpoint.h"
 #include "nn-trainer.h"
@@ -371,6 +372,10 @@ train_with (TrainOptions *o)
       !cli_parse_uint ("--threads", o->threads, 0, G_MAXUINT, &config.threads, &error) ||
       !nn_train_config_validate (&config, &error))
     return cli_fail (error);
+  /* Before the data is read or anything trained: an epoch's work is lost otherwise. */
+  if ((o->save != NULL && !cli_check_output_path ("--save", o->save, &error)) ||
+      (o->log != NULL && !cli_check_output_path ("--log", o->log, &error)))
+    return cli_fail (error);
 
   dataset = cli_dataset_load (&o->data, "train", &error);
   if (dataset == NULL)
@@ -398,9 +403,6 @@ train_with (TrainOptions *o)
   run.trainer = trainer;
   run.save_path = o->save;
   run.n_epochs = config.epochs;
-  /* Saving the starting point finds an unwritable --save now, not after the first epoch. */
-  if (o->save != NULL && !nn_checkpoint_save_trainer (o->save, trainer, &error))
-    return cli_fail (error);
   if (o->log != NULL)
     {
       run.log = open_log (o->log, trainer, &error);

@@ -1,0 +1,76 @@
+/* cli-output.c — see cli-output.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "cli-output.h"
+
+static gboolean G_GNUC_PRINTF (4, 5)
+fail_path (GError    **error,
+           int         saved_errno,
+           const char *option,
+           const char *format,
+           ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s %s", option,
+               detail);
+  return FALSE;
+}
+
+gboolean
+cli_check_output_path (const char *option,
+                       const char *path,
+                       GError    **error)
+{
+  g_autofree char *name = NULL, *dir = NULL, *dir_name = NULL, *probe = NULL;
+  GStatBuf st;
+  int fd;
+
+  g_return_val_if_fail (option != NULL && path != NULL, FALSE);
+
+  if (*path == '\0')
+    return fail_path (error, ENOENT, option, "is empty: expected a file name");
+  name = g_filename_display_name (path);
+  if (g_stat (path, &st) == 0 && S_ISDIR (st.st_mode))
+    return fail_path (error, EISDIR, option, "“%s” is a directory: expected a file name", name);
+
+  dir = g_path_get_dirname (path);
+  dir_name = g_filename_display_name (dir);
+  if (g_stat (dir, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
+        return fail_path (error, ENOENT, option, "“%s”: the directory “%s” does not exist",
+                          name, dir_name);
+      return fail_path (error, saved_errno, option, "“%s”: cannot look at the directory “%s”: %s",
+                        name, dir_name, g_strerror (saved_errno));
+    }
+  if (!S_ISDIR (st.st_mode))
+    return fail_path (error, ENOTDIR, option, "“%s”: “%s” is not a directory", name, dir_name);
+
+  /* The probe: what saving will do first is create a file in this directory. */
+  probe = g_build_filename (dir, ".atelier-write-test-XXXXXX", NULL);
+  fd = g_mkstemp_full (probe, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      return fail_path (error, saved_errno, option, "“%s”: cannot create files in “%s”: %s",
+                        name, dir_name, g_strerror (saved_errno));
+    }
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
+}
