@@ -21,6 +21,7 @@ typedef struct {
   const char *args[12];     /* after "train --model mlp", before the common tail */
   int         status;       /* expected exit status */
   const char *needle;       /* lower-case text stderr must hold (status 1) */
+  const char *out_needle;   /* text stdout must hold (status 0); NULL: nothing was capped */
 } BadCase;
 
 static const BadCase cases[] = {
@@ -59,7 +60,8 @@ static const BadCase cases[] = {
   { "seed-minus-3", { "--seed", "-3" }, 1, "--seed" },
   { "l2-abc", { "--l2", "abc" }, 1, "--l2" },
   /* unusual but allowed: a normal run */
-  { "limit-above-set", { "--limit", "100000" }, 0, NULL },
+  { "limit-above-set", { "--limit", "100000" }, 0, NULL,
+    ", limit 64 (capped from 100000: there are only 64 training images)" },
   { "threads-above-cores", { "--threads", "THREADS_ABOVE_CORES" }, 0, NULL },
 };
 
@@ -130,8 +132,12 @@ test_case (gconstpointer data)
   else
     {
       g_assert_nonnull (strstr (out, "Done: 1 epochs"));
-      /* A limit beyond the set trains on the whole set. */
+      /* A limit beyond the set trains on the whole set, and says so. */
       g_assert_nonnull (strstr (out, "Data: 64 training"));
+      if (c->out_needle != NULL)
+        g_assert_nonnull (strstr (out, c->out_needle));
+      else
+        g_assert_null (strstr (out, "capped"));
     }
 }
 

@@ -277,7 +277,10 @@ print_run_header (const NnTrainConfig *config,
   printf ("Training %s: epochs %u, batch size %u, %s (lr %g), schedule %s, seed %" G_GUINT64_FORMAT,
           config->model, config->epochs, config->batch_size, nn_optimizer_kind_name (opt->kind),
           opt->learning_rate, nn_checkpoint_schedule_name (config->schedule), config->seed);
-  if (config->limit > 0)
+  if (config->limit > dataset->train->n)
+    printf (", limit %u (capped from %u: there are only %u training images)",
+            dataset->train->n, config->limit, dataset->train->n);
+  else if (config->limit > 0)
     printf (", limit %u", config->limit);
   if (config->validation_split > 0)
     printf (", validation split %g", config->validation_split);
