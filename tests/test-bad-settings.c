@@ -35,8 +35,11 @@ static const BadCase cases[] = {
   { "l2-negative", { "--l2", "-0.5" }, 1, "l2" },
   { "validation-split-1", { "--validation-split", "1.0" }, 1, "validation split" },
   { "validation-split-negative", { "--validation-split", "-0.1" }, 1, "validation split" },
+  /* the option, its value and what is left, not the trainer's batch-size wording */
   { "validation-split-leaves-none", { "--validation-split", "0.999", "--batch-size", "1" }, 1,
-    "training images" },
+    "--validation-split 0.999 leaves 0 training images: it holds out all 64" },
+  { "validation-split-below-batch", { "--validation-split", "0.9" }, 1,
+    "--validation-split 0.9 leaves 6 training images, fewer than the batch size 32" },
   { "epochs-0", { "--epochs", "0" }, 1, "epochs" },
   { "epochs-huge", { "--epochs", "4294967295" }, 1, "epochs" },
   { "lr-0", { "--lr", "0" }, 1, "learning rate" },

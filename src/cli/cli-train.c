@@ -175,6 +175,31 @@ check_resume_options (const TrainOptions *o,
   return TRUE;
 }
 
+/* A --validation-split that leaves too few images to train on, said in the option's terms
+ * (the trainer would refuse it too, but in terms of the batch size). */
+static gboolean
+check_split (const TrainOptions  *o,
+             const NnTrainConfig *config,
+             const NnDataset     *dataset,
+             GError             **error)
+{
+  guint n_train, n_val;
+
+  if (o->validation_split == NULL || config->validation_split <= 0.0f)
+    return TRUE;
+  nn_train_config_split (config, dataset->train->n, &n_train, &n_val);
+  if (n_train == 0)
+    return fail_option (error, "--validation-split %s leaves 0 training images: it holds out "
+                        "all %u images for validation; use a smaller split",
+                        o->validation_split, n_val);
+  if (n_train < config->batch_size && n_train + n_val >= config->batch_size)
+    return fail_option (error, "--validation-split %s leaves %u training images, fewer than "
+                        "the batch size %u: it holds out %u of the %u images; use a smaller "
+                        "split or --batch-size", o->validation_split, n_train,
+                        config->batch_size, n_val, n_train + n_val);
+  return TRUE;
+}
+
 static void
 log_field (FILE       *log,
            const char *format,
@@ -283,7 +308,13 @@ print_run_header (const NnTrainConfig *config,
   else if (config->limit > 0)
     printf (", limit %u", config->limit);
   if (config->validation_split > 0)
-    printf (", validation split %g", config->validation_split);
+    {
+      guint n_train, n_val;
+
+      nn_train_config_split (config, dataset->train->n, &n_train, &n_val);
+      printf (", validation split %g (%u of %u images held out)", config->validation_split,
+              n_val, n_train + n_val);
+    }
   printf ("\n");
   if (epochs_done > 0)
     printf ("Resuming after epoch %u\n", epochs_done);
@@ -382,6 +413,8 @@ train_with (TrainOptions *o)
 
   dataset = cli_dataset_load (&o->data, "train", &error);
   if (dataset == NULL)
+    return cli_fail (error);
+  if (!check_split (o, &config, dataset, &error))
     return cli_fail (error);
   trainer = nn_trainer_new (&config, dataset, &error);
   if (trainer == NULL)

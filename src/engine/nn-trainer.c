@@ -170,6 +170,23 @@ nn_train_config_validate (const NnTrainConfig *config,
   return TRUE;
 }
 
+void
+nn_train_config_split (const NnTrainConfig *config,
+                       guint                n_images,
+                       guint               *n_train,
+                       guint               *n_val)
+{
+  guint n_total = n_images;
+
+  g_return_if_fail (config != NULL && n_train != NULL && n_val != NULL);
+
+  if (config->limit > 0 && config->limit < n_total)
+    n_total = config->limit;
+  /* Keras: split_at = floor(n · (1 − split)); the end is held out, before any shuffle. */
+  *n_train = (guint) floor ((double) n_total * (1.0 - config->validation_split));
+  *n_val = n_total - *n_train;
+}
+
 NnTrainer *
 nn_trainer_new (const NnTrainConfig *config,
                 const NnDataset     *dataset,
@@ -192,19 +209,38 @@ nn_trainer_new (const NnTrainConfig *config,
   trainer->config = *config;
   trainer->dataset = dataset;
 
-  n_total = dataset->train->n;
-  if (config->limit > 0 && config->limit < n_total)
-    n_total = config->limit;
-  /* Keras: split_at = floor(n · (1 − split)); the end is held out, before any shuffle. */
-  trainer->n_train = (guint) floor ((double) n_total * (1.0 - config->validation_split));
-  trainer->n_val = n_total - trainer->n_train;
+  nn_train_config_split (config, dataset->train->n, &trainer->n_train, &trainer->n_val);
+  n_total = trainer->n_train + trainer->n_val;
+  if (n_total == 0)
+    {
+      g_set_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_INVALID_CONFIG,
+                   "there are no training images to train on");
+      return NULL;
+    }
+  if (trainer->n_train == 0)
+    {
+      /* No batch size could help: say what took every image. */
+      g_set_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_INVALID_CONFIG,
+                   "validation split %g leaves no training images: all %u images would be "
+                   "held out for validation; expected a smaller split",
+                   config->validation_split, n_total);
+      return NULL;
+    }
+  if (trainer->n_train < config->batch_size && trainer->n_val > 0)
+    {
+      g_set_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_INVALID_CONFIG,
+                   "batch size is %u but only %u training images remain (the validation "
+                   "split %g holds out %u of %u): expected a batch size of 1 to %u",
+                   config->batch_size, trainer->n_train, config->validation_split,
+                   trainer->n_val, n_total, trainer->n_train);
+      return NULL;
+    }
   if (trainer->n_train < config->batch_size)
     {
       g_set_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_INVALID_CONFIG,
-                   "batch size is %u but only %u training images remain (limit %u, "
-                   "validation split %g): expected a batch size of 1 to %u",
-                   config->batch_size, trainer->n_train, n_total, config->validation_split,
-                   MAX (trainer->n_train, 1));
+                   "batch size is %u but there are only %u training images%s: expected a "
+                   "batch size of 1 to %u", config->batch_size, trainer->n_train,
+                   n_total < dataset->train->n ? " (after the limit)" : "", trainer->n_train);
       return NULL;
     }
   trainer->n_batches = (trainer->n_train + config->batch_size - 1) / config->batch_size;

@@ -56,6 +56,13 @@ void     nn_train_config_init     (NnTrainConfig *config,
                                    const char    *model);
 gboolean nn_train_config_validate (const NnTrainConfig *config,
                                    GError             **error);
+/* How a training split of `n_images` divides under `config`'s limit and validation split,
+ * exactly as nn_trainer_new() divides it: the first *n_train images train, the next *n_val
+ * validate.  Lets a caller explain a refused split before building a trainer. */
+void     nn_train_config_split    (const NnTrainConfig *config,
+                                   guint                n_images,
+                                   guint               *n_train,
+                                   guint               *n_val);
 
 typedef struct {
   guint   epoch;              /* 1-based */
