@@ -11,7 +11,9 @@ It measures the sgemm peak once, then for each round and each model runs our eng
 PyTorch alternately (the order flips every round, so neither side always runs on a machine
 just warmed or just disturbed by the other) and prints the medians over the rounds: seconds
 per epoch of each side, the ratio ours/PyTorch, images per second, our GFLOP/s and its share
-of the sgemm peak (the best of a measurement before and one after the rounds), evaluation seconds of each side and our peak RSS, each against its target.
+of the sgemm peak (the best of a measurement before and one after the rounds, of OpenBLAS's
+cblas_sgemm and of the engine's own nn_gemm kernel, whichever is higher), evaluation seconds
+of each side and our peak RSS, each against its target.
 
 Thread settings are the same for both sides and explicit: OPENBLAS_NUM_THREADS=OMP_NUM_THREADS
 =--threads, OMP_WAIT_POLICY=PASSIVE (PyTorch's best on 2 cores; our engine has no OpenMP).
@@ -115,31 +117,35 @@ def main():
         f"{k}={env[k]}" for k in sorted(env) if k.startswith(("OPENBLAS_", "OMP_"))), flush=True)
     log = open(args.log, "a") if args.log else None
 
-    peaks = []
-    peaks1 = []
+    # Square-GEMM peaks by implementation: OpenBLAS's cblas_sgemm (as pinned by the
+    # environment) and the engine's nn_gemm (sgemm-peak --engine: its own AVX-512 kernel where
+    # the processor has one).  %peak uses the higher: the best GEMM this machine gives us.
+    peaks = {"openblas": [], "engine": []}
+    peaks1 = {"openblas": [], "engine": []}
     floors = {}
 
     def measure_peak():
         """The sgemm peaks (with --threads, and with one thread) and each model's GEMM floor;
         measured before and after the rounds, the best kept, since a busy machine can only
         make them worse.  The floor is what the model's GEMMs cost per epoch done the way the
-        engine does them: each thread runs single-threaded GEMMs on its own slice of the
-        batch, convolutions over chunks of ~16 images (about 1 MB of unfolded input), so it
-        is one thread's GEMM time for the whole batch divided by the threads."""
+        engine does them (nn_gemm): each thread runs single-threaded GEMMs on its own slice
+        of the batch, convolutions over chunks of ~16 images (about 1 MB of unfolded input),
+        so it is one thread's GEMM time for the whole batch divided by the threads."""
         if not os.path.exists(sgemm):
             print(f"# no {sgemm}: GFLOP/s will not be compared to a peak", flush=True)
             return
-        for ln in run([sgemm, "--threads", threads, "--reps", "10"], env, log) or []:
-            if ln.startswith("sgemm peak"):
-                peaks.append(parse_line(ln)[2]["gflops"])
-        for model in models:
-            for ln in run([sgemm, "--threads", "1", "--reps", "10", "--sizes", "1024",
-                           "--chunk", "16", "--model", model], env, log) or []:
+        for impl, flag in (("openblas", []), ("engine", ["--engine"])):
+            for ln in run([sgemm, *flag, "--threads", threads, "--reps", "10"], env, log) or []:
                 if ln.startswith("sgemm peak"):
-                    peaks1.append(parse_line(ln)[2]["gflops"])
-                elif ln.startswith("sgemm model="):
-                    floor = parse_line(ln)[2]["gemm_seconds_per_epoch"] / args.threads
-                    floors[model] = min(floor, floors.get(model, floor))
+                    peaks[impl].append(parse_line(ln)[2]["gflops"])
+            for model in models:
+                for ln in run([sgemm, *flag, "--threads", "1", "--reps", "10", "--sizes", "1024",
+                               "--chunk", "16", "--model", model], env, log) or []:
+                    if ln.startswith("sgemm peak"):
+                        peaks1[impl].append(parse_line(ln)[2]["gflops"])
+                    elif ln.startswith("sgemm model=") and impl == "engine":
+                        floor = parse_line(ln)[2]["gemm_seconds_per_epoch"] / args.threads
+                        floors[model] = min(floor, floors.get(model, floor))
 
     measure_peak()
 
@@ -162,14 +168,16 @@ def main():
                     side, m, values = parse_line(ln)
                     results.setdefault((side, m), []).append(values)
     measure_peak()
-    peak = args.peak or (max(peaks) if peaks else None)
-    peak1 = args.peak1 or (max(peaks1) if peaks1 else None)
+    best = {impl: max(v) if v else None for impl, v in peaks.items()}
+    peak = args.peak or max((v for v in best.values() if v), default=None)
+    peak1 = args.peak1 or max((max(v) for v in peaks1.values() if v), default=None)
     if log:
         log.close()
 
     print(f"\n# medians over {args.rounds} round(s), {threads} threads"
           + (f", sgemm peak {peak:.1f} GFLOP/s" if peak else "")
-          + (" (given)" if args.peak else ""))
+          + (" (given)" if args.peak else "")
+          + "; measured: " + ", ".join(f"{impl} {fmt(v, '.1f')}" for impl, v in best.items()))
     print(f"{'model':5} {'ours s/epoch':>12} {'torch s/epoch':>13} {'ratio':>6} "
           f"{'ours img/s':>10} {'torch img/s':>11} {'GFLOP/s':>8} {'%peak':>6} "
           f"{'ours eval s':>11} {'torch eval s':>12} {'RSS MB':>7} {'GEMM floor s':>12}")

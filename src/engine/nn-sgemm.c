@@ -344,9 +344,8 @@ DEFINE_DOT_KERNEL (dot_6, 6)
 typedef void (*DotKernel) (guint, const float *, gsize, const float *, gsize, float *, gsize,
                            guint, float, gboolean);
 
-/* K is split in blocks so that a tile's rows of A and B (4 + 6 rows of DOT_KC floats) stay
- * in L1/L2 while the tiles of a block sweep them; the lane sums are added block by block,
- * in order. */
+/* K is split in blocks so that the rows a block sweeps stay in L2; the lane sums are added
+ * block by block, in order. */
 #define DOT_KC 2048
 
 static void
@@ -370,8 +369,10 @@ multiply_nt (const float *a,
       guint kc = MIN (DOT_KC, k - pc);
       gboolean accumulate = pc > 0 || accumulate_first;
 
-      for (guint i = 0; i < m; i += DOT_MI)
-        for (guint j = 0; j < n; j += DOT_NJ)
+      /* B's rows outer: A (the output gradient, OC rows) is the smaller operand and stays
+       * in cache while B's rows (the unfolded input) are each read once per K block. */
+      for (guint j = 0; j < n; j += DOT_NJ)
+        for (guint i = 0; i < m; i += DOT_MI)
           kernels[MIN (DOT_NJ, n - j)] (kc, a + (gsize) i * lda + pc, lda,
                                         b + (gsize) j * ldb + pc, ldb,
                                         c + (gsize) i * ldc + j, ldc, MIN (DOT_MI, m - i),
