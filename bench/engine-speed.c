@@ -19,6 +19,7 @@
  * memory-bound and small in FLOPs.  Peak RSS (getrusage) includes the uint8 dataset, ~55 MB.
  */
 #include <glib.h>
+#include "nn-gemm.h"
 #include <stdlib.h>
 #include <sys/resource.h>
 #include "nn-dataset.h"
@@ -195,10 +196,11 @@ main (int   argc,
   n_images = limit > 0 ? MIN ((guint) limit, dataset->train->n) : dataset->train->n;
   g_print ("ours %s epoch_seconds=%.3f epoch_cpu_seconds=%.3f images_per_second=%.0f gflops=%.1f "
            "peak_rss_mb=%.0f train_loss=%.4f trainer_epoch_seconds=%.3f "
-           "train_mflop_per_image=%.3f load_seconds=%.2f threads=%d batch=%d",
+           "train_mflop_per_image=%.3f load_seconds=%.2f threads=%d batch=%d gemm=%s",
            preset, epoch_seconds, epoch_cpu_seconds, n_images / epoch_seconds,
            3.0 * flops * n_images / epoch_seconds / 1e9, peak_rss_mb (), epoch.train_loss,
-           epoch.seconds, 3.0 * flops / 1e6, load_seconds, threads, batch);
+           epoch.seconds, 3.0 * flops / 1e6, load_seconds, threads, batch,
+           nn_gemm_backend () == NN_GEMM_BACKEND_AVX512 ? "avx512" : "openblas");
   if (evaluation != NULL)
     g_print (" eval_seconds=%.3f eval_gflops=%.1f test_accuracy=%.4f", eval_seconds,
              flops * evaluation->n / eval_seconds / 1e9, evaluation->accuracy);
