@@ -18,6 +18,14 @@ typedef void (*GemmFunc) (gboolean, gboolean, guint, guint, guint, float, const 
 #define PAD 5
 #define SENTINEL -12345.0f
 
+/* One call: C (m, n) = alpha · op(A) · op(B) + beta · C, C filled with NaN when nan_c. */
+typedef struct {
+  gboolean trans_a, trans_b;
+  guint    m, n, k;
+  float    alpha, beta;
+  gboolean nan_c;
+} Call;
+
 typedef struct {
   guint m, n, k;
   guint lda, ldb, ldc;
@@ -27,17 +35,13 @@ typedef struct {
 } Case;
 
 static void
-case_init (Case     *t,
-           NnRng    *rng,
-           gboolean  trans_a,
-           gboolean  trans_b,
-           guint     m,
-           guint     n,
-           guint     k,
-           float     alpha,
-           float     beta,
-           gboolean  nan_c)
+case_init (Case       *t,
+           NnRng      *rng,
+           const Call *call)
 {
+  gboolean trans_a = call->trans_a, trans_b = call->trans_b;
+  guint m = call->m, n = call->n, k = call->k;
+  float alpha = call->alpha, beta = call->beta;
   gsize a_rows = trans_a ? k : m, b_rows = trans_b ? n : k;
 
   t->m = m;
@@ -55,7 +59,8 @@ case_init (Case     *t,
     t->c[i] = SENTINEL;
   for (guint i = 0; i < m; i++)
     for (guint j = 0; j < n; j++)
-      t->c[(i + 1) * (gsize) t->ldc + j] = nan_c ? NAN : nn_rng_uniform_range (rng, -1.0f, 1.0f);
+      t->c[(i + 1) * (gsize) t->ldc + j] = call->nan_c ? NAN
+                                                         : nn_rng_uniform_range (rng, -1.0f, 1.0f);
 
   t->ref = g_new0 (double, (gsize) m * n);
   t->scale = g_new0 (double, (gsize) m * n);
@@ -75,7 +80,8 @@ case_init (Case     *t,
           }
         /* beta = 0: C is not read (it may hold NaN), as in BLAS. */
         t->ref[(gsize) i * n + j] = alpha * sum + (beta != 0.0f ? beta * c0 : 0.0);
-        t->scale[(gsize) i * n + j] = fabs (alpha) * scale + (beta != 0.0f ? fabs (beta * c0) : 0.0);
+        t->scale[(gsize) i * n + j] = fabs (alpha) * scale
+                                      + (beta != 0.0f ? fabs (beta * c0) : 0.0);
       }
 }
 
@@ -92,21 +98,17 @@ case_clear (Case *t)
 /* Runs func on the case; asserts every element within a float summation's worst-case error
  * of the reference and every sentinel intact.  Returns a copy of C for determinism checks. */
 static float *
-check_case (GemmFunc  func,
-            NnRng    *rng,
-            gboolean  trans_a,
-            gboolean  trans_b,
-            guint     m,
-            guint     n,
-            guint     k,
-            float     alpha,
-            float     beta,
-            gboolean  nan_c)
+check_case (GemmFunc    func,
+            NnRng      *rng,
+            const Call *call)
 {
+  gboolean trans_a = call->trans_a, trans_b = call->trans_b;
+  guint m = call->m, n = call->n, k = call->k;
+  float alpha = call->alpha, beta = call->beta;
   Case t;
   float *copy;
 
-  case_init (&t, rng, trans_a, trans_b, m, n, k, alpha, beta, nan_c);
+  case_init (&t, rng, call);
   func (trans_a, trans_b, m, n, k, alpha, t.a, t.lda, t.b, t.ldb, beta, t.c + t.ldc, t.ldc);
 
   for (guint i = 0; i < m + 2; i++)
@@ -159,17 +161,23 @@ check_all (GemmFunc func)
         gboolean ta = t & 1, tb = (t >> 1) & 1;
         const guint *z = sizes[s];
 
-        g_free (check_case (func, rng, ta, tb, z[0], z[1], z[2], 1.0f, 0.0f, FALSE));
-        g_free (check_case (func, rng, ta, tb, z[0], z[1], z[2], 1.0f, 1.0f, FALSE));
-        g_free (check_case (func, rng, ta, tb, z[0], z[1], z[2], 0.5f, 0.25f, FALSE));
-        /* beta = 0 must not read C: NaN there must not leak into the result. */
-        g_free (check_case (func, rng, ta, tb, z[0], z[1], z[2], 1.0f, 0.0f, TRUE));
+        /* The last: beta = 0 must not read C, so NaN there must not reach the result. */
+        const Call calls[] = { { ta, tb, z[0], z[1], z[2], 1.0f, 0.0f, FALSE },
+                               { ta, tb, z[0], z[1], z[2], 1.0f, 1.0f, FALSE },
+                               { ta, tb, z[0], z[1], z[2], 0.5f, 0.25f, FALSE },
+                               { ta, tb, z[0], z[1], z[2], 1.0f, 0.0f, TRUE } };
+
+        for (guint c = 0; c < G_N_ELEMENTS (calls); c++)
+          g_free (check_case (func, rng, &calls[c]));
       }
   /* k = 0: C = beta · C. */
   for (guint t = 0; t < 4; t++)
     {
-      g_free (check_case (func, rng, t & 1, t >> 1, 9, 20, 0, 1.0f, 0.5f, FALSE));
-      g_free (check_case (func, rng, t & 1, t >> 1, 9, 20, 0, 1.0f, 0.0f, TRUE));
+      const Call scale = { t & 1, t >> 1, 9, 20, 0, 1.0f, 0.5f, FALSE };
+      const Call zero = { t & 1, t >> 1, 9, 20, 0, 1.0f, 0.0f, TRUE };
+
+      g_free (check_case (func, rng, &scale));
+      g_free (check_case (func, rng, &zero));
     }
 }
 
@@ -203,11 +211,11 @@ static float *
 det_run (gboolean ta,
          gboolean tb)
 {
+  const Call call = { ta, tb, det_shape[0], det_shape[1], det_shape[2], 1.0f, 1.0f, FALSE };
   NnRng rng;
 
   nn_rng_seed (&rng, 99);
-  return check_case (nn_sgemm, &rng, ta, tb, det_shape[0], det_shape[1], det_shape[2], 1.0f, 1.0f,
-                     FALSE);
+  return check_case (nn_sgemm, &rng, &call);
 }
 
 static gpointer

@@ -430,6 +430,8 @@ multiply_block (const PackBuffers *pack,
     }
 }
 
+#endif /* HAVE_KERNEL */
+
 void
 nn_sgemm (gboolean     trans_a,
           gboolean     trans_b,
@@ -445,6 +447,7 @@ nn_sgemm (gboolean     trans_a,
           float       *c,
           guint        ldc)
 {
+#ifdef HAVE_KERNEL
   const PackBuffers *pack;
   gboolean accumulate_first = beta != 0.0f;
 
@@ -488,26 +491,7 @@ nn_sgemm (gboolean     trans_a,
             }
         }
     }
-}
-
-#else /* !HAVE_KERNEL */
-
-void
-nn_sgemm (gboolean     trans_a,
-          gboolean     trans_b,
-          guint        m,
-          guint        n,
-          guint        k,
-          float        alpha,
-          const float *a,
-          guint        lda,
-          const float *b,
-          guint        ldb,
-          float        beta,
-          float       *c,
-          guint        ldc)
-{
+#else
   g_return_if_reached ();
-}
-
 #endif
+}
