@@ -61,7 +61,7 @@ nn_sgemm_supported (void)
  * and freed when the thread ends. */
 typedef struct {
   float *a;  /* (MC / MR panels, KC, MR) */
-  float *b;  /* (NC / NR panels, KC, NR) */
+  float *b;  /* (NC / NR panels, KC, NR); made on first use: only Aᵀ · Bᵀ packs B */
 } PackBuffers;
 
 static void
@@ -85,7 +85,6 @@ pack_buffers (void)
     {
       p = g_new0 (PackBuffers, 1);
       p->a = g_aligned_alloc0 ((gsize) MC * KC, sizeof (float), 64);
-      p->b = g_aligned_alloc0 ((gsize) KC * NC, sizeof (float), 64);
       g_private_set (&pack_key, p);
     }
   return p;
@@ -415,7 +414,8 @@ multiply_block (const PackBuffers *pack,
         {
           guint nr = MIN (NR, nc - jr);
           guint nv = (nr + 15) / 16;
-          __mmask16 last = nr % 16 == 0 ? (__mmask16) 0xffff : (__mmask16) ((1u << (nr % 16)) - 1);
+          __mmask16 last = nr % 16 == 0 ? (__mmask16) 0xffff
+                                        : (__mmask16) ((1u << (nr % 16)) - 1);
           const float *bp = trans_b ? pack->b + (gsize) jr * kc : b + jr;
           gsize ldbp = trans_b ? nv * 16 : ldb;
           float *ct = c + (gsize) ir * ldc + jr;
@@ -448,7 +448,7 @@ nn_sgemm (gboolean     trans_a,
           guint        ldc)
 {
 #ifdef HAVE_KERNEL
-  const PackBuffers *pack;
+  PackBuffers *pack;
   gboolean accumulate_first = beta != 0.0f;
 
   if (m == 0 || n == 0)
@@ -468,6 +468,8 @@ nn_sgemm (gboolean     trans_a,
       return;
     }
   pack = pack_buffers ();
+  if (trans_b && pack->b == NULL)
+    pack->b = g_aligned_alloc0 ((gsize) KC * NC, sizeof (float), 64);
   for (guint jc = 0; jc < n; jc += NC)
     {
       guint nc = MIN (NC, n - jc);
