@@ -12,6 +12,7 @@
 #include "at-analysis-views.h"
 #include "nn-checkpoint.h"
 #include "at-inference.h"
+#include "at-theme.h"
 #include "at-training-controller.h"
 
 static AtAnalysisViews *views;
@@ -166,6 +167,8 @@ main (int   argc,
   /* As the app does (main.c): software GL under Xvfb only steals cores from training. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   gtk_init ();
+  /* as AtApplication does at start-up: wrong captions readable in a dark theme too */
+  at_theme_install_readable_errors (gdk_display_get_default ());
 
   dataset = nn_dataset_discover (NULL, &error);
   if (dataset == NULL)

@@ -8,6 +8,7 @@
 
 #include "at-application.h"
 #include "at-preferences-window.h"
+#include "at-theme.h"
 #include "at-window.h"
 
 struct _AtApplication
@@ -16,6 +17,9 @@ struct _AtApplication
 
   gboolean       train;  /* --train */
   gboolean       quit;   /* --quit */
+
+  /* owned */
+  GSettings     *settings;  /* for "dark-style", for the application's life */
 };
 
 G_DEFINE_FINAL_TYPE (AtApplication, at_application, GTK_TYPE_APPLICATION)
@@ -122,6 +126,10 @@ at_application_startup (GApplication *application)
   gtk_css_provider_load_from_resource (css, "/io/github/atelier/Atelier/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  at_theme_install_readable_errors (gdk_display_get_default ());
+  AT_APPLICATION (application)->settings = g_settings_new (APP_ID);
+  at_theme_follow_settings (AT_APPLICATION (application)->settings);
 }
 
 static void
@@ -150,10 +158,21 @@ at_application_handle_local_options (GApplication *application,
 }
 
 static void
+at_application_dispose (GObject *object)
+{
+  AtApplication *self = AT_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (at_application_parent_class)->dispose (object);
+}
+
+static void
 at_application_class_init (AtApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = at_application_dispose;
   app_class->startup = at_application_startup;
   app_class->activate = at_application_activate;
   app_class->handle_local_options = at_application_handle_local_options;

@@ -47,13 +47,13 @@ at_confusion_hit (const AtConfusionLayout *layout,
 }
 
 void
-at_confusion_render (cairo_t      *cr,
-                     double        width,
-                     double        height,
-                     const guint   confusion[NN_N_CLASSES][NN_N_CLASSES],
-                     int           selected_true,
-                     int           selected_predicted,
-                     const double  fg[3])
+at_confusion_render (cairo_t         *cr,
+                     double           width,
+                     double           height,
+                     const guint      confusion[NN_N_CLASSES][NN_N_CLASSES],
+                     int              selected_true,
+                     int              selected_predicted,
+                     const AtPalette *palette)
 {
   AtConfusionLayout lay;
   char font[32];
@@ -62,7 +62,7 @@ at_confusion_render (cairo_t      *cr,
   g_snprintf (font, sizeof font, "Sans %d", lay.cell >= 44 ? 9 : 7);
 
   cairo_save (cr);
-  cairo_set_source_rgb (cr, fg[0], fg[1], fg[2]);
+  at_set_source_rgb (cr, &palette->fg, 1.0);
 
   /* Axis names in the corner, then class names on both axes. */
   at_render_text (cr, "Sans 9", _("True class ↓"), lay.x0 - 6, lay.y0 - 4, 1.0, 1.0, TRUE);
@@ -92,22 +92,23 @@ at_confusion_render (cairo_t      *cr,
           guint count = confusion[t][p];
           double share = row_total > 0 ? sqrt ((double) count / row_total) : 0.0;
           double x = lay.x0 + p * lay.cell, y = lay.y0 + t * lay.cell;
+          /* paper → accent; the diagonal in the same scale, so it reads as "mostly right" */
+          AtRgb shade = at_rgb_mix (&palette->paper, &palette->accent, share);
           char text[16];
 
-          /* white → deep blue; the diagonal in the same scale, so it reads as "mostly right" */
-          cairo_set_source_rgb (cr, 1.0 - 0.85 * share, 1.0 - 0.65 * share, 1.0 - 0.25 * share);
+          at_set_source_rgb (cr, &shade, 1.0);
           cairo_rectangle (cr, x + 0.5, y + 0.5, lay.cell - 1, lay.cell - 1);
           cairo_fill (cr);
 
           if (count > 0)
             {
+              /* Mistakes in red where the cell lets red read; on a deep cell the red
+               * gives way to whatever reads (the count's place says "mistake" too). */
+              AtRgb ink = at_rgb_readable (t != p ? &palette->error : &palette->fg, &shade,
+                                           AT_MIN_TEXT_CONTRAST);
+
               g_snprintf (text, sizeof text, "%u", count);
-              if (share > 0.55)
-                cairo_set_source_rgb (cr, 1, 1, 1);
-              else if (t != p)
-                cairo_set_source_rgb (cr, 0.70, 0.08, 0.12);
-              else
-                cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+              at_set_source_rgb (cr, &ink, 1.0);
               at_render_text (cr, font, text, x + lay.cell / 2, y + lay.cell / 2, 0.5, 0.5,
                               t == p);
             }
@@ -115,7 +116,7 @@ at_confusion_render (cairo_t      *cr,
     }
 
   /* the grid's frame */
-  cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], 0.35);
+  at_set_source_rgb (cr, &palette->fg, 0.35);
   cairo_set_line_width (cr, 1);
   cairo_rectangle (cr, lay.x0 + 0.5, lay.y0 + 0.5, NN_N_CLASSES * lay.cell - 1,
                    NN_N_CLASSES * lay.cell - 1);
@@ -123,7 +124,7 @@ at_confusion_render (cairo_t      *cr,
 
   if (selected_true >= 0 && selected_predicted >= 0)
     {
-      cairo_set_source_rgb (cr, 0.95, 0.55, 0.0);
+      at_set_source_rgb (cr, &palette->highlight, 1.0);
       cairo_set_line_width (cr, 3);
       cairo_rectangle (cr, lay.x0 + selected_predicted * lay.cell + 1.5,
                        lay.y0 + selected_true * lay.cell + 1.5, lay.cell - 3, lay.cell - 3);

@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "at-palette.h"
 #include "nn-dataset.h"
 
 G_BEGIN_DECLS
@@ -26,14 +27,15 @@ gboolean at_confusion_hit    (const AtConfusionLayout *layout,
                               guint                   *predicted_class);
 
 /* Rows are true classes, columns predicted ones; each cell shows its count, shaded by its
- * share of the row (√ so that the few mistakes still show next to the diagonal).
- * selected_* = -1: no cell outlined.  fg: the colour of labels (r, g, b). */
+ * share of the row (√ so that the few mistakes still show next to the diagonal), from the
+ * palette's paper to its accent; counts off the diagonal in its error colour, every
+ * count at least 4.5:1 against its cell.  selected_* = -1: no cell outlined. */
 void     at_confusion_render (cairo_t                 *cr,
                               double                   width,
                               double                   height,
                               const guint              confusion[NN_N_CLASSES][NN_N_CLASSES],
                               int                      selected_true,
                               int                      selected_predicted,
-                              const double             fg[3]);
+                              const AtPalette         *palette);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "at-confusion-render.h"
 #include "at-confusion-view.h"
 #include "at-export.h"
+#include "at-theme.h"
 
 struct _AtConfusionView
 {
@@ -40,41 +41,29 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
-foreground (GtkWidget *widget,
-            double     fg[3])
-{
-  GdkRGBA color;
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  fg[0] = color.red;
-  fg[1] = color.green;
-  fg[2] = color.blue;
-}
-
-static void
 at_confusion_view_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
 {
   AtConfusionView *self = AT_CONFUSION_VIEW (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  double fg[3];
+  AtPalette palette;
   cairo_t *cr;
 
   if (self->evaluation == NULL)
     return;
-  foreground (widget, fg);
+  at_theme_get_palette (widget, &palette);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   at_confusion_render (cr, width, height,
                        (const guint (*)[NN_N_CLASSES]) self->evaluation->confusion,
-                       self->selected_true, self->selected_predicted, fg);
+                       self->selected_true, self->selected_predicted, &palette);
   if (gtk_widget_has_visible_focus (widget) && self->selected_true < 0)
     {
       /* Keyboard users need to see where Enter will go before the first move. */
       AtConfusionLayout lay;
 
       at_confusion_layout (width, height, &lay);
-      cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], 0.6);
+      at_set_source_rgb (cr, &palette.fg, 0.6);
       cairo_set_dash (cr, (double[]) { 3, 3 }, 2, 0);
       cairo_rectangle (cr, lay.x0 + 2, lay.y0 + 2, lay.cell - 4, lay.cell - 4);
       cairo_stroke (cr);
@@ -262,11 +251,12 @@ draw_export (cairo_t  *cr,
              gpointer  user_data)
 {
   AtConfusionView *self = user_data;
-  static const double ink[3] = { 0.1, 0.1, 0.12 };
+  AtPalette paper;
 
+  at_palette_init_light (&paper);
   at_confusion_render (cr, width, height,
                        (const guint (*)[NN_N_CLASSES]) self->evaluation->confusion,
-                       -1, -1, ink);
+                       -1, -1, &paper);
 }
 
 gboolean
@@ -365,6 +355,7 @@ at_confusion_view_init (AtConfusionView *self)
 
   self->selected_true = -1;
   self->selected_predicted = -1;
+  at_theme_watch_redraw (GTK_WIDGET (self));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),

@@ -76,10 +76,13 @@ at_export_paint_paper (cairo_t *cr,
                        double   width,
                        double   height)
 {
+  AtPalette paper;
+
+  at_palette_init_light (&paper);
   cairo_save (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
+  at_set_source_rgb (cr, &paper.bg, 1.0);
   cairo_rectangle (cr, 0, 0, width, height);
   cairo_fill (cr);
   cairo_restore (cr);
-  cairo_set_source_rgb (cr, 0.1, 0.1, 0.12);
+  at_set_source_rgb (cr, &paper.fg, 1.0);
 }

@@ -4,6 +4,8 @@
 #include <cairo.h>
 #include <gio/gio.h>
 
+#include "at-palette.h"
+
 G_BEGIN_DECLS
 
 typedef void (*AtExportDrawFunc) (cairo_t  *cr,
@@ -20,7 +22,8 @@ gboolean at_export_draw        (const char        *path,
                                 gpointer           user_data,
                                 GError           **error);
 
-/* A light background and a dark foreground: exported figures don't follow the theme. */
+/* at_palette_init_light()'s background and foreground: exported figures go into documents
+ * and onto paper, so they don't follow the screen's theme. */
 void     at_export_paint_paper (cairo_t           *cr,
                                 double             width,
                                 double             height);

@@ -70,6 +70,7 @@ at_render_feature_maps (cairo_t                 *cr,
 
 float
 at_render_filters (cairo_t            *cr,
+                   const AtPalette    *palette,
                    const float        *weights,
                    guint               n,
                    guint               side,
@@ -94,9 +95,10 @@ at_render_filters (cairo_t            *cr,
       tile_origin (layout, i, &x, &y);
       at_render_plane (cr, weights + i * plane, side, side, -scale, scale,
                        AT_COLORMAP_DIVERGING, x, y, layout->tile, layout->tile);
-      /* White means 0 here: a frame keeps a quiet filter visible on a white page. */
+      /* White means 0 here: a frame keeps a quiet filter visible on a white page, and
+       * the colours stay the map's own on a dark one. */
       cairo_save (cr);
-      cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
+      at_set_source_rgb (cr, &palette->fg, 0.45);
       cairo_set_line_width (cr, 1);
       cairo_rectangle (cr, x - 0.5, y - 0.5, layout->tile + 1, layout->tile + 1);
       cairo_stroke (cr);

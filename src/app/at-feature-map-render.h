@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "at-palette.h"
 #include "nn-inspect.h"
 
 G_BEGIN_DECLS
@@ -32,9 +33,10 @@ guint at_render_feature_maps  (cairo_t                 *cr,
                                const AtTileLayout      *layout);
 
 /* n filters of (side, side) weights each, consecutive, in a diverging blue–white–red map
- * symmetric around 0, each filter on its own scale (±its max |w|).  Returns the largest
- * scale used. */
+ * symmetric around 0, each filter on its own scale (±its max |w|), framed in the
+ * palette's foreground.  Returns the largest scale used. */
 float at_render_filters       (cairo_t                 *cr,
+                               const AtPalette         *palette,
                                const float             *weights,
                                guint                    n,
                                guint                    side,

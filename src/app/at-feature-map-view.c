@@ -14,6 +14,7 @@
 #include "at-inference.h"
 #include "at-sample-item.h"
 #include "at-text-render.h"
+#include "at-theme.h"
 
 /* The MLP's first dense layer has 256 units; 64 of its 28x28 weight images fill a page. */
 #define MAX_DENSE_FILTERS 64
@@ -440,11 +441,13 @@ draw_filters (GtkDrawingArea *area,
 {
   AtFeatureMapView *self = user_data;
   AtTileLayout layout;
+  AtPalette palette;
 
   if (self->filters == NULL)
     return;
+  at_theme_get_palette (GTK_WIDGET (area), &palette);
   at_tile_layout (self->n_filters, self->filter_side, width, &layout);
-  at_render_filters (cr, self->filters, self->n_filters, self->filter_side, &layout);
+  at_render_filters (cr, &palette, self->filters, self->n_filters, self->filter_side, &layout);
   self->n_filters_drawn = MIN (self->n_filters, layout.n);
 }
 
@@ -535,7 +538,9 @@ draw_export (cairo_t  *cr,
   ExportData *data = user_data;
   AtFeatureMapView *self = data->self;
   double y = EXPORT_MARGIN;
+  AtPalette paper;
 
+  at_palette_init_light (&paper);
   {
     double title = at_render_text (cr, "Sans 11", gtk_label_get_text (self->image_label),
                                    EXPORT_MARGIN, y, 0, 0, TRUE);
@@ -557,7 +562,8 @@ draw_export (cairo_t  *cr,
       y += EXPORT_TITLE;
       cairo_save (cr);
       cairo_translate (cr, EXPORT_MARGIN, y);
-      at_render_filters (cr, self->filters, self->n_filters, self->filter_side, &data->filters);
+      at_render_filters (cr, &paper, self->filters, self->n_filters, self->filter_side,
+                         &data->filters);
       cairo_restore (cr);
     }
 }
@@ -728,6 +734,7 @@ at_feature_map_view_init (AtFeatureMapView *self)
 
   gtk_drawing_area_set_draw_func (self->maps_area, draw_maps, self, NULL);
   gtk_drawing_area_set_draw_func (self->filters_area, draw_filters, self, NULL);
+  at_theme_watch_redraw (GTK_WIDGET (self->filters_area));
   g_signal_connect (self->maps_area, "resize", G_CALLBACK (on_area_resize), self);
   g_signal_connect (self->layer_dropdown, "notify::selected", G_CALLBACK (on_layer_selected), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);

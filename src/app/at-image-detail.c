@@ -11,6 +11,7 @@
 #include "at-image-view.h"
 #include "at-inference.h"
 #include "at-probs-render.h"
+#include "at-theme.h"
 #include "nn-inspect.h"
 
 struct _AtImageDetail
@@ -184,18 +185,14 @@ draw_probs (GtkDrawingArea *area,
             gpointer        user_data)
 {
   AtImageDetail *self = user_data;
-  GdkRGBA color;
-  double fg[3];
+  AtPalette palette;
 
   if (self->item == NULL)
     return;
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &color);
-  fg[0] = color.red;
-  fg[1] = color.green;
-  fg[2] = color.blue;
+  at_theme_get_palette (GTK_WIDGET (area), &palette);
   at_render_probabilities (cr, width, height, at_sample_item_get_probs (self->item),
                            at_sample_item_get_label (self->item),
-                           at_sample_item_get_predicted (self->item), fg);
+                           at_sample_item_get_predicted (self->item), &palette);
 }
 
 /* The verdict: text and bars (again when a new epoch changes it). */
@@ -408,6 +405,7 @@ at_image_detail_init (AtImageDetail *self)
     gtk_string_list_append (classes, at_class_name (k));
   gtk_drop_down_set_model (self->saliency_class, G_LIST_MODEL (classes));
   gtk_drawing_area_set_draw_func (self->probs_area, draw_probs, self, NULL);
+  at_theme_watch_redraw (GTK_WIDGET (self->probs_area));
   g_signal_connect (self->saliency_toggle, "notify::active", G_CALLBACK (on_saliency_toggled), self);
   g_signal_connect (self->saliency_class, "notify::selected", G_CALLBACK (on_class_selected), self);
 }

@@ -126,19 +126,31 @@ surface_row (cairo_surface_t *surface,
 }
 
 void
-at_render_image (cairo_t      *cr,
-                 const guint8 *pixels,
-                 guint         w,
-                 guint         h,
-                 double        x,
-                 double        y,
-                 double        width,
-                 double        height)
+at_render_image (cairo_t         *cr,
+                 const AtPalette *palette,
+                 const guint8    *pixels,
+                 guint            w,
+                 guint            h,
+                 double           x,
+                 double           y,
+                 double           width,
+                 double           height)
 {
+  static const AtRgb white = { 1, 1, 1 }, black = { 0, 0, 0 };
+  const AtRgb *paper = palette != NULL ? &palette->paper : &white;
+  const AtRgb *ink = palette != NULL ? &palette->ink : &black;
+  guint32 shade[256];
   cairo_surface_t *surface;
 
   g_return_if_fail (pixels != NULL && w > 0 && h > 0);
 
+  /* 256 shades once, not a mix per pixel */
+  for (guint v = 0; v < 256; v++)
+    {
+      AtRgb c = at_rgb_mix (paper, ink, v / 255.0);
+
+      shade[v] = pack (1.0, c.r, c.g, c.b);
+    }
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) w, (int) h);
   cairo_surface_flush (surface);
   for (guint r = 0; r < h; r++)
@@ -146,11 +158,7 @@ at_render_image (cairo_t      *cr,
       guint32 *row = surface_row (surface, r);
 
       for (guint c = 0; c < w; c++)
-        {
-          guint v = 255 - pixels[r * w + c];
-
-          row[c] = 0xff000000u | (v << 16) | (v << 8) | v;
-        }
+        row[c] = shade[pixels[r * w + c]];
     }
   paint_scaled (cr, surface, w, h, x, y, width, height);
 }

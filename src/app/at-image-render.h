@@ -9,6 +9,8 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "at-palette.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -24,15 +26,18 @@ void at_colormap_lookup (AtColormap  map,
                          double     *g,
                          double     *b);
 
-/* An image of bytes (h, w), 0 = background, 255 = ink, into the rectangle. */
-void at_render_image    (cairo_t      *cr,
-                         const guint8 *pixels,
-                         guint         w,
-                         guint         h,
-                         double        x,
-                         double        y,
-                         double        width,
-                         double        height);
+/* An image of bytes (h, w), 0 = background, 255 = ink, into the rectangle: palette's
+ * ink on its paper (dark ink on white in a light theme, light on dark in a dark one);
+ * NULL is black on white, as printed. */
+void at_render_image    (cairo_t         *cr,
+                         const AtPalette *palette,
+                         const guint8    *pixels,
+                         guint            w,
+                         guint            h,
+                         double           x,
+                         double           y,
+                         double           width,
+                         double           height);
 
 /* A plane of floats (h, w) through `map`, lo ↦ 0 and hi ↦ 1 (clamped). */
 void at_render_plane    (cairo_t      *cr,

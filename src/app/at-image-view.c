@@ -7,6 +7,7 @@
 
 #include "at-image-render.h"
 #include "at-image-view.h"
+#include "at-theme.h"
 #include "nn-dataset.h"
 
 struct _AtImageView
@@ -39,13 +40,15 @@ at_image_view_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   double side = MIN (width, height);
   double x = (width - side) / 2, y = (height - side) / 2;
+  AtPalette palette;
   cairo_t *cr;
 
   if (!self->has_pixels || side <= 0)
     return;
 
+  at_theme_get_palette (widget, &palette);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  at_render_image (cr, self->pixels, NN_IMAGE_SIDE, NN_IMAGE_SIDE, x, y, side, side);
+  at_render_image (cr, &palette, self->pixels, NN_IMAGE_SIDE, NN_IMAGE_SIDE, x, y, side, side);
   if (self->has_saliency)
     at_render_saliency (cr, self->saliency, NN_IMAGE_SIDE, NN_IMAGE_SIDE, x, y, side, side);
   cairo_destroy (cr);
@@ -127,6 +130,7 @@ static void
 at_image_view_init (AtImageView *self)
 {
   self->size = 3 * NN_IMAGE_SIDE;
+  at_theme_watch_redraw (GTK_WIDGET (self));
 }
 
 GtkWidget *

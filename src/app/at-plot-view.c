@@ -7,6 +7,7 @@
 
 #include "at-plot-render.h"
 #include "at-plot-view.h"
+#include "at-theme.h"
 
 /* 4096 buckets of 2^k batches: ~200 KB whatever the length of the run, and still more
  * buckets than a screen has pixel columns. */
@@ -204,6 +205,7 @@ at_plot_view_init (AtPlotView *self)
   self->show_raw = TRUE;
   self->smoothing = 0.95;
   at_plot_data_set_smoothing (self->data, self->smoothing);
+  at_theme_watch_redraw (GTK_WIDGET (self));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Loss and accuracy curves"),

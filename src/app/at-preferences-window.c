@@ -18,6 +18,7 @@ struct _AtPreferencesWindow
   GtkSwitch      *evaluate_test_switch;
   GtkSwitch      *show_raw_switch;
   GtkSpinButton  *smoothing_spin;
+  GtkSwitch      *dark_style_switch;
 
   /* owned */
   GSettings      *settings;
@@ -103,6 +104,7 @@ at_preferences_window_class_init (AtPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, evaluate_test_switch);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, show_raw_switch);
   gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, smoothing_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtPreferencesWindow, dark_style_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_data_dir_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_data_dir_clicked);
 
@@ -120,6 +122,8 @@ at_preferences_window_init (AtPreferencesWindow *self)
   g_settings_bind (self->settings, "show-raw-batches", self->show_raw_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "smoothing", self->smoothing_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "dark-style", self->dark_style_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed::data-dir",
                            G_CALLBACK (update_data_dir), self, G_CONNECT_SWAPPED);

@@ -14,13 +14,13 @@
 #define VALUE_W 64.0
 
 void
-at_render_probabilities (cairo_t      *cr,
-                         double        width,
-                         double        height,
-                         const float   probs[NN_N_CLASSES],
-                         guint         true_class,
-                         guint         predicted_class,
-                         const double  fg[3])
+at_render_probabilities (cairo_t         *cr,
+                         double           width,
+                         double           height,
+                         const float      probs[NN_N_CLASSES],
+                         guint            true_class,
+                         guint            predicted_class,
+                         const AtPalette *palette)
 {
   double row = MIN (36.0, height / NN_N_CLASSES);
   double bar_w = MAX (10.0, width - NAME_W - VALUE_W);
@@ -38,24 +38,24 @@ at_render_probabilities (cairo_t      *cr,
         name = g_strdup_printf (_("✓ %s"), at_class_name (k));
       else
         name = g_strdup (at_class_name (k));
-      cairo_set_source_rgb (cr, fg[0], fg[1], fg[2]);
+      at_set_source_rgb (cr, &palette->fg, 1.0);
       at_render_text (cr, "Sans 10", name, NAME_W - 8, y + row / 2, 1.0, 0.5, k == true_class);
 
       /* the track, then the bar */
-      cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], 0.08);
+      at_set_source_rgb (cr, &palette->fg, 0.08);
       cairo_rectangle (cr, NAME_W, y + row * 0.2, bar_w, row * 0.6);
       cairo_fill (cr);
       if (k == predicted_class && k != true_class)
-        cairo_set_source_rgb (cr, 0.80, 0.14, 0.18);
+        at_set_source_rgb (cr, &palette->error, 1.0);
       else if (k == predicted_class)
-        cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+        at_set_source_rgb (cr, &palette->accent, 1.0);
       else
-        cairo_set_source_rgba (cr, fg[0], fg[1], fg[2], 0.45);
+        at_set_source_rgb (cr, &palette->fg, 0.45);
       cairo_rectangle (cr, NAME_W, y + row * 0.2, w, row * 0.6);
       cairo_fill (cr);
 
       g_snprintf (value, sizeof value, "%.1f %%", 100.0 * probs[k]);
-      cairo_set_source_rgb (cr, fg[0], fg[1], fg[2]);
+      at_set_source_rgb (cr, &palette->fg, 1.0);
       at_render_text (cr, "Sans 10", value, NAME_W + bar_w + 6, y + row / 2, 0.0, 0.5,
                       k == predicted_class);
     }

@@ -4,18 +4,20 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "at-palette.h"
 #include "nn-dataset.h"
 
 G_BEGIN_DECLS
 
-/* One row per class: name, bar, percentage.  The predicted class's bar is blue, or red
- * when it is not the true class; the true class's name is bold and marked "✓ true". */
-void at_render_probabilities (cairo_t      *cr,
-                              double        width,
-                              double        height,
-                              const float   probs[NN_N_CLASSES],
-                              guint         true_class,
-                              guint         predicted_class,
-                              const double  fg[3]);
+/* One row per class: name, bar, percentage.  The predicted class's bar is in the
+ * palette's accent, or its error colour when it is not the true class; the true class's
+ * name is bold and marked "✓". */
+void at_render_probabilities (cairo_t         *cr,
+                              double           width,
+                              double           height,
+                              const float      probs[NN_N_CLASSES],
+                              guint            true_class,
+                              guint            predicted_class,
+                              const AtPalette *palette);
 
 G_END_DECLS

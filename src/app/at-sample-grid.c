@@ -466,8 +466,10 @@ draw_sheet (cairo_t  *cr,
             gpointer  user_data)
 {
   SheetData *sheet = user_data;
+  AtPalette paper;
 
-  at_render_sample_sheet (cr, sheet->items, sheet->n, sheet->columns);
+  at_palette_init_light (&paper);
+  at_render_sample_sheet (cr, &paper, sheet->items, sheet->n, sheet->columns);
 }
 
 gboolean

@@ -30,11 +30,16 @@ at_sample_sheet_size (guint   n,
 }
 
 void
-at_render_sample_sheet (cairo_t    *cr,
-                        GListModel *items,
-                        guint       n,
-                        guint       columns)
+at_render_sample_sheet (cairo_t         *cr,
+                        const AtPalette *palette,
+                        GListModel      *items,
+                        guint            n,
+                        guint            columns)
 {
+  /* the true class, quieter than the caption but still readable */
+  AtRgb dim = at_rgb_mix (&palette->fg, &palette->bg, 0.35);
+
+  dim = at_rgb_readable (&dim, &palette->bg, AT_MIN_TEXT_CONTRAST);
   columns = MAX (columns, 1);
   n = MIN (n, g_list_model_get_n_items (items));
 
@@ -46,18 +51,17 @@ at_render_sample_sheet (cairo_t    *cr,
       double y = MARGIN + (i / columns) * CELL_H;
       gboolean wrong = at_sample_item_is_wrong (item);
 
-      at_render_image (cr, at_sample_item_get_pixels (item), 28, 28,
+      at_render_image (cr, palette, at_sample_item_get_pixels (item), 28, 28,
                        x + (CELL_W - IMAGE) / 2, y, IMAGE, IMAGE);
       cairo_save (cr);
-      if (wrong)
-        cairo_set_source_rgb (cr, 0.75, 0.11, 0.16);
+      at_set_source_rgb (cr, wrong ? &palette->error : &palette->fg, 1.0);
       at_render_text (cr, "Sans 8", caption, x + CELL_W / 2, y + IMAGE + 3, 0.5, 0.0, wrong);
       if (wrong)
         {
           g_autofree char *truth = g_strdup_printf (_("is %s"),
                                                     at_class_name (at_sample_item_get_label (item)));
 
-          cairo_set_source_rgb (cr, 0.4, 0.4, 0.4);
+          at_set_source_rgb (cr, &dim, 1.0);
           at_render_text (cr, "Sans 8", truth, x + CELL_W / 2, y + IMAGE + 19, 0.5, 0.0, FALSE);
         }
       cairo_restore (cr);
