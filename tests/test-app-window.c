@@ -511,8 +511,11 @@ test_templates_and_bindings (void)
   gtk_spin_button_set_value (spin, 9);
   g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 9);
 
-  /* The first switch of the preferences is "evaluate the test set". */
-  toggle = GTK_SWITCH (find_child (prefs, GTK_TYPE_SWITCH));
+  /* The "evaluate the test set" switch, by its id in the template: not by its place,
+   * which changes whenever a preference is added above it. */
+  toggle = GTK_SWITCH (gtk_widget_get_template_child (prefs, AT_TYPE_PREFERENCES_WINDOW,
+                                                      "evaluate_test_switch"));
+  g_assert_nonnull (toggle);
   g_settings_set_boolean (settings, "evaluate-test", FALSE);
   g_assert_false (gtk_switch_get_active (toggle));
   gtk_switch_set_active (toggle, TRUE);
