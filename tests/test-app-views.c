@@ -1,7 +1,11 @@
 /* test-app-views.c — the analysis views under Xvfb after a short real training on an
  * in-memory fixture: grid captions against the evaluation, the confusion matrix against the
  * grid, a confusion cell's listing, feature maps against nn-inspect, saliency, export, and
- * no inference on the main thread. */
+ * no inference on the main thread.
+ *
+ * Every wait is for a condition (app-test-wait.h), never a fixed sleep; a wait fails after
+ * WAIT_SECONDS × ATELIER_TEST_TIME_FACTOR (default 1): set e.g. ATELIER_TEST_TIME_FACTOR=5
+ * (and `meson test -t 5`) under ThreadSanitizer or on a heavily loaded machine. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -14,9 +18,12 @@
 #include "at-sample-cell.h"
 #include "at-training-controller.h"
 #include "nn-inspect.h"
+#include "app-test-wait.h"
 
 #define N_TRAIN 600
 #define N_TEST  1000
+/* Any wait longer than this (× ATELIER_TEST_TIME_FACTOR) fails the test instead of hanging
+ * it; an idle machine needs a few seconds for the longest (two CNN epochs). */
 #define WAIT_SECONDS 50
 
 static AtTrainingController *controller;
@@ -71,40 +78,20 @@ make_dataset (void)
 
 /* ---- waiting without hanging -------------------------------------------------------- */
 
-typedef gboolean (*Predicate) (gpointer data);
-
-static gboolean
-on_wake (gpointer data)
+static void
+wait_until (AtTestPredicate predicate,
+            gpointer        data,
+            const char     *what)
 {
-  return G_SOURCE_CONTINUE;
+  at_test_wait_until (predicate, data, WAIT_SECONDS, what);
 }
 
 static void
-wait_until (Predicate   predicate,
-            gpointer    data,
-            const char *what)
+wait_frames (GtkWidget  *widget,
+             guint       n,
+             const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, on_wake, NULL);
-
-  while (!predicate (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out after %d s waiting for %s", WAIT_SECONDS, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-static void
-spin_for (guint msec)
-{
-  gint64 end = g_get_monotonic_time () + msec * 1000;
-  guint wake = g_timeout_add (10, on_wake, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
+  at_test_wait_frames (widget, n, WAIT_SECONDS, what);
 }
 
 static gboolean
@@ -126,6 +113,30 @@ compare_gint64 (gconstpointer a,
 
 /* ---- tests -------------------------------------------------------------------------- */
 
+typedef struct {
+  AtFeatureMapView *maps;
+  NnModel          *snapshot;
+} MapsOf;
+
+/* The feature maps shown are those of `snapshot`: its inference was delivered. */
+static gboolean
+maps_show_snapshot (gpointer data)
+{
+  MapsOf *want = data;
+
+  return at_inference_get_n_delivered () > 0
+         && at_feature_map_view_get_last_thread (want->maps) != NULL
+         && at_feature_map_view_get_model (want->maps) == want->snapshot;
+}
+
+static guint delivered_target;
+
+static gboolean
+has_delivered_target (gpointer data)
+{
+  return at_inference_get_n_delivered () >= delivered_target;
+}
+
 /* Trains two short epochs with the Inside page showing: feature maps follow every
  * snapshot, computed on worker threads. */
 static void
@@ -146,7 +157,11 @@ test_train (void)
   g_assert_no_error (error);
   wait_until (is_finished, NULL, "training to finish");
   g_assert_cmpint (at_training_controller_get_state (controller), ==, AT_TRAINING_STATE_FINISHED);
-  spin_for (300);
+  {
+    g_autoptr(NnModel) final = at_training_controller_dup_snapshot (controller);
+
+    wait_until (maps_show_snapshot, &(MapsOf) { maps, final }, "the final snapshot's maps");
+  }
 
   /* Inference ran, never on the main thread. */
   g_assert_cmpuint (at_inference_get_n_delivered (), >, 0);
@@ -162,8 +177,8 @@ test_train (void)
 
     at_analysis_views_set_controller (views, NULL);
     at_analysis_views_set_controller (views, controller);
-    while (at_inference_get_n_delivered () < delivered + 2)  /* the probe and the maps */
-      g_main_context_iteration (NULL, TRUE);
+    delivered_target = delivered + 2;  /* the probe and the maps */
+    wait_until (has_delivered_target, NULL, "the probe and the maps after re-attaching");
     g_assert_true (at_sample_grid_get_evaluation (at_analysis_views_get_predictions (views)) == last);
     g_assert_true (at_confusion_view_get_evaluation (at_analysis_views_get_confusion (views)) == last);
   }
@@ -203,6 +218,36 @@ has_cells (gpointer data)
   for (guint i = 0; i < cells->len; i++)
     bound += at_sample_cell_get_item (cells->pdata[i]) != NULL;
   return bound >= 10;
+}
+
+typedef struct {
+  AtSampleGrid       *grid;
+  const NnEvaluation *evaluation;
+} CellsOf;
+
+/* Some realised cell is mapped and every realised cell shows `evaluation`'s verdict. */
+static gboolean
+cells_show (gpointer data)
+{
+  CellsOf *want = data;
+  g_autoptr(GPtrArray) cells = at_sample_grid_dup_cells (want->grid);
+  guint mapped = 0;
+
+  for (guint i = 0; i < cells->len; i++)
+    {
+      AtSampleCell *cell = cells->pdata[i];
+      AtSampleItem *item = at_sample_cell_get_item (cell);
+      guint index;
+
+      if (item == NULL)
+        continue;
+      index = at_sample_item_get_index (item);
+      if (at_sample_cell_is_marked_wrong (cell)
+          != (want->evaluation->predicted[index] != want->evaluation->labels[index]))
+        return FALSE;
+      mapped += gtk_widget_get_mapped (GTK_WIDGET (cell));
+    }
+  return mapped > 0;
 }
 
 /* Every realised cell's caption against `evaluation`; returns how many are marked wrong. */
@@ -566,7 +611,7 @@ test_mlp (void)
                    == at_sample_grid_get_evaluation (grid));
     /* The rows were updated in place: the cells show the new verdicts. */
     at_analysis_views_set_page (views, "predictions");
-    spin_for (100);
+    wait_until (cells_show, &(CellsOf) { grid, expected }, "the cells to show the new verdicts");
     check_cells (grid, expected);
     at_analysis_views_set_page (views, "inside");
     g_assert_cmpuint (at_inference_get_n_on_caller_thread (), ==, 0);
@@ -626,6 +671,14 @@ delivered_once (gpointer data)
   return ((Delivered *) data)->calls > 0;
 }
 
+static guint dropped_target;
+
+static gboolean
+has_dropped_target (gpointer data)
+{
+  return at_inference_get_n_dropped () >= dropped_target;
+}
+
 static void
 test_inference_latest_wins (void)
 {
@@ -641,7 +694,9 @@ test_inference_latest_wins (void)
                        on_delivered, &d);
   g_assert_true (at_inference_is_busy (inference));
   wait_until (delivered_once, &d, "the second job");
-  spin_for (500);
+  /* The first job's late result, when it comes, is dropped, not delivered. */
+  dropped_target = dropped + 1;
+  wait_until (has_dropped_target, NULL, "the replaced job's result to be dropped");
   g_assert_cmpuint (d.calls, ==, 1);
   g_assert_true (g_str_has_prefix (d.last, "20 ms"));
   g_assert_cmpuint (at_inference_get_n_dropped (), ==, dropped + 1);
@@ -652,7 +707,8 @@ test_inference_latest_wins (void)
   at_inference_submit (inference, slow_job, GUINT_TO_POINTER (50), NULL, g_free,
                        on_delivered, &d);
   at_inference_cancel (inference);
-  spin_for (300);
+  dropped_target = dropped + 2;
+  wait_until (has_dropped_target, NULL, "the cancelled job's result to be dropped");
   g_assert_cmpuint (d.calls, ==, 1);
   g_assert_cmpuint (at_inference_get_n_dropped (), ==, dropped + 2);
   g_free (d.last);
@@ -675,6 +731,14 @@ find_type (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+can_scroll_past (gpointer data)
+{
+  GtkAdjustment *adj = data;
+
+  return gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) > 3000;
+}
+
 /* A new epoch's evaluation replaces every item: the grid stays where it was scrolled. */
 static void
 test_scroll_kept (void)
@@ -689,19 +753,21 @@ test_scroll_kept (void)
   double before;
 
   at_analysis_views_set_page (views, "predictions");
-  spin_for (200);
   scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (find_type (GTK_WIDGET (grid),
                                                                      GTK_TYPE_GRID_VIEW),
                                                           GTK_TYPE_SCROLLED_WINDOW));
   adj = gtk_scrolled_window_get_vadjustment (scroller);
+  wait_until (can_scroll_past, adj, "the grid to be laid out taller than 3000 px");
   gtk_adjustment_set_value (adj, 3000);
-  spin_for (200);
+  /* Laid out and drawn where it was scrolled to. */
+  wait_frames (GTK_WIDGET (scroller), 2, "the scrolled grid to be drawn");
   before = gtk_adjustment_get_value (adj);
   g_assert_cmpfloat (before, >, 1000);
 
   again = nn_evaluate (snapshot, dataset->test, NULL, NULL);
   at_sample_grid_set_evaluation (grid, again, dataset->test);
-  spin_for (200);
+  /* If the new items were to move the view, it would be by the next layout. */
+  wait_frames (GTK_WIDGET (scroller), 2, "the grid to be drawn with the new evaluation");
   g_test_message ("scrolled to %.0f, after a new evaluation %.0f", before, gtk_adjustment_get_value (adj));
   g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - before), <, 200);
 }
@@ -715,9 +781,9 @@ test_keyboard (void)
   g_autoptr(AtSampleItem) item = g_list_model_get_item (at_sample_grid_get_shown (grid), 3);
 
   at_analysis_views_set_page (views, "predictions");
-  spin_for (100);
   grid_view = find_type (GTK_WIDGET (grid), GTK_TYPE_GRID_VIEW);
   g_assert_nonnull (grid_view);
+  wait_frames (grid_view, 2, "the grid to be shown");
   g_assert_true (gtk_widget_activate_action (grid_view, "list.activate-item", "u", 3));
   g_assert_cmpstr (at_analysis_views_get_page (views), ==, "detail");
   g_assert_true (at_image_detail_get_item (at_analysis_views_get_detail (views)) == item);
