@@ -13,6 +13,7 @@
 #include "at-confusion-view.h"
 #include "at-image-view.h"
 #include "at-palette.h"
+#include "at-plot-view.h"
 #include "at-theme.h"
 #include "nn-evaluation.h"
 
@@ -377,30 +378,44 @@ test_redraw_on_change (void)
       }
 }
 
+/* The top-left pixel of a PNG file, 0xAARRGGBB. */
+static guint32
+png_corner (const char *path)
+{
+  cairo_surface_t *png = cairo_image_surface_create_from_png (path);
+  guint32 corner;
+
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_flush (png);
+  corner = *(const guint32 *) cairo_image_surface_get_data (png);
+  cairo_surface_destroy (png);
+  return corner;
+}
+
 /* An export is a document: on white paper whatever the screen shows. */
 static void
 test_export_stays_light (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("test-app-theme-XXXXXX", &error);
-  g_autofree char *path = NULL;
-  cairo_surface_t *png;
-  guint32 corner;
+  g_autofree char *matrix = NULL;
+  g_autofree char *curves = NULL;
+  g_autoptr(GtkWidget) plot = g_object_ref_sink (at_plot_view_new ());
 
   g_assert_no_error (error);
-  path = g_build_filename (dir, "confusion.png", NULL);
+  matrix = g_build_filename (dir, "confusion.png", NULL);
+  curves = g_build_filename (dir, "plot.png", NULL);
   set_dark (TRUE);
-  g_assert_true (at_confusion_view_export (confusion, path, &error));
+  g_assert_true (at_confusion_view_export (confusion, matrix, &error));
+  g_assert_no_error (error);
+  g_assert_true (at_plot_view_export (AT_PLOT_VIEW (plot), curves, &error));
   g_assert_no_error (error);
   set_dark (FALSE);
 
-  png = cairo_image_surface_create_from_png (path);
-  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_flush (png);
-  corner = *(const guint32 *) cairo_image_surface_get_data (png);
-  g_assert_cmphex (corner, ==, 0xffffffff);
-  cairo_surface_destroy (png);
-  g_remove (path);
+  g_assert_cmphex (png_corner (matrix), ==, 0xffffffff);
+  g_assert_cmphex (png_corner (curves), ==, 0xffffffff);
+  g_remove (matrix);
+  g_remove (curves);
   g_rmdir (dir);
 }
 

@@ -345,8 +345,9 @@ at_plot_view_export (AtPlotView  *self,
 
   g_return_val_if_fail (AT_IS_PLOT_VIEW (self), FALSE);
 
-  style_from_widget (self, &style);
-  style.hover_x = -1;
+  /* Like every export (at-export.h): light paper, whatever the screen's theme. */
+  at_plot_style_init (&style, FALSE);
+  style.show_raw = self->show_raw;
   width = MAX (640, gtk_widget_get_width (GTK_WIDGET (self)));
   height = MAX (480, gtk_widget_get_height (GTK_WIDGET (self)));
   return at_plot_export (self->data, path, width, height, &style, error);
