@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "app-test-wait.h"
 #include "at-confusion-view.h"
 #include "at-image-view.h"
 #include "at-palette.h"
@@ -24,30 +25,48 @@ static GtkWidget *error_label;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
+/* Laid out, and the window's paintable has content. */
 static gboolean
-on_wake (gpointer data)
+is_shown (gpointer data)
 {
-  return G_SOURCE_CONTINUE;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+
+  if (gtk_widget_get_width (GTK_WIDGET (confusion)) <= 0
+      || gtk_widget_get_width (GTK_WIDGET (image)) <= 0
+      || gtk_widget_get_width (error_label) <= 0)
+    return FALSE;
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (GTK_WIDGET (window)),
+                          gtk_widget_get_height (GTK_WIDGET (window)));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  return node != NULL;
 }
 
-static void
-spin_for (guint msec)
-{
-  gint64 end = g_get_monotonic_time () + msec * 1000;
-  guint wake = g_timeout_add (10, on_wake, NULL);
+static gboolean want_dark;
 
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
+/* The widgets' styles (revalidated on the next frame) show the variant asked for. */
+static gboolean
+styles_follow (gpointer data)
+{
+  AtPalette figure;
+
+  at_theme_get_palette (GTK_WIDGET (confusion), &figure);
+  /* and laid out again after the theme's reload (one frame for the whole window) */
+  return figure.dark == want_dark && is_shown (NULL);
 }
 
 static void
 set_dark (gboolean dark)
 {
+  want_dark = dark;
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
-  /* the theme reloads, styles revalidate, a frame is drawn */
-  spin_for (300);
+  at_test_wait_until (styles_follow, NULL, 5, dark ? "the dark variant" : "the light variant");
 }
+
 
 /* The whole window as GTK draws it, downloaded: (height, width) of 0xAARRGGBB. */
 typedef struct {
@@ -349,6 +368,12 @@ on_invalidated (GdkPaintable *paintable,
   (*count)++;
 }
 
+static gboolean
+is_positive (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
 /* Switching the variant redraws the figures without anything else happening to them. */
 static void
 test_redraw_on_change (void)
@@ -363,14 +388,13 @@ test_redraw_on_change (void)
         g_autoptr(GskRenderNode) node = NULL;
         guint count = 0;
 
-        spin_for (100);
         /* a first image, so the paintable has something to invalidate */
         gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), 10, 10);
         node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
         g_signal_connect (paintable, "invalidate-contents", G_CALLBACK (on_invalidated), &count);
         g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
                       dark == 1, NULL);
-        spin_for (300);
+        at_test_wait_until (is_positive, &count, 5, "a redraw");
         g_test_message ("%s, %s: %u redraws", G_OBJECT_TYPE_NAME (widgets[i]),
                         dark == 1 ? "to dark" : "to light", count);
         g_assert_cmpuint (count, >, 0);
@@ -453,7 +477,7 @@ test_dark_style_setting (void)
   }
   g_settings_set_boolean (settings, "dark-style", FALSE);
   g_assert_false (prefers_dark ());
-  spin_for (100);
+  set_dark (FALSE);
 }
 
 int
@@ -493,7 +517,7 @@ main (int   argc,
   evaluation = make_evaluation ();
   at_confusion_view_set_evaluation (confusion, evaluation);
   gtk_window_present (window);
-  spin_for (300);
+  at_test_wait_until (is_shown, NULL, 10, "the window to be laid out and painted");
 
   g_test_add_func ("/app/theme/contrast-arithmetic", test_contrast_arithmetic);
   g_test_add_func ("/app/theme/confusion", test_confusion);
