@@ -571,6 +571,10 @@ on_finished (AtWindow     *self,
     }
   update_actions (self);
   update_progress (self);
+  /* Asked to close while the last batches ran: the question stands, its reason changed. */
+  if (self->close_dialog != NULL)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (self->close_dialog), "%s",
+                                              _("Training has finished; the model is not saved yet."));
 
   if (self->reload_pending)
     {
