@@ -413,6 +413,134 @@ test_resume_identical (TmpDir        *tmp,
     }
 }
 
+typedef struct {
+  NnTrainer *trainer;
+  GArray    *losses;
+  guint      stop_at;   /* request a stop after this many batches of the run (0: never) */
+  guint      seen;
+} StopAt;
+
+static void
+stop_after_batch (const NnBatchReport *report,
+                  gpointer             user_data)
+{
+  StopAt *s = user_data;
+
+  g_array_append_val (s->losses, report->loss);
+  if (++s->seen == s->stop_at)
+    nn_trainer_request_stop (s->trainer);
+}
+
+/* Stopped inside an epoch (after batch 2 of epoch 1, after all 6 batches of epoch 1 but
+ * before its evaluation, after batch 4 of epoch 2), then resumed: from a checkpoint in a new
+ * trainer, or by running the same trainer again.  Either way the run must equal an
+ * uninterrupted one bit for bit: every batch loss, the weights, the epoch reports. */
+typedef struct {
+  guint    stop_at;
+  gboolean via_file;
+} MidEpochCase;
+
+static void
+test_resume_mid_epoch (TmpDir        *tmp,
+                       gconstpointer  data)
+{
+  const MidEpochCase *c = data;
+  g_autoptr(NnDataset) dataset = synthetic_dataset ();
+  g_autoptr(NnTrainer) straight = NULL, first = NULL, second = NULL;
+  g_autoptr(GArray) losses_straight = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(GArray) losses_split = g_array_new (FALSE, FALSE, sizeof (float));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = tmp_path (tmp, "mid-epoch.safetensors");
+  NnTrainConfig config, loaded;
+  NnEpochProgress progress;
+  StopAt stop = { 0 };
+  NnTrainer *resumed;
+  const NnEpochReport *ha, *hb;
+  guint na = 0, nb = 0;
+
+  small_config (&config, 2);
+  straight = nn_trainer_new (&config, dataset, &error);
+  g_assert_no_error (error);
+  nn_trainer_set_callbacks (straight, collect_loss, NULL, losses_straight);
+  run_epochs (straight, NULL);
+  g_assert_cmpuint (losses_straight->len, ==, 2 * 6);
+
+  first = nn_trainer_new (&config, dataset, &error);
+  g_assert_no_error (error);
+  stop = (StopAt) { first, losses_split, c->stop_at, 0 };
+  nn_trainer_set_callbacks (first, stop_after_batch, NULL, &stop);
+  g_assert_cmpint (nn_trainer_run (first, &error), ==, NN_TRAIN_STOPPED);
+  g_assert_no_error (error);
+  nn_trainer_get_progress (first, &progress);
+  g_assert_cmpuint (nn_trainer_get_epochs_done (first), ==, (c->stop_at - 1) / 6);
+  g_assert_cmpuint (progress.batches_done, ==, c->stop_at - 6 * ((c->stop_at - 1) / 6));
+
+  if (c->via_file)
+    {
+      g_assert_true (nn_checkpoint_save_trainer (path, first, &error));
+      g_assert_no_error (error);
+      g_assert_true (nn_checkpoint_load_config (path, &loaded, &error));
+      g_assert_no_error (error);
+      second = nn_trainer_new (&loaded, dataset, &error);
+      g_assert_no_error (error);
+      g_assert_true (nn_checkpoint_resume (path, second, &error));
+      g_assert_no_error (error);
+      resumed = second;
+    }
+  else
+    resumed = first;
+  stop = (StopAt) { resumed, losses_split, 0, 0 };
+  nn_trainer_set_callbacks (resumed, stop_after_batch, NULL, &stop);
+  run_epochs (resumed, NULL);
+
+  g_assert_cmpuint (losses_split->len, ==, losses_straight->len);
+  g_assert_true (memcmp (losses_split->data, losses_straight->data,
+                         losses_straight->len * sizeof (float)) == 0);
+  assert_same_params (nn_trainer_get_model (straight), nn_trainer_get_model (resumed));
+  ha = nn_trainer_get_history (straight, &na);
+  hb = nn_trainer_get_history (resumed, &nb);
+  g_assert_cmpuint (nb, ==, na);
+  for (guint e = 0; e < na; e++)
+    {
+      assert_same_float (ha[e].train_loss, hb[e].train_loss);
+      assert_same_float (ha[e].train_accuracy, hb[e].train_accuracy);
+      assert_same_float (ha[e].val_loss, hb[e].val_loss);
+      assert_same_float (ha[e].test_accuracy, hb[e].test_accuracy);
+    }
+  nn_trainer_get_progress (resumed, &progress);
+  g_assert_cmpuint (progress.batches_done, ==, 0);
+}
+
+/* Impossible positions are refused with a message, never trusted. */
+static void
+test_progress_validated (void)
+{
+  g_autoptr(NnDataset) dataset = synthetic_dataset ();
+  g_autoptr(NnTrainer) trainer = NULL;
+  g_autoptr(GError) error = NULL;
+  NnTrainConfig config;
+  NnEpochProgress good = { .batches_done = 3, .loss_sum = 100.0, .correct = 10, .seconds = 1 };
+  NnEpochProgress bad[4];
+
+  small_config (&config, 2);
+  trainer = nn_trainer_new (&config, dataset, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    bad[i] = good;
+  bad[0].batches_done = 7;     /* the epochs have 6 */
+  bad[1].correct = 3 * 64 + 1; /* more correct than images */
+  bad[2].loss_sum = NAN;
+  bad[3].seconds = -1.0;
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (nn_trainer_set_progress (trainer, &bad[i], &error));
+      g_assert_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_FAILED);
+      g_clear_error (&error);
+    }
+  g_assert_true (nn_trainer_set_progress (trainer, &good, &error));
+  g_assert_no_error (error);
+}
+
 /* ---- damaged files ----------------------------------------------------------------------- */
 
 /* A file of `header` (padded as is) and `data_len` bytes of data. */
@@ -740,6 +868,21 @@ main (int    argc,
               tmp_setup, test_resume_identical, tmp_teardown);
   g_test_add ("/engine/checkpoint/trainer/resume-identical-from-callback", TmpDir,
               GINT_TO_POINTER (TRUE), tmp_setup, test_resume_identical, tmp_teardown);
+  {
+    static const MidEpochCase cases[] = { { 2, TRUE }, { 6, TRUE }, { 10, TRUE },
+                                          { 3, FALSE } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *name = g_strdup_printf ("/engine/checkpoint/trainer/resume-mid-epoch/"
+                                                 "%s-after-batch-%u",
+                                                 cases[i].via_file ? "file" : "same-trainer",
+                                                 cases[i].stop_at);
+
+        g_test_add (name, TmpDir, &cases[i], tmp_setup, test_resume_mid_epoch, tmp_teardown);
+      }
+  }
+  g_test_add_func ("/engine/checkpoint/trainer/progress-validated", test_progress_validated);
   g_test_add ("/engine/checkpoint/corrupt/container", TmpDir, NULL,
               tmp_setup, test_corrupt_container, tmp_teardown);
   g_test_add ("/engine/checkpoint/corrupt/mismatch", TmpDir, NULL,

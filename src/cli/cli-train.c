@@ -292,8 +292,10 @@ on_epoch_done (const NnEpochReport *report,
 static void
 print_run_header (const NnTrainConfig *config,
                   const NnDataset     *dataset,
-                  guint                epochs_done)
+                  NnTrainer           *trainer)
 {
+  guint epochs_done = nn_trainer_get_epochs_done (trainer);
+  NnEpochProgress progress;
   const NnOptimizerParams *opt = &config->optimizer;
 
   printf ("Data: %u training and %u test images (%s, found via %s)\n",
@@ -316,7 +318,11 @@ print_run_header (const NnTrainConfig *config,
               n_val, n_train + n_val);
     }
   printf ("\n");
-  if (epochs_done > 0)
+  nn_trainer_get_progress (trainer, &progress);
+  if (progress.batches_done > 0)
+    printf ("Resuming inside epoch %u, after its batch %u\n", epochs_done + 1,
+            progress.batches_done);
+  else if (epochs_done > 0)
     printf ("Resuming after epoch %u\n", epochs_done);
   fflush (stdout);
 }
@@ -428,7 +434,7 @@ train_with (TrainOptions *o)
 
   summary = nn_model_summary (nn_trainer_get_model (trainer));
   printf ("%s\n", summary);
-  print_run_header (&config, dataset, epochs_done);
+  print_run_header (&config, dataset, trainer);
   if (epochs_done >= config.epochs)
     {
       printf ("Nothing to do: the checkpoint has %u of %u epochs; pass --epochs N to train further\n",

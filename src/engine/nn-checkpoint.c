@@ -5,7 +5,10 @@
  * metadata strings:
  *   format "atelier", format_version "1", preset, epoch (epochs done), config (JSON),
  *   history (JSON array of epoch reports), rng_state (4 hex words), optimizer (kind name),
- *   optimizer.steps.
+ *   optimizer.steps;
+ * and, only for a run stopped inside an epoch (NnEpochProgress), epoch.batches (batches of
+ * the unfinished epoch done), epoch.rng_state (4 hex words), epoch.loss_sum, epoch.correct
+ * and epoch.seconds.  Files without them resume at the epoch boundary, as before.
  */
 #include "config.h"
 
@@ -495,6 +498,27 @@ rng_from_text (const char *text,
   return TRUE;
 }
 
+/* Doubles as text that reads back to the same bits, whatever the locale. */
+static char *
+double_to_text (double value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, value));
+}
+
+static gboolean
+parse_double (const char *text,
+              double     *value)
+{
+  char *end = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  return end != NULL && *end == '\0';
+}
+
 /* ---- saving ------------------------------------------------------------------------------ */
 
 static void
@@ -546,6 +570,9 @@ nn_checkpoint_save_trainer (const char *path,
   g_autofree NnSafetensorsOut *tensors = NULL;
   g_autofree char *epoch = NULL, *config = NULL, *history = NULL;
   g_autofree char *rng = NULL, *steps = NULL;
+  g_autofree char *batches = NULL, *progress_rng = NULL, *loss_sum = NULL, *correct = NULL;
+  g_autofree char *seconds = NULL;
+  NnEpochProgress progress;
   g_autoptr(GPtrArray) slot_names = g_ptr_array_new_with_free_func (g_free);
   const NnModel *model;
   NnOptimizer *optimizer;
@@ -583,6 +610,12 @@ nn_checkpoint_save_trainer (const char *path,
   nn_trainer_get_rng_state (trainer, rng_state);
   rng = rng_to_text (rng_state);
   steps = g_strdup_printf ("%" G_GUINT64_FORMAT, nn_optimizer_get_steps (optimizer));
+  nn_trainer_get_progress (trainer, &progress);
+  batches = g_strdup_printf ("%u", progress.batches_done);
+  progress_rng = rng_to_text (progress.rng_state);
+  loss_sum = double_to_text (progress.loss_sum);
+  correct = g_strdup_printf ("%" G_GUINT64_FORMAT, progress.correct);
+  seconds = double_to_text (progress.seconds);
 
   {
     const char *metadata[] = {
@@ -595,9 +628,18 @@ nn_checkpoint_save_trainer (const char *path,
       "rng_state", rng,
       "optimizer", nn_optimizer_kind_name (nn_optimizer_get_params (optimizer)->kind),
       "optimizer.steps", steps,
+      /* From here only when stopped inside an epoch. */
+      "epoch.batches", batches,
+      "epoch.rng_state", progress_rng,
+      "epoch.loss_sum", loss_sum,
+      "epoch.correct", correct,
+      "epoch.seconds", seconds,
       NULL,
     };
 
+    if (progress.batches_done == 0)
+      metadata[18] = NULL;
+    g_assert (metadata[18] == NULL || g_str_equal (metadata[18], "epoch.batches"));
     return nn_safetensors_write (path, tensors, n_model + n_slots, metadata, error);
   }
 }
@@ -833,6 +875,33 @@ optimizer_from_file (const NnSafetensors *st,
   return g_steal_pointer (&optimizer);
 }
 
+/* A run stopped inside an epoch: where, so that resuming continues there (or none). */
+static gboolean
+progress_from_file (const NnSafetensors *st,
+                    NnTrainer           *trainer,
+                    GError             **error)
+{
+  NnEpochProgress progress = { 0 };
+  GError *local_error = NULL;
+  guint64 batches;
+
+  if (nn_safetensors_get_meta (st, "epoch.batches") == NULL)
+    return TRUE;
+  if (!parse_u64 (nn_safetensors_get_meta (st, "epoch.batches"), 10, &batches)
+      || batches > G_MAXUINT
+      || !rng_from_text (nn_safetensors_get_meta (st, "epoch.rng_state"), progress.rng_state)
+      || !parse_double (nn_safetensors_get_meta (st, "epoch.loss_sum"), &progress.loss_sum)
+      || !parse_u64 (nn_safetensors_get_meta (st, "epoch.correct"), 10, &progress.correct)
+      || !parse_double (nn_safetensors_get_meta (st, "epoch.seconds"), &progress.seconds))
+    return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
+                     "the position inside the stopped epoch (metadata “epoch.*”) is incomplete "
+                     "or not numbers");
+  progress.batches_done = (guint) batches;
+  if (!nn_trainer_set_progress (trainer, &progress, &local_error))
+    return prefix_error (error, local_error, st, "cannot resume");
+  return TRUE;
+}
+
 gboolean
 nn_checkpoint_resume (const char *path,
                       NnTrainer  *trainer,
@@ -888,5 +957,5 @@ nn_checkpoint_resume (const char *path,
   if (!nn_trainer_restore (trainer, weights, optimizer, (guint) epochs_done,
                            history, n_history, rng_state, &local_error))
     return prefix_error (error, local_error, st, "cannot resume");
-  return TRUE;
+  return progress_from_file (st, trainer, error);
 }

@@ -5,7 +5,8 @@
  * initialisation in nn_trainer_new(), then per epoch one shuffle of the identity
  * permutation followed by the dropout masks of each batch in order.  Restoring the RNG state
  * saved at the end of an epoch (plus weights and optimizer state) therefore continues a run
- * bit for bit.
+ * bit for bit; a run stopped inside an epoch also keeps the generator's state after its
+ * last batch (NnEpochProgress), so it continues from there after the same shuffle.
  */
 #include "nn-trainer.h"
 
@@ -41,6 +42,7 @@ struct _NnTrainer {
   guint            n_val;        /* … the next n_val validate (Keras holds out the end) */
   guint            n_batches;
   guint            epochs_done;
+  NnEpochProgress  progress;     /* inside epoch epochs_done + 1, when stopped there */
   guint64          step;
   GArray          *history;      /* of NnEpochReport, test = NULL */
 
@@ -489,15 +491,39 @@ train_epochs (NnTrainer *trainer,
       NnEpochReport report = { 0 };
       g_autoptr(NnEvaluation) test = NULL;
       gint64 epoch_start = g_get_monotonic_time ();
-      double epoch_paused = 0.0, loss_sum = 0.0;
+      double epoch_paused = 0.0, loss_sum = 0.0, seconds_before = 0.0;
       guint64 correct_sum = 0;
+      guint first = 0;
       float lr = config->optimizer.learning_rate;
 
+      /* Continuing a stopped epoch: the same shuffle, from the state between epochs. */
+      if (trainer->progress.batches_done > 0)
+        nn_rng_set_state (&trainer->rng, trainer->epoch_rng);
       for (guint i = 0; i < trainer->n_train; i++)
         trainer->order[i] = i;
       nn_rng_shuffle (&trainer->rng, trainer->order, trainer->n_train);
+      if (trainer->progress.batches_done > 0)
+        {
+          first = trainer->progress.batches_done;
+          loss_sum = trainer->progress.loss_sum;
+          correct_sum = trainer->progress.correct;
+          seconds_before = trainer->progress.seconds;
+          nn_rng_set_state (&trainer->rng, trainer->progress.rng_state);
+          memset (&trainer->progress, 0, sizeof trainer->progress);
+        }
 
-      for (guint b = 0; b < trainer->n_batches; b++)
+#define STOP_INSIDE_EPOCH(batches)                                                      \
+      G_STMT_START {                                                                    \
+        trainer->progress.batches_done = (batches);                                     \
+        nn_rng_get_state (&trainer->rng, trainer->progress.rng_state);                  \
+        trainer->progress.loss_sum = loss_sum;                                          \
+        trainer->progress.correct = correct_sum;                                        \
+        trainer->progress.seconds = seconds_before                                      \
+          + (g_get_monotonic_time () - epoch_start) / 1e6 - epoch_paused;              \
+        return NN_TRAIN_STOPPED;                                                        \
+      } G_STMT_END
+
+      for (guint b = first; b < trainer->n_batches; b++)
         {
           guint start = b * config->batch_size;
           guint n = MIN (config->batch_size, trainer->n_train - start);
@@ -509,7 +535,7 @@ train_epochs (NnTrainer *trainer,
           epoch_paused += paused;
           paused_total += paused;
           if (g_atomic_int_get (&trainer->stop_requested))
-            return NN_TRAIN_STOPPED;
+            STOP_INSIDE_EPOCH (b);
 
           lr = scheduled_lr (config, epoch, b, trainer->n_batches);
           loss = train_batch (trainer, start, n, lr, &correct);
@@ -536,16 +562,19 @@ train_epochs (NnTrainer *trainer,
           br.accuracy = (float) correct / n;
           br.learning_rate = lr;
           br.elapsed = (now - run_start) / 1e6 - paused_total;
-          br.images_per_second = (start + n) / MAX ((now - epoch_start) / 1e6 - epoch_paused, 1e-9);
+          br.images_per_second = (start + n - first * config->batch_size)
+                                 / MAX ((now - epoch_start) / 1e6 - epoch_paused, 1e-9);
           if (trainer->batch_done)
             trainer->batch_done (&br, trainer->user_data);
           if (g_atomic_int_get (&trainer->stop_requested))
-            return NN_TRAIN_STOPPED;
+            STOP_INSIDE_EPOCH (b + 1);
         }
+#undef STOP_INSIDE_EPOCH
 
       report.epoch = epoch;
       report.n_epochs = config->epochs;
-      report.seconds = (g_get_monotonic_time () - epoch_start) / 1e6 - epoch_paused;
+      report.seconds = seconds_before + (g_get_monotonic_time () - epoch_start) / 1e6
+                       - epoch_paused;
       report.learning_rate = lr;
       report.train_loss = (float) (loss_sum / trainer->n_train);
       report.train_accuracy = (float) ((double) correct_sum / trainer->n_train);
@@ -707,6 +736,7 @@ nn_trainer_restore (NnTrainer           *trainer,
       nn_optimizer_set_steps (own, nn_optimizer_get_steps (optimizer));
     }
   trainer->epochs_done = epochs_done;
+  memset (&trainer->progress, 0, sizeof trainer->progress);
   trainer->step = (guint64) epochs_done * trainer->n_batches;
   g_array_set_size (trainer->history, 0);
   for (guint i = 0; i < n_history; i++)
@@ -718,5 +748,49 @@ nn_trainer_restore (NnTrainer           *trainer,
     }
   nn_rng_set_state (&trainer->rng, rng_state);
   memcpy (trainer->epoch_rng, rng_state, sizeof trainer->epoch_rng);
+  return TRUE;
+}
+
+void
+nn_trainer_get_progress (NnTrainer       *trainer,
+                         NnEpochProgress *progress)
+{
+  g_return_if_fail (trainer != NULL);
+  g_return_if_fail (progress != NULL);
+  *progress = trainer->progress;
+}
+
+gboolean
+nn_trainer_set_progress (NnTrainer             *trainer,
+                         const NnEpochProgress *progress,
+                         GError               **error)
+{
+  guint64 images;
+
+  g_return_val_if_fail (trainer != NULL, FALSE);
+  g_return_val_if_fail (progress != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (progress->batches_done == 0)
+    {
+      memset (&trainer->progress, 0, sizeof trainer->progress);
+      return TRUE;
+    }
+  /* All batches done but not the epoch's evaluation is a valid place to stop too. */
+  if (progress->batches_done > trainer->n_batches)
+    return mismatch (error, "The run stopped after batch %u of an epoch, but this trainer's "
+                     "epochs have %u batches", progress->batches_done, trainer->n_batches);
+  if (trainer->epochs_done >= trainer->config.epochs)
+    return mismatch (error, "The run stopped inside epoch %u but this run has only %u",
+                     trainer->epochs_done + 1, trainer->config.epochs);
+  images = MIN ((guint64) progress->batches_done * trainer->config.batch_size,
+                trainer->n_train);
+  if (progress->correct > images || !isfinite (progress->loss_sum) || progress->loss_sum < 0.0
+      || !isfinite (progress->seconds) || progress->seconds < 0.0)
+    return mismatch (error, "The progress inside the stopped epoch is impossible (%" G_GUINT64_FORMAT
+                     " correct of %" G_GUINT64_FORMAT " images, loss sum %g, %g s)",
+                     progress->correct, images, progress->loss_sum, progress->seconds);
+  trainer->progress = *progress;
+  trainer->step = (guint64) trainer->epochs_done * trainer->n_batches + progress->batches_done;
   return TRUE;
 }

@@ -137,8 +137,30 @@ const NnEpochReport *nn_trainer_get_history    (NnTrainer *trainer,
 void                 nn_trainer_get_rng_state  (NnTrainer *trainer,
                                                 guint64    state[4]);
 
+/* How far a stopped run got into its unfinished epoch (number epochs_done + 1), so that a
+ * resumed run continues mid-epoch exactly where it stopped, bit for bit: the epoch's
+ * shuffle is redone from the RNG state between epochs, then the generator jumps to
+ * rng_state and training goes on with batch batches_done + 1.  batches_done is 0 at an
+ * epoch boundary (then nothing else counts). */
+typedef struct {
+  guint   batches_done;
+  guint64 rng_state[4];  /* the generator after those batches' dropout masks */
+  double  loss_sum;      /* Σ batch mean loss · batch images over those batches */
+  guint64 correct;       /* their correct training predictions */
+  double  seconds;       /* the training time they took */
+} NnEpochProgress;
+
+void                 nn_trainer_get_progress   (NnTrainer       *trainer,
+                                                NnEpochProgress *progress);
+/* After nn_trainer_restore(): continue inside the next epoch.  Validates the position
+ * against this trainer's batches per epoch and epochs. */
+gboolean             nn_trainer_set_progress   (NnTrainer             *trainer,
+                                                const NnEpochProgress *progress,
+                                                GError               **error);
+
 /* For resuming from a checkpoint: the weights, optimizer state, finished epochs, history
- * and RNG state of an earlier run of the same model.  Validates shapes. */
+ * and RNG state of an earlier run of the same model.  Validates shapes.  Resets the
+ * progress inside an epoch to the boundary. */
 gboolean             nn_trainer_restore        (NnTrainer           *trainer,
                                                 const NnModel       *weights,
                                                 const NnOptimizer   *optimizer,
