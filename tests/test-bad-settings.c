@@ -289,6 +289,33 @@ test_output (gconstpointer data)
   g_assert_null (strstr (err, "WARNING"));
 }
 
+/* eval checks --predictions before it loads or evaluates anything: the complaint is about
+ * that path even though the checkpoint does not exist either. */
+static void
+test_eval_predictions_checked (void)
+{
+  g_autofree char *case_dir = g_build_filename (tmp_dir, "eval-predictions", NULL);
+  g_autofree char *csv = g_build_filename (case_dir, "no-such-dir", "p.csv", NULL);
+  g_autofree char *model = g_build_filename (case_dir, "absent.safetensors", NULL);
+  g_autofree char *out = NULL, *err = NULL, *quoted = NULL;
+  const char *args[] = { "eval", model, "--predictions", csv, "--data", data_dir, NULL };
+  int status, sig = 0;
+
+  if (cli_fixture_binary () == NULL)
+    {
+      g_test_skip ("$ATELIER_CLI is not set");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (case_dir, 0755), ==, 0);
+  status = cli_fixture_run (args, &out, &err, &sig);
+  g_assert_cmpint (sig, ==, 0);
+  g_assert_cmpint (status, ==, 1);
+  quoted = g_strdup_printf ("--predictions “%s”", csv);
+  g_assert_nonnull (strstr (err, quoted));
+  g_assert_nonnull (strstr (err, "does not exist"));
+  g_assert_null (strstr (out, "Accuracy"));
+}
+
 /* A bad --log must not cost the checkpoint already at --save: nothing is written before
  * both paths are known to be good. */
 static void
@@ -362,6 +389,8 @@ main (int   argc,
       g_test_add_data_func (path, &output_cases[i], test_output);
     }
   g_test_add_func ("/cli/bad-settings/save-kept-when-log-fails", test_save_kept_when_log_fails);
+  g_test_add_func ("/cli/bad-settings/eval-predictions-checked-first",
+                   test_eval_predictions_checked);
   g_test_add_func ("/cli/bad-settings/save-and-log-writable", test_output_writable);
   status = g_test_run ();
 

@@ -7,6 +7,7 @@
 
 #include "cli-commands.h"
 #include "cli-dataset.h"
+#include "cli-output.h"
 #include "nn-checkpoint.h"
 #include "nn-evaluation.h"
 
@@ -117,7 +118,9 @@ cli_eval (int    argc,
   else if (argc != 2)
     status = cli_fail (g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                                             "eval: give one checkpoint file (see --help)"));
-  else if ((model = nn_checkpoint_load_model (argv[1], &error)) == NULL ||
+  else if ((predictions != NULL
+            && !cli_check_output_path ("--predictions", predictions, &error)) ||
+           (model = nn_checkpoint_load_model (argv[1], &error)) == NULL ||
            (dataset = cli_dataset_load (&data, "eval", &error)) == NULL ||
            (evaluation = nn_evaluate (model, dataset->test, NULL, &error)) == NULL)
     status = cli_fail (error);
