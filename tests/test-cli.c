@@ -218,6 +218,20 @@ test_help_version (void)
   g_assert_cmpint (run_cli (NULL, &err, "frobnicate", NULL), ==, 1);
 }
 
+/* info: where the data is, its counts, and which matrix kernels training will use. */
+static void
+test_info (void)
+{
+  g_autofree char *out = NULL, *images = NULL;
+
+  g_assert_cmpint (run_cli (&out, NULL, "info", "--data", data_dir, NULL), ==, 0);
+  images = g_strdup_printf ("Images   train %u, test %u\n", N_TRAIN, N_TEST);
+  g_assert_nonnull (strstr (out, images));
+  g_assert_nonnull (strstr (out, data_dir));
+  g_assert_true (strstr (out, "Compute  engine AVX-512 kernel, ") != NULL
+                 || strstr (out, "Compute  OpenBLAS cblas_sgemm, ") != NULL);
+}
+
 static void
 test_bad_options (void)
 {
@@ -612,6 +626,7 @@ main (int    argc,
   write_idx_pair ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
 
   g_test_add_func ("/cli/help-version", test_help_version);
+  g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/bad-options", test_bad_options);
   g_test_add_func ("/cli/missing-data", test_missing_data);
   g_test_add_func ("/cli/summary", test_summary);

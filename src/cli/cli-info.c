@@ -6,6 +6,7 @@
 #include "cli-commands.h"
 #include "cli-dataset.h"
 #include "nn-dataset.h"
+#include "nn-gemm.h"
 
 static int
 run_info (int                argc,
@@ -59,6 +60,8 @@ run_info (int                argc,
     printf ("%u %-14s %7u %7u\n", c, nn_class_name (c), train_counts[c], test_counts[c]);
   printf ("  %-14s %7u %7u\n\n", "Total", dataset->train->n, dataset->test->n);
   printf ("Loaded in %.3f s (reading and checking both splits)\n", seconds);
+  /* Which matrix kernels training will use here: they decide the speed (bench/README.md). */
+  printf ("Compute  %s, %u cores\n", nn_gemm_backend_name (), nn_gemm_n_cores ());
   return 0;
 }
 
