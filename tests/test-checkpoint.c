@@ -751,10 +751,24 @@ test_resume_mismatch (TmpDir        *tmp,
   g_autofree char *bad = tmp_path (tmp, "bad.safetensors");
   NnTrainConfig config, sgd_config, loaded;
   GHashTable *meta;
-  const char *keys[] = { "epoch", "rng_state", "history", "optimizer.steps", "config" };
+  /* The position inside the stopped epoch too: an impossible batch count as well as text. */
+  const struct { const char *key, *value; } garbage[] = {
+    { "epoch", "{garbage" }, { "rng_state", "{garbage" }, { "history", "{garbage" },
+    { "optimizer.steps", "{garbage" }, { "epoch.batches", "{garbage" },
+    { "epoch.batches", "7" }, { "epoch.rng_state", "1 2 3" }, { "epoch.loss_sum", "nan" },
+    { "epoch.loss_sum", "1e999" }, { "epoch.correct", "-1" }, { "epoch.seconds", "" },
+    { "config", "{garbage" },
+  };
+  g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (float));
+  StopAt stop = { 0 };
 
   small_config (&config, 1);
   trainer = nn_trainer_new (&config, dataset, &error);
+  g_assert_no_error (error);
+  /* Stopped after batch 2 of 6, so that the file holds the epoch.* position. */
+  stop = (StopAt) { trainer, losses, 2, 0 };
+  nn_trainer_set_callbacks (trainer, stop_after_batch, NULL, &stop);
+  g_assert_cmpint (nn_trainer_run (trainer, &error), ==, NN_TRAIN_STOPPED);
   g_assert_no_error (error);
   g_assert_true (nn_checkpoint_save_trainer (path, trainer, &error));
   g_assert_no_error (error);
@@ -773,7 +787,8 @@ test_resume_mismatch (TmpDir        *tmp,
   st = nn_safetensors_load (path, &error);
   g_assert_no_error (error);
   meta = nn_safetensors_get_meta_table (st);
-  for (gsize k = 0; k < G_N_ELEMENTS (keys); k++)
+  g_assert_nonnull (g_hash_table_lookup (meta, "epoch.batches"));
+  for (gsize k = 0; k < G_N_ELEMENTS (garbage); k++)
     {
       g_autoptr(GPtrArray) pairs = g_ptr_array_new ();
       g_autofree NnSafetensorsOut *outs = g_new0 (NnSafetensorsOut, nn_safetensors_n_tensors (st));
@@ -786,7 +801,8 @@ test_resume_mismatch (TmpDir        *tmp,
       while (g_hash_table_iter_next (&iter, &key, &value))
         {
           g_ptr_array_add (pairs, key);
-          g_ptr_array_add (pairs, strcmp (key, keys[k]) == 0 ? (gpointer) "{garbage" : value);
+          g_ptr_array_add (pairs, strcmp (key, garbage[k].key) == 0 ? (gpointer) garbage[k].value
+                                                                     : value);
         }
       g_ptr_array_add (pairs, NULL);
       for (guint t = 0; t < nn_safetensors_n_tensors (st); t++)
@@ -804,7 +820,7 @@ test_resume_mismatch (TmpDir        *tmp,
       g_assert_true (nn_safetensors_write (bad, outs, nn_safetensors_n_tensors (st),
                                            (const char * const *) pairs->pdata, &error));
       g_assert_no_error (error);
-      g_test_message ("garbage in %s", keys[k]);
+      g_test_message ("'%s' in %s", garbage[k].value, garbage[k].key);
       g_assert_false (nn_checkpoint_resume (bad, fresh, &error));
       g_assert_nonnull (error);
       g_assert_true (error->domain == NN_CHECKPOINT_ERROR);
