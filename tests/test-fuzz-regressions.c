@@ -3,7 +3,7 @@
  *
  * tests/fuzz/corpus/<target>/ok-*   must load;
  * tests/fuzz/corpus/<target>/no-*   must be refused with a GError in the loader's domain;
- * tests/fuzz/regressions/<target>/* (inputs that once crashed or broke an invariant) must
+ * tests/fuzz/regressions/<target>/… (inputs that once crashed or broke an invariant) must
  *                                    be refused cleanly or loaded, never crash: their name
  *                                    says which ("ok-" or "no-"), as for the seeds.
  * One test case per file: /fuzz/<target>/<corpus|regressions>/<file>.
