@@ -511,6 +511,34 @@ test_resume_mid_epoch (TmpDir        *tmp,
   g_assert_cmpuint (progress.batches_done, ==, 0);
 }
 
+/* A stop requested before run() (as a UI may do) stops before the first batch; running the
+ * trainer again must then train exactly what an uninterrupted run does. */
+static void
+test_stop_before_first_batch (void)
+{
+  g_autoptr(NnDataset) dataset = synthetic_dataset ();
+  g_autoptr(NnTrainer) straight = NULL, stopped = NULL;
+  g_autoptr(GError) error = NULL;
+  NnTrainConfig config;
+  NnEpochProgress progress;
+
+  small_config (&config, 2);
+  straight = nn_trainer_new (&config, dataset, &error);
+  g_assert_no_error (error);
+  run_epochs (straight, NULL);
+
+  stopped = nn_trainer_new (&config, dataset, &error);
+  g_assert_no_error (error);
+  nn_trainer_request_stop (stopped);
+  g_assert_cmpint (nn_trainer_run (stopped, &error), ==, NN_TRAIN_STOPPED);
+  g_assert_no_error (error);
+  nn_trainer_get_progress (stopped, &progress);
+  g_assert_cmpuint (progress.batches_done, ==, 0);
+  g_assert_cmpuint (nn_trainer_get_epochs_done (stopped), ==, 0);
+  run_epochs (stopped, NULL);
+  assert_same_params (nn_trainer_get_model (straight), nn_trainer_get_model (stopped));
+}
+
 /* Impossible positions are refused with a message, never trusted. */
 static void
 test_progress_validated (void)
@@ -519,8 +547,9 @@ test_progress_validated (void)
   g_autoptr(NnTrainer) trainer = NULL;
   g_autoptr(GError) error = NULL;
   NnTrainConfig config;
-  NnEpochProgress good = { .batches_done = 3, .loss_sum = 100.0, .correct = 10, .seconds = 1 };
-  NnEpochProgress bad[4];
+  NnEpochProgress good = { .batches_done = 3, .rng_state = { 1, 2, 3, 4 }, .loss_sum = 100.0,
+                           .correct = 10, .seconds = 1 };
+  NnEpochProgress bad[7];
 
   small_config (&config, 2);
   trainer = nn_trainer_new (&config, dataset, &error);
@@ -531,6 +560,9 @@ test_progress_validated (void)
   bad[1].correct = 3 * 64 + 1; /* more correct than images */
   bad[2].loss_sum = NAN;
   bad[3].seconds = -1.0;
+  bad[4].loss_sum = 1e308;     /* a mean loss above the divergence bound */
+  bad[5].seconds = 1e300;
+  memset (bad[6].rng_state, 0, sizeof bad[6].rng_state);  /* xoshiro's fixed point */
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_assert_false (nn_trainer_set_progress (trainer, &bad[i], &error));
@@ -757,6 +789,8 @@ test_resume_mismatch (TmpDir        *tmp,
     { "optimizer.steps", "{garbage" }, { "epoch.batches", "{garbage" },
     { "epoch.batches", "7" }, { "epoch.rng_state", "1 2 3" }, { "epoch.loss_sum", "nan" },
     { "epoch.loss_sum", "1e999" }, { "epoch.correct", "-1" }, { "epoch.seconds", "" },
+    { "rng_state", "0 0 0 0" }, { "epoch.rng_state", "0 0 0 0" },
+    { "epoch.loss_sum", "1e308" }, { "epoch.seconds", "1e300" }, { "format_version", "3" },
     { "config", "{garbage" },
   };
   g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (float));
@@ -899,6 +933,8 @@ main (int    argc,
       }
   }
   g_test_add_func ("/engine/checkpoint/trainer/progress-validated", test_progress_validated);
+  g_test_add_func ("/engine/checkpoint/trainer/stop-before-first-batch",
+                   test_stop_before_first_batch);
   g_test_add ("/engine/checkpoint/corrupt/container", TmpDir, NULL,
               tmp_setup, test_corrupt_container, tmp_teardown);
   g_test_add ("/engine/checkpoint/corrupt/mismatch", TmpDir, NULL,

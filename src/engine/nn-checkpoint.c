@@ -23,6 +23,9 @@
 
 #define FORMAT_NAME    "atelier"
 #define FORMAT_VERSION "1"
+/* Version 2 adds the position inside a stopped epoch (epoch.*): a reader that ignored it
+ * would retrain the batches already in the weights, so such files say so. */
+#define FORMAT_VERSION_MID_EPOCH "2"
 #define SLOT_PREFIX    "optimizer."
 
 G_DEFINE_QUARK (nn-checkpoint-error-quark, nn_checkpoint_error)
@@ -495,7 +498,9 @@ rng_from_text (const char *text,
   for (guint i = 0; i < 4; i++)
     if (!parse_u64 (words[i], 16, &state[i]))
       return FALSE;
-  return TRUE;
+  /* xoshiro's one fixed point: it would draw zeros for ever (and the shuffle's rejection
+   * loop would never end).  No seeded generator reaches it. */
+  return (state[0] | state[1] | state[2] | state[3]) != 0;
 }
 
 /* Doubles as text that reads back to the same bits, whatever the locale. */
@@ -618,9 +623,10 @@ nn_checkpoint_save_trainer (const char *path,
   seconds = double_to_text (progress.seconds);
 
   {
-    const char *metadata[] = {
+    gboolean mid_epoch = progress.batches_done > 0;
+    const char *pairs[] = {
       "format", FORMAT_NAME,
-      "format_version", FORMAT_VERSION,
+      "format_version", mid_epoch ? FORMAT_VERSION_MID_EPOCH : FORMAT_VERSION,
       "preset", nn_model_get_preset (model),
       "epoch", epoch,
       "config", config,
@@ -628,19 +634,23 @@ nn_checkpoint_save_trainer (const char *path,
       "rng_state", rng,
       "optimizer", nn_optimizer_kind_name (nn_optimizer_get_params (optimizer)->kind),
       "optimizer.steps", steps,
-      /* From here only when stopped inside an epoch. */
+    };
+    const char *position[] = {
       "epoch.batches", batches,
       "epoch.rng_state", progress_rng,
       "epoch.loss_sum", loss_sum,
       "epoch.correct", correct,
       "epoch.seconds", seconds,
-      NULL,
     };
+    g_autoptr(GPtrArray) metadata = g_ptr_array_new ();
 
-    if (progress.batches_done == 0)
-      metadata[18] = NULL;
-    g_assert (metadata[18] == NULL || g_str_equal (metadata[18], "epoch.batches"));
-    return nn_safetensors_write (path, tensors, n_model + n_slots, metadata, error);
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+      g_ptr_array_add (metadata, (gpointer) pairs[i]);
+    for (guint i = 0; mid_epoch && i < G_N_ELEMENTS (position); i++)
+      g_ptr_array_add (metadata, (gpointer) position[i]);
+    g_ptr_array_add (metadata, NULL);
+    return nn_safetensors_write (path, tensors, n_model + n_slots,
+                                 (const char * const *) metadata->pdata, error);
   }
 }
 
@@ -684,9 +694,16 @@ check_format (const NnSafetensors *st,
 {
   const char *format = nn_safetensors_get_meta (st, "format");
 
+  const char *version = nn_safetensors_get_meta (st, "format_version");
+
   if (format != NULL && strcmp (format, FORMAT_NAME) != 0)
     return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
                      "metadata format “%s” is not “" FORMAT_NAME "”", format);
+  if (format != NULL && version != NULL && strcmp (version, FORMAT_VERSION) != 0
+      && strcmp (version, FORMAT_VERSION_MID_EPOCH) != 0)
+    return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
+                     "format version “%s” is newer than this program reads (up to "
+                     FORMAT_VERSION_MID_EPOCH ")", version);
   return TRUE;
 }
 
@@ -875,6 +892,22 @@ optimizer_from_file (const NnSafetensors *st,
   return g_steal_pointer (&optimizer);
 }
 
+static gboolean
+bad_position (GError             **error,
+              const NnSafetensors *st,
+              const char          *key,
+              const char          *what)
+{
+  const char *value = nn_safetensors_get_meta (st, key);
+
+  if (value == NULL)
+    return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
+                     "metadata “%s” (the position inside the stopped epoch) is missing", key);
+  return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
+                   "metadata “%s” (the position inside the stopped epoch) is not %s: “%s”",
+                   key, what, value);
+}
+
 /* A run stopped inside an epoch: where, so that resuming continues there (or none). */
 static gboolean
 progress_from_file (const NnSafetensors *st,
@@ -888,14 +921,16 @@ progress_from_file (const NnSafetensors *st,
   if (nn_safetensors_get_meta (st, "epoch.batches") == NULL)
     return TRUE;
   if (!parse_u64 (nn_safetensors_get_meta (st, "epoch.batches"), 10, &batches)
-      || batches > G_MAXUINT
-      || !rng_from_text (nn_safetensors_get_meta (st, "epoch.rng_state"), progress.rng_state)
-      || !parse_double (nn_safetensors_get_meta (st, "epoch.loss_sum"), &progress.loss_sum)
-      || !parse_u64 (nn_safetensors_get_meta (st, "epoch.correct"), 10, &progress.correct)
-      || !parse_double (nn_safetensors_get_meta (st, "epoch.seconds"), &progress.seconds))
-    return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
-                     "the position inside the stopped epoch (metadata “epoch.*”) is incomplete "
-                     "or not numbers");
+      || batches > G_MAXUINT)
+    return bad_position (error, st, "epoch.batches", "a batch count");
+  if (!rng_from_text (nn_safetensors_get_meta (st, "epoch.rng_state"), progress.rng_state))
+    return bad_position (error, st, "epoch.rng_state", "four hexadecimal words, not all zero");
+  if (!parse_double (nn_safetensors_get_meta (st, "epoch.loss_sum"), &progress.loss_sum))
+    return bad_position (error, st, "epoch.loss_sum", "a number");
+  if (!parse_u64 (nn_safetensors_get_meta (st, "epoch.correct"), 10, &progress.correct))
+    return bad_position (error, st, "epoch.correct", "a count");
+  if (!parse_double (nn_safetensors_get_meta (st, "epoch.seconds"), &progress.seconds))
+    return bad_position (error, st, "epoch.seconds", "a number");
   progress.batches_done = (guint) batches;
   if (!nn_trainer_set_progress (trainer, &progress, &local_error))
     return prefix_error (error, local_error, st, "cannot resume");

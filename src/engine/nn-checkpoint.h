@@ -39,7 +39,9 @@ NnModel  *nn_checkpoint_load_model   (const char *path,
 gboolean  nn_checkpoint_load_config  (const char    *path,
                                       NnTrainConfig *config,
                                       GError       **error);
-/* Puts the state stored in `path` into a trainer built from the same model and config. */
+/* Puts the state stored in `path` into a trainer built from the same model and config,
+ * including the position inside an epoch a run was stopped in.  On failure the trainer may
+ * already hold part of the file's state: discard it (both the CLI and the app do). */
 gboolean  nn_checkpoint_resume       (const char *path,
                                       NnTrainer  *trainer,
                                       GError    **error);

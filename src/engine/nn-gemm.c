@@ -52,6 +52,10 @@ nn_gemm (gboolean     trans_a,
          float       *c,
          guint        ldc)
 {
+  /* The row strides must cover the rows as stored (OpenBLAS would refuse the call). */
+  g_return_if_fail (lda >= MAX (1, trans_a ? m : k));
+  g_return_if_fail (ldb >= MAX (1, trans_b ? k : n));
+  g_return_if_fail (ldc >= MAX (1, n));
   if (m == 0 || n == 0)
     return;
   if (backend () == NN_GEMM_BACKEND_AVX512)

@@ -112,10 +112,11 @@ pack_a (float       *dst,
           /* A (m, k) as stored: a panel is MR rows read side by side. */
           for (guint i = 0; i < MR; i++)
             {
-              const float *row = a + (gsize) (i0 + ir + i) * lda + p0;
+              /* Rows past the matrix: no pointer is formed to them, only zeros written. */
+              const float *row = i < mr ? a + (gsize) (i0 + ir + i) * lda + p0 : NULL;
 
               for (guint p = 0; p < kc; p++)
-                panel[(gsize) p * MR + i] = i < mr ? row[p] : 0.0f;
+                panel[(gsize) p * MR + i] = row != NULL ? row[p] : 0.0f;
             }
         }
       else
@@ -152,11 +153,9 @@ pack_bt (float       *dst,
 
       for (guint j = 0; j < width; j++)
         {
-          const float *src = b + (gsize) (j0 + jr + j) * ldb + p0;
-
           if (j < nr)
             for (guint p = 0; p < kc; p++)
-              panel[(gsize) p * width + j] = src[p];
+              panel[(gsize) p * width + j] = b[(gsize) (j0 + jr + j) * ldb + p0 + p];
           else
             for (guint p = 0; p < kc; p++)
               panel[(gsize) p * width + j] = 0.0f;
@@ -212,10 +211,11 @@ tile (guint        kc,
 #pragma GCC unroll 8
   for (guint i = 0; i < MR; i++)
     {
-      float *crow = c + i * ldc;
+      float *crow;
 
       if (i >= mr)
         break;
+      crow = c + i * ldc;
 #pragma GCC unroll 3
       for (guint v = 0; v < nvec; v++)
         {

@@ -496,9 +496,9 @@ train_epochs (NnTrainer *trainer,
       guint first = 0;
       float lr = config->optimizer.learning_rate;
 
-      /* Continuing a stopped epoch: the same shuffle, from the state between epochs. */
-      if (trainer->progress.batches_done > 0)
-        nn_rng_set_state (&trainer->rng, trainer->epoch_rng);
+      /* Every epoch starts from the state between epochs, so that one stopped anywhere,
+       * even before its first batch, is shuffled the same when it is run again. */
+      nn_rng_set_state (&trainer->rng, trainer->epoch_rng);
       for (guint i = 0; i < trainer->n_train; i++)
         trainer->order[i] = i;
       nn_rng_shuffle (&trainer->rng, trainer->order, trainer->n_train);
@@ -724,6 +724,9 @@ nn_trainer_restore (NnTrainer           *trainer,
   if (epochs_done > trainer->config.epochs)
     return mismatch (error, "The checkpoint has %u finished epochs but this run has only %u",
                      epochs_done, trainer->config.epochs);
+  /* xoshiro's fixed point: it would draw zeros for ever; no seeded run reaches it. */
+  if ((rng_state[0] | rng_state[1] | rng_state[2] | rng_state[3]) == 0)
+    return mismatch (error, "The saved random generator state is all zeros");
 
   memcpy (nn_model_params (trainer->model), nn_model_params_const (weights),
           nn_model_n_params (weights) * sizeof (float));
@@ -785,10 +788,16 @@ nn_trainer_set_progress (NnTrainer             *trainer,
                      trainer->epochs_done + 1, trainer->config.epochs);
   images = MIN ((guint64) progress->batches_done * trainer->config.batch_size,
                 trainer->n_train);
-  if (progress->correct > images || !isfinite (progress->loss_sum) || progress->loss_sum < 0.0
-      || !isfinite (progress->seconds) || progress->seconds < 0.0)
-    return mismatch (error, "The progress inside the stopped epoch is impossible (%" G_GUINT64_FORMAT
-                     " correct of %" G_GUINT64_FORMAT " images, loss sum %g, %g s)",
+  /* Each batch's mean loss is below DIVERGED_LOSS or the run would have ended; a year
+   * bounds the time. */
+  if (progress->correct > images || !(progress->loss_sum >= 0.0)
+      || progress->loss_sum > DIVERGED_LOSS * images
+      || !(progress->seconds >= 0.0) || progress->seconds > 365.0 * 24 * 3600
+      || (progress->rng_state[0] | progress->rng_state[1] | progress->rng_state[2]
+          | progress->rng_state[3]) == 0)
+    return mismatch (error, "The progress inside the stopped epoch is impossible (%"
+                     G_GUINT64_FORMAT " correct of %" G_GUINT64_FORMAT " images, loss sum "
+                     "%g, %g s, or a random generator state of zeros)",
                      progress->correct, images, progress->loss_sum, progress->seconds);
   trainer->progress = *progress;
   trainer->step = (guint64) trainer->epochs_done * trainer->n_batches + progress->batches_done;
