@@ -113,13 +113,36 @@ fill_random (float  *x,
     x[i] = (float) g_rand_double_range (rand, -1.0, 1.0);
 }
 
+/* All threads start each repetition together, so that a repetition's wall time is that of
+ * `threads` GEMMs running at once. */
+typedef struct {
+  gint  count;
+  gint  generation;
+  guint n;
+} SpinBarrier;
+
+static void
+barrier_wait (SpinBarrier *b)
+{
+  gint generation = g_atomic_int_get (&b->generation);
+
+  if ((guint) g_atomic_int_add (&b->count, 1) == b->n - 1)
+    {
+      g_atomic_int_set (&b->count, 0);
+      g_atomic_int_inc (&b->generation);
+    }
+  else
+    while (g_atomic_int_get (&b->generation) == generation)
+      ;
+}
+
 typedef struct {
   const GemmShape *shape;
   guint            reps;
   guint32          seed;
-  volatile gint   *ready;   /* threads warmed up; all start timing together */
-  guint            threads;
-  double           best;    /* out: best seconds of one call */
+  SpinBarrier     *barrier;
+  gint64          *start;   /* (reps) out: when each repetition began, µs */
+  gint64          *end;     /* (reps) out: when it ended */
 } TimingJob;
 
 static void
@@ -157,18 +180,12 @@ timing_run (gpointer data)
   fill_random (b, (gsize) k * n, rand);
   /* The warm-up call starts OpenBLAS's threads and faults the pages in. */
   gemm_call (shape, a, b, c);
-  g_atomic_int_inc (job->ready);
-  while ((guint) g_atomic_int_get (job->ready) < job->threads)
-    ;
-  job->best = G_MAXDOUBLE;
   for (guint r = 0; r < job->reps; r++)
     {
-      gint64 t0 = g_get_monotonic_time ();
-      double seconds;
-
+      barrier_wait (job->barrier);
+      job->start[r] = g_get_monotonic_time ();
       gemm_call (shape, a, b, c);
-      seconds = (g_get_monotonic_time () - t0) / 1e6;
-      job->best = MIN (job->best, seconds);
+      job->end[r] = g_get_monotonic_time ();
     }
   g_aligned_free (a);
   g_aligned_free (b);
@@ -177,8 +194,8 @@ timing_run (gpointer data)
 }
 
 /* The best seconds per call; with the engine and several threads, every thread runs its own
- * GEMM at once and the result is the seconds per call of all of them together (the slowest
- * thread's best divided by the threads). */
+ * GEMM at once, each repetition started together, and the result is a repetition's wall time
+ * (first start to last end) divided by the threads: the seconds per GEMM of them all. */
 static double
 time_sgemm (const GemmShape *shape,
             guint            reps,
@@ -188,20 +205,34 @@ time_sgemm (const GemmShape *shape,
   guint workers = use_engine ? threads : 1;
   g_autofree TimingJob *jobs = g_new0 (TimingJob, workers);
   g_autofree GThread **handles = g_new0 (GThread *, workers);
-  volatile gint ready = 0;
-  double slowest = 0;
+  SpinBarrier barrier = { 0, 0, workers };
+  double best = G_MAXDOUBLE;
 
   for (guint t = 0; t < workers; t++)
     {
-      jobs[t] = (TimingJob) { shape, reps, g_rand_int (rand), &ready, workers, 0 };
+      jobs[t] = (TimingJob) { shape, reps, g_rand_int (rand), &barrier,
+                              g_new0 (gint64, reps), g_new0 (gint64, reps) };
       handles[t] = g_thread_new ("sgemm", timing_run, &jobs[t]);
     }
   for (guint t = 0; t < workers; t++)
+    g_thread_join (handles[t]);
+  for (guint r = 0; r < reps; r++)
     {
-      g_thread_join (handles[t]);
-      slowest = MAX (slowest, jobs[t].best);
+      gint64 first = G_MAXINT64, last = 0;
+
+      for (guint t = 0; t < workers; t++)
+        {
+          first = MIN (first, jobs[t].start[r]);
+          last = MAX (last, jobs[t].end[r]);
+        }
+      best = MIN (best, (last - first) / 1e6);
     }
-  return slowest / workers;
+  for (guint t = 0; t < workers; t++)
+    {
+      g_free (jobs[t].start);
+      g_free (jobs[t].end);
+    }
+  return best / workers;
 }
 
 static double

@@ -135,7 +135,9 @@ def main():
             print(f"# no {sgemm}: GFLOP/s will not be compared to a peak", flush=True)
             return
         for impl, flag in (("openblas", []), ("engine", ["--engine"])):
-            for ln in run([sgemm, *flag, "--threads", threads, "--reps", "10"], env, log) or []:
+            # Squares of 1024–2048, powers of two and not (a kernel may dislike either).
+            for ln in run([sgemm, *flag, "--threads", threads, "--reps", "10", "--sizes",
+                           "1024,1040,1536,2000,2048"], env, log) or []:
                 if ln.startswith("sgemm peak"):
                     peaks[impl].append(parse_line(ln)[2]["gflops"])
             for model in models:
