@@ -27,10 +27,10 @@ nn_rng_seed (NnRng   *rng,
     rng->s[i] = splitmix64 (&x);
 }
 
-guint64
-nn_rng_next (NnRng *rng)
+/* One step; inlined into the hot loops so that the state stays in registers. */
+static inline guint64
+step (guint64 s[4])
 {
-  guint64 *s = rng->s;
   guint64 result = rotl (s[1] * 5, 7) * 9;
   guint64 t = s[1] << 17;
 
@@ -41,6 +41,12 @@ nn_rng_next (NnRng *rng)
   s[2] ^= t;
   s[3] = rotl (s[3], 45);
   return result;
+}
+
+guint64
+nn_rng_next (NnRng *rng)
+{
+  return step (rng->s);
 }
 
 /* 24 bits: the float mantissa's width, so the result is exact and strictly below 1. */
@@ -100,17 +106,21 @@ nn_rng_fill_uniform (NnRng *rng,
                      float *out,
                      gsize  n)
 {
+  /* The dropout masks' loop: a local copy of the state, the same draws as nn_rng_next. */
+  guint64 s[4] = { rng->s[0], rng->s[1], rng->s[2], rng->s[3] };
   gsize i = 0;
 
   for (; i + 2 <= n; i += 2)
     {
-      guint64 r = nn_rng_next (rng);
+      guint64 r = step (s);
 
       out[i] = U24_TO_FLOAT (r >> 40);
       out[i + 1] = U24_TO_FLOAT ((r >> 8) & 0xffffff);
     }
   if (i < n)
-    out[i] = nn_rng_uniform (rng);
+    out[i] = U24_TO_FLOAT (step (s) >> 40);
+  for (int k = 0; k < 4; k++)
+    rng->s[k] = s[k];
 }
 
 void
