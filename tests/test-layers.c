@@ -195,7 +195,8 @@ static void
 run_conv_pool_case (guint c,
                     guint n,
                     guint oh,
-                    guint ow)
+                    guint ow,
+                    gboolean ties)
 {
   gsize ny = (gsize) c * n * oh * ow, np = (gsize) c * n * (oh / 2) * (ow / 2);
   g_autofree float *y = g_new (float, ny), *yb = g_new (float, ny), *b = g_new (float, c);
@@ -209,6 +210,15 @@ run_conv_pool_case (guint c,
   nn_test_fill (&rng, y, ny, -1, 1);
   nn_test_fill (&rng, b, c, -0.3f, 0.3f);
   nn_test_fill (&rng, dp, np, -1, 1);
+  /* Few distinct values: windows with two to four equal maxima, whose winner must be the
+   * first, as nn_maxpool2d_forward picks; and maxima that the bias makes exactly 0. */
+  if (ties)
+    {
+      for (gsize i = 0; i < ny; i++)
+        y[i] = roundf (y[i] * 2.0f) / 2.0f;
+      for (guint i = 0; i < c; i++)
+        b[i] = i % 2 == 0 ? 0.5f : 0.0f;
+    }
 
   nn_conv_pool_forward (p, code, y, b, c, n, 0, n, oh, ow);
   memcpy (yb, y, ny * sizeof (float));
@@ -228,9 +238,15 @@ run_conv_pool_case (guint c,
 static void
 test_conv_pool_fused (void)
 {
-  run_conv_pool_case (3, 2, 7, 6);    /* odd height: the last row is never pooled */
-  run_conv_pool_case (2, 3, 10, 15);  /* 7 windows a row: a 4-wide block, 3 single, odd width */
-  run_conv_pool_case (4, 2, 24, 24);  /* the CNN's first stage */
+  for (guint ties = 0; ties < 2; ties++)
+    {
+      run_conv_pool_case (3, 2, 7, 6, ties);    /* odd height: last row never pooled */
+      run_conv_pool_case (2, 3, 10, 15, ties);  /* 7 windows: a 4-wide block, 3 single */
+      run_conv_pool_case (4, 2, 24, 24, ties);  /* the CNN's first stage, 12 windows */
+      run_conv_pool_case (3, 2, 10, 10, ties);  /* its second, 5 windows */
+      run_conv_pool_case (2, 2, 4, 41, ties);   /* 20 windows, odd width */
+      run_conv_pool_case (2, 2, 3, 3, ties);    /* 1 window */
+    }
 }
 
 /* A batch of several GEMM chunks computes, image by image, what each image alone computes
