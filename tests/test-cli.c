@@ -12,6 +12,7 @@
 
 #include "cli-progress.h"
 #include "nn-checkpoint.h"
+#include "nn-gemm.h"
 
 #define N_TRAIN 320
 #define N_TEST  40
@@ -230,6 +231,24 @@ test_info (void)
   g_assert_nonnull (strstr (out, data_dir));
   g_assert_true (strstr (out, "Compute  engine AVX-512 kernel, ") != NULL
                  || strstr (out, "Compute  OpenBLAS cblas_sgemm, ") != NULL);
+}
+
+/* More threads than cores is allowed but slow: a warning on stderr, and the run goes on. */
+static void
+test_threads_warning (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+
+  if (nn_gemm_n_cores () >= 64)
+    {
+      g_test_skip ("64 cores or more: --threads 64 is not too many here");
+      return;
+    }
+  g_assert_cmpint (run_cli (&out, &err, "train", "--model", "mlp", "--epochs", "1",
+                            "--limit", "64", "--batch-size", "32", "--threads", "64",
+                            "--data", data_dir, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "warning: --threads 64 is more than this machine's"));
+  g_assert_nonnull (strstr (out, "Done: 1 epochs"));
 }
 
 static void
@@ -628,6 +647,7 @@ main (int    argc,
   g_test_add_func ("/cli/help-version", test_help_version);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/bad-options", test_bad_options);
+  g_test_add_func ("/cli/threads-warning", test_threads_warning);
   g_test_add_func ("/cli/missing-data", test_missing_data);
   g_test_add_func ("/cli/summary", test_summary);
   g_test_add_func ("/cli/train-eval-resume", test_train_eval);

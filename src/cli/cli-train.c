@@ -16,6 +16,7 @@
 #include "cli-output.h"
 #include "cli-progress.h"
 #include "nn-checkpoint.h"
+#include "nn-gemm.h"
 #include "nn-trainer.h"
 
 /* Set by the signal handler, read by the training callbacks: the handler does nothing
@@ -412,6 +413,12 @@ train_with (TrainOptions *o)
       !cli_parse_uint ("--threads", o->threads, 0, G_MAXUINT, &config.threads, &error) ||
       !nn_train_config_validate (&config, &error))
     return cli_fail (error);
+  /* Allowed (a machine may be shared differently later), but threads that wait for a core
+   * at every batch's barrier make training several times slower: say so. */
+  if (config.threads > nn_gemm_n_cores ())
+    g_printerr ("atelier-cli: warning: --threads %u is more than this machine's %u cores; "
+                "training will be slower than with %u\n", config.threads, nn_gemm_n_cores (),
+                nn_gemm_n_cores ());
   /* Before the data is read or anything trained: an epoch's work is lost otherwise. */
   if ((o->save != NULL && !cli_check_output_path ("--save", o->save, &error)) ||
       (o->log != NULL && !cli_check_output_path ("--log", o->log, &error)))
