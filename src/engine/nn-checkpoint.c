@@ -702,8 +702,8 @@ check_format (const NnSafetensors *st,
   if (format != NULL && version != NULL && strcmp (version, FORMAT_VERSION) != 0
       && strcmp (version, FORMAT_VERSION_MID_EPOCH) != 0)
     return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
-                     "format version “%s” is newer than this program reads (up to "
-                     FORMAT_VERSION_MID_EPOCH ")", version);
+                     "unknown format version “%s” (this program reads " FORMAT_VERSION
+                     " and " FORMAT_VERSION_MID_EPOCH ")", version);
   return TRUE;
 }
 
