@@ -26,10 +26,6 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_KERNEL 1
-#if defined(__GNUC__) && !defined(__clang__)
-/* GCC 12's own AVX-512 headers trip this warning (GCC bug 105593, fixed in GCC 13). */
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include <immintrin.h>
 /* A function attribute rather than "#pragma GCC target", which clang (the fuzz builds)
  * ignores. */
@@ -256,14 +252,15 @@ DEFINE_KERNEL (kernel_3, 3)
 AVX512 static inline __attribute__ ((always_inline)) float
 lane_sum (__m512 v)
 {
-  __m128 x;
-
-  v = _mm512_add_ps (v, _mm512_shuffle_f32x4 (v, v, _MM_SHUFFLE (1, 0, 3, 2)));
-  v = _mm512_add_ps (v, _mm512_shuffle_f32x4 (v, v, _MM_SHUFFLE (2, 3, 0, 1)));
-  x = _mm512_castps512_ps128 (v);
-  x = _mm_add_ps (x, _mm_movehl_ps (x, x));
-  x = _mm_add_ss (x, _mm_shuffle_ps (x, x, 1));
-  return _mm_cvtss_f32 (x);
+  /* Halves, then quarters, then pairs, then neighbours: lane 0 ends up holding
+   * ((l0 + l2) + (l1 + l3)) of the folded quarters.  The masked forms with every lane set:
+   * the plain ones trip GCC 12's -Wmaybe-uninitialized inside its own header (GCC bug
+   * 105593). */
+  v = _mm512_add_ps (v, _mm512_mask_shuffle_f32x4 (v, 0xffff, v, v, _MM_SHUFFLE (1, 0, 3, 2)));
+  v = _mm512_add_ps (v, _mm512_mask_shuffle_f32x4 (v, 0xffff, v, v, _MM_SHUFFLE (2, 3, 0, 1)));
+  v = _mm512_add_ps (v, _mm512_mask_permute_ps (v, 0xffff, v, _MM_SHUFFLE (1, 0, 3, 2)));
+  v = _mm512_add_ps (v, _mm512_mask_permute_ps (v, 0xffff, v, _MM_SHUFFLE (2, 3, 0, 1)));
+  return _mm512_cvtss_f32 (v);
 }
 
 AVX512 static inline __attribute__ ((always_inline)) void
