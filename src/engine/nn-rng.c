@@ -131,6 +131,12 @@ nn_rng_get_state (const NnRng *rng,
     state[i] = rng->s[i];
 }
 
+gboolean
+nn_rng_state_is_valid (const guint64 state[4])
+{
+  return (state[0] | state[1] | state[2] | state[3]) != 0;
+}
+
 void
 nn_rng_set_state (NnRng         *rng,
                   const guint64  state[4])

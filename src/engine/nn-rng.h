@@ -28,6 +28,9 @@ void    nn_rng_shuffle       (NnRng *rng, guint32 *items, gsize n);
 void    nn_rng_fill_uniform  (NnRng *rng, float *out, gsize n);
 
 void    nn_rng_get_state     (const NnRng *rng, guint64 state[4]);
+/* FALSE for the one state a generator never reaches and never leaves (all zeros: it would
+ * draw zeros for ever); the check for states read from files. */
+gboolean nn_rng_state_is_valid (const guint64 state[4]);
 void    nn_rng_set_state     (NnRng *rng, const guint64 state[4]);
 
 G_END_DECLS

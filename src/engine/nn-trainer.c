@@ -478,6 +478,29 @@ nn_trainer_run (NnTrainer *trainer,
   return result;
 }
 
+/* Seconds since `start`, less the time spent paused. */
+static double
+active_seconds (gint64 start,
+                double paused)
+{
+  return (g_get_monotonic_time () - start) / 1e6 - paused;
+}
+
+/* A stop inside an epoch keeps how far it got (nn_trainer_get_progress), so that running
+ * again, or resuming a checkpoint, continues with the next batch. */
+static NnTrainResult
+stop_inside_epoch (NnTrainer             *trainer,
+                   const NnEpochProgress *sofar,
+                   guint                  batches_done,
+                   double                 seconds)
+{
+  trainer->progress = *sofar;
+  trainer->progress.batches_done = batches_done;
+  trainer->progress.seconds += seconds;
+  nn_rng_get_state (&trainer->rng, trainer->progress.rng_state);
+  return NN_TRAIN_STOPPED;
+}
+
 static NnTrainResult
 train_epochs (NnTrainer *trainer,
               GError   **error)
@@ -491,9 +514,9 @@ train_epochs (NnTrainer *trainer,
       NnEpochReport report = { 0 };
       g_autoptr(NnEvaluation) test = NULL;
       gint64 epoch_start = g_get_monotonic_time ();
-      double epoch_paused = 0.0, loss_sum = 0.0, seconds_before = 0.0;
-      guint64 correct_sum = 0;
-      guint first = 0;
+      double epoch_paused = 0.0;
+      NnEpochProgress sofar = { 0 };  /* the epoch's sums (and time) before this run */
+      guint first;
       float lr = config->optimizer.learning_rate;
 
       /* Every epoch starts from the state between epochs, so that one stopped anywhere,
@@ -504,24 +527,12 @@ train_epochs (NnTrainer *trainer,
       nn_rng_shuffle (&trainer->rng, trainer->order, trainer->n_train);
       if (trainer->progress.batches_done > 0)
         {
-          first = trainer->progress.batches_done;
-          loss_sum = trainer->progress.loss_sum;
-          correct_sum = trainer->progress.correct;
-          seconds_before = trainer->progress.seconds;
-          nn_rng_set_state (&trainer->rng, trainer->progress.rng_state);
+          /* Continuing a stopped epoch: its sums, and the generator after its batches. */
+          sofar = trainer->progress;
+          nn_rng_set_state (&trainer->rng, sofar.rng_state);
           memset (&trainer->progress, 0, sizeof trainer->progress);
         }
-
-#define STOP_INSIDE_EPOCH(batches)                                                      \
-      G_STMT_START {                                                                    \
-        trainer->progress.batches_done = (batches);                                     \
-        nn_rng_get_state (&trainer->rng, trainer->progress.rng_state);                  \
-        trainer->progress.loss_sum = loss_sum;                                          \
-        trainer->progress.correct = correct_sum;                                        \
-        trainer->progress.seconds = seconds_before                                      \
-          + (g_get_monotonic_time () - epoch_start) / 1e6 - epoch_paused;              \
-        return NN_TRAIN_STOPPED;                                                        \
-      } G_STMT_END
+      first = sofar.batches_done;
 
       for (guint b = first; b < trainer->n_batches; b++)
         {
@@ -535,7 +546,8 @@ train_epochs (NnTrainer *trainer,
           epoch_paused += paused;
           paused_total += paused;
           if (g_atomic_int_get (&trainer->stop_requested))
-            STOP_INSIDE_EPOCH (b);
+            return stop_inside_epoch (trainer, &sofar, b,
+                                      active_seconds (epoch_start, epoch_paused));
 
           lr = scheduled_lr (config, epoch, b, trainer->n_batches);
           loss = train_batch (trainer, start, n, lr, &correct);
@@ -550,8 +562,8 @@ train_epochs (NnTrainer *trainer,
               return NN_TRAIN_DIVERGED;
             }
           trainer->step++;
-          loss_sum += loss * n;
-          correct_sum += correct;
+          sofar.loss_sum += loss * n;
+          sofar.correct += correct;
 
           now = g_get_monotonic_time ();
           br.epoch = epoch;
@@ -563,21 +575,20 @@ train_epochs (NnTrainer *trainer,
           br.learning_rate = lr;
           br.elapsed = (now - run_start) / 1e6 - paused_total;
           br.images_per_second = (start + n - first * config->batch_size)
-                                 / MAX ((now - epoch_start) / 1e6 - epoch_paused, 1e-9);
+                                 / MAX (active_seconds (epoch_start, epoch_paused), 1e-9);
           if (trainer->batch_done)
             trainer->batch_done (&br, trainer->user_data);
           if (g_atomic_int_get (&trainer->stop_requested))
-            STOP_INSIDE_EPOCH (b + 1);
+            return stop_inside_epoch (trainer, &sofar, b + 1,
+                                      active_seconds (epoch_start, epoch_paused));
         }
-#undef STOP_INSIDE_EPOCH
 
       report.epoch = epoch;
       report.n_epochs = config->epochs;
-      report.seconds = seconds_before + (g_get_monotonic_time () - epoch_start) / 1e6
-                       - epoch_paused;
+      report.seconds = sofar.seconds + active_seconds (epoch_start, epoch_paused);
       report.learning_rate = lr;
-      report.train_loss = (float) (loss_sum / trainer->n_train);
-      report.train_accuracy = (float) ((double) correct_sum / trainer->n_train);
+      report.train_loss = (float) (sofar.loss_sum / trainer->n_train);
+      report.train_accuracy = (float) ((double) sofar.correct / trainer->n_train);
       report.val_loss = report.val_accuracy = NAN;
       report.test_loss = report.test_accuracy = NAN;
       if (trainer->n_val > 0)
@@ -724,8 +735,7 @@ nn_trainer_restore (NnTrainer           *trainer,
   if (epochs_done > trainer->config.epochs)
     return mismatch (error, "The checkpoint has %u finished epochs but this run has only %u",
                      epochs_done, trainer->config.epochs);
-  /* xoshiro's fixed point: it would draw zeros for ever; no seeded run reaches it. */
-  if ((rng_state[0] | rng_state[1] | rng_state[2] | rng_state[3]) == 0)
+  if (!nn_rng_state_is_valid (rng_state))
     return mismatch (error, "The saved random generator state is all zeros");
 
   memcpy (nn_model_params (trainer->model), nn_model_params_const (weights),
@@ -793,8 +803,7 @@ nn_trainer_set_progress (NnTrainer             *trainer,
   if (progress->correct > images || !(progress->loss_sum >= 0.0)
       || progress->loss_sum > DIVERGED_LOSS * images
       || !(progress->seconds >= 0.0) || progress->seconds > 365.0 * 24 * 3600
-      || (progress->rng_state[0] | progress->rng_state[1] | progress->rng_state[2]
-          | progress->rng_state[3]) == 0)
+      || !nn_rng_state_is_valid (progress->rng_state))
     return mismatch (error, "The progress inside the stopped epoch is impossible (%"
                      G_GUINT64_FORMAT " correct of %" G_GUINT64_FORMAT " images, loss sum "
                      "%g, %g s, or a random generator state of zeros)",
