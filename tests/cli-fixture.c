@@ -115,6 +115,43 @@ cli_fixture_run (const char * const *args,
   return g_subprocess_get_exit_status (process);
 }
 
+char *
+cli_fixture_signal_after_epoch (const char * const *args,
+                                int                 signo,
+                                int                *exit_status)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *rest = g_string_new (NULL);
+  char *line;
+
+  process = cli_fixture_spawn (args, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  /* Training is under way once an epoch has been reported. */
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
+    {
+      gboolean started = g_str_has_prefix (line, "Epoch ");
+
+      g_free (line);
+      if (started)
+        break;
+    }
+  g_assert_no_error (error);
+  g_subprocess_send_signal (process, signo);
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
+    {
+      g_string_append_printf (rest, "%s\n", line);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  *exit_status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
+                                                      : -1;
+  return g_string_free (rest, FALSE);
+}
+
 void
 cli_fixture_remove_tree (const char *dir)
 {

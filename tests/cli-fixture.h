@@ -1,6 +1,6 @@
 /* cli-fixture.h — what the tests that drive the built atelier-cli as a subprocess share:
  * a tiny IDX dataset written on the spot, and running the binary named by $ATELIER_CLI.
- * Used by test-bad-settings.c and test-crash-safety.c.
+ * Used by test-cli.c, test-bad-settings.c, test-crash-safety.c and test-resource-bounds.c.
  */
 #pragma once
 
@@ -28,6 +28,13 @@ int          cli_fixture_run           (const char * const *args,
 /* Starts atelier-cli with `args`, stdout and stderr piped. */
 GSubprocess *cli_fixture_spawn         (const char * const *args,
                                         GError            **error);
+
+/* Runs atelier-cli with `args` until it reports its first epoch (training under way), then
+ * sends it `signo` and waits for it to exit.  Returns what it printed after the signal;
+ * *exit_status is its status, or -1 when it died of a signal. */
+char        *cli_fixture_signal_after_epoch (const char * const *args,
+                                             int                 signo,
+                                             int                *exit_status);
 
 /* Deletes `dir` and everything in it (files and subdirectories); a test's cleanup. */
 void         cli_fixture_remove_tree   (const char *dir);

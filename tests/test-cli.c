@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
+#include "cli-fixture.h"
 #include "cli-progress.h"
 #include "nn-checkpoint.h"
 #include "nn-gemm.h"
@@ -23,53 +24,6 @@ static char *data_dir;         /* the IDX fixture */
 static char *checkpoint;       /* written by ensure_checkpoint() */
 
 /* ---- fixture ----------------------------------------------------------------------------- */
-
-static void
-put_be32 (GByteArray *bytes,
-          guint32     value)
-{
-  guint32 be = GUINT32_TO_BE (value);
-
-  g_byte_array_append (bytes, (const guint8 *) &be, 4);
-}
-
-/* IDX images and labels, raw (not gzipped): class c is a bright horizontal bar at row 2+2c. */
-static void
-write_idx_pair (const char *images_name,
-                const char *labels_name,
-                guint       n,
-                guint32     seed)
-{
-  g_autoptr(GByteArray) images = g_byte_array_new ();
-  g_autoptr(GByteArray) labels = g_byte_array_new ();
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  g_autofree char *images_path = g_build_filename (data_dir, images_name, NULL);
-  g_autofree char *labels_path = g_build_filename (data_dir, labels_name, NULL);
-  g_autoptr(GError) error = NULL;
-  guint8 image[NN_IMAGE_PIXELS];
-
-  put_be32 (images, 0x00000803);
-  put_be32 (images, n);
-  put_be32 (images, NN_IMAGE_SIDE);
-  put_be32 (images, NN_IMAGE_SIDE);
-  put_be32 (labels, 0x00000801);
-  put_be32 (labels, n);
-  for (guint i = 0; i < n; i++)
-    {
-      guint8 label = (guint8) (i % NN_N_CLASSES);
-
-      for (guint p = 0; p < NN_IMAGE_PIXELS; p++)
-        image[p] = (guint8) g_rand_int_range (rand, 0, 40);
-      for (guint x = 4; x < 24; x++)
-        image[(2 + 2 * label) * NN_IMAGE_SIDE + x] = 250;
-      g_byte_array_append (images, image, NN_IMAGE_PIXELS);
-      g_byte_array_append (labels, &label, 1);
-    }
-  g_file_set_contents (images_path, (const char *) images->data, images->len, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (labels_path, (const char *) labels->data, labels->len, &error);
-  g_assert_no_error (error);
-}
 
 static char *
 tmp_file (const char *name)
@@ -357,45 +311,22 @@ static void
 test_stop_signal (gconstpointer data)
 {
   int signo = GPOINTER_TO_INT (data);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(NnModel) model = NULL;
   g_autofree char *saved = tmp_file (signo == SIGINT ? "sigint.safetensors"
                                                      : "sigterm.safetensors");
-  g_autoptr(GString) rest = g_string_new (NULL);
-  char *line;
-  const char * const argv[] = {
-    cli_path, "train", "--model", "mlp", "--epochs", "5000", "--batch-size", "16",
+  g_autofree char *rest = NULL;
+  int status;
+  const char * const args[] = {
+    "train", "--model", "mlp", "--epochs", "5000", "--batch-size", "16",
     "--threads", "1", "--save", saved, "--data", data_dir, NULL
   };
 
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  /* Wait until an epoch has finished, so training is under way. */
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
-    {
-      gboolean started = g_str_has_prefix (line, "Epoch ");
-
-      g_free (line);
-      if (started)
-        break;
-    }
-  g_assert_no_error (error);
-  g_subprocess_send_signal (process, signo);
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
-    {
-      g_string_append_printf (rest, "%s\n", line);
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait (process, NULL, &error));
-  g_test_message ("after SIGINT: %s", rest->str);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  g_assert_nonnull (strstr (rest->str, "stopped after epoch "));
-  g_assert_null (strstr (rest->str, "Epoch 5000/5000"));
+  rest = cli_fixture_signal_after_epoch (args, signo, &status);
+  g_test_message ("after SIGINT: %s", rest);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (rest, "stopped after epoch "));
+  g_assert_null (strstr (rest, "Epoch 5000/5000"));
   model = nn_checkpoint_load_model (saved, &error);
   g_assert_no_error (error);
 }
@@ -640,9 +571,7 @@ main (int    argc,
   tmp_dir = g_dir_make_tmp ("test-cli-XXXXXX", &error);
   g_assert_no_error (error);
   data_dir = g_build_filename (tmp_dir, "data", NULL);
-  g_mkdir (data_dir, 0755);
-  write_idx_pair ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN, 1);
-  write_idx_pair ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST, 2);
+  cli_fixture_write_dataset (data_dir, N_TRAIN, N_TEST);
 
   g_test_add_func ("/cli/help-version", test_help_version);
   g_test_add_func ("/cli/info", test_info);

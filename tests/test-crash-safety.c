@@ -121,16 +121,12 @@ static void
 test_sigterm (void)
 {
   g_autofree char *saved = g_build_filename (tmp_dir, "terminated.safetensors", NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) rest = g_string_new (NULL);
-  g_autofree char *err = NULL;
+  g_autofree char *rest = NULL;
+  int status;
   const char * const args[] = {
     "train", "--model", "mlp", "--limit", "256", "--epochs", "1000", "--batch-size", "16",
     "--threads", "1", "--save", saved, "--data", data_dir, NULL
   };
-  char *line;
 
   if (cli_fixture_binary () == NULL)
     {
@@ -138,33 +134,12 @@ test_sigterm (void)
       return;
     }
 
-  process = cli_fixture_spawn (args, &error);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  /* Training is under way once an epoch has been reported. */
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
-    {
-      gboolean started = g_str_has_prefix (line, "Epoch ");
-
-      g_free (line);
-      if (started)
-        break;
-    }
-  g_assert_no_error (error);
-  g_subprocess_send_signal (process, SIGTERM);
-  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
-    {
-      g_string_append_printf (rest, "%s\n", line);
-      g_free (line);
-    }
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait (process, NULL, &error));
-  g_test_message ("after SIGTERM: %s", rest->str);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-  g_assert_nonnull (strstr (rest->str, "stopped after epoch "));
-  g_assert_nonnull (strstr (rest->str, saved));
-  g_assert_null (strstr (rest->str, "Epoch 1000/1000"));
+  rest = cli_fixture_signal_after_epoch (args, SIGTERM, &status);
+  g_test_message ("after SIGTERM: %s", rest);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (rest, "stopped after epoch "));
+  g_assert_nonnull (strstr (rest, saved));
+  g_assert_null (strstr (rest, "Epoch 1000/1000"));
   assert_valid_checkpoint (saved);
   g_assert_cmpuint (remove_partial_saves (saved), ==, 0);
   g_unlink (saved);
