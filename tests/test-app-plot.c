@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "app-test-wait.h"
 #include "at-plot-data.h"
@@ -87,13 +88,23 @@ test_extremes_survive (void)
   g_assert_true (seen);
 }
 
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 static void
 test_render_fast (void)
 {
   g_autoptr(AtPlotData) data = at_plot_data_new (4096);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1280, 720);
   AtPlotStyle style;
-  gint64 worst = 0;
+  gint64 times[10];
+  guint n = 0;
 
   fill (data, 40, 235);  /* the tutorial CNN: 9,400 batches */
   for (int dark = 0; dark < 2; dark++)
@@ -105,14 +116,18 @@ test_render_fast (void)
         at_plot_style_init (&style, dark);
         style.hover_x = i == 4 ? 640 : -1;
         at_plot_render (data, cr, 1280, 720, &style);
-        worst = MAX (worst, g_get_monotonic_time () - start);
+        times[n++] = g_get_monotonic_time () - start;
         g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
         cairo_destroy (cr);
       }
-  g_test_message ("slowest render of 9,400 batches at 1280x720: %.2f ms", worst / 1000.0);
-  /* A frame is 16 ms; the plot is only part of one.  Generous for a loaded machine; a
-   * sanitizer build or a slow machine stretches it with ATELIER_TEST_TIME_FACTOR. */
-  g_assert_cmpfloat (worst, <, 100 * 1000 * at_test_time_factor ());
+  qsort (times, n, sizeof times[0], compare_gint64);
+  g_test_message ("render of 9,400 batches at 1280x720: median %.2f ms, slowest %.2f ms",
+                  times[n / 2] / 1000.0, times[n - 1] / 1000.0);
+  /* A frame is 16 ms; the plot is only part of one.  The median, not the slowest: one
+   * render preempted on a shared machine says nothing about the code.  Generous for a
+   * loaded machine; a sanitizer build or a slow one stretches it with
+   * ATELIER_TEST_TIME_FACTOR. */
+  g_assert_cmpfloat (times[n / 2], <, 100 * 1000 * at_test_time_factor ());
   cairo_surface_destroy (surface);
 }
 
