@@ -26,8 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # A fresh machine's mirror may drop a connection: retry instead of failing the run.
+  $sudo apt-get -o Acquire::Retries=3 update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o Acquire::Retries=3 install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 if [ ! -f "$builddir/build.ninja" ]; then
