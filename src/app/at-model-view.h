@@ -1,4 +1,6 @@
-/* at-model-view.h — the Keras-style summary of the current model (nn_model_summary). */
+/* at-model-view.h — the "Model" page: the current model's layers as a table, its totals,
+ * and the settings of the run that trained it.  Its "model.copy-keras" action puts the
+ * Keras-style summary (nn_model_summary) on the clipboard. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -14,6 +16,7 @@ GtkWidget            *at_model_view_new            (void);
 AtTrainingController *at_model_view_get_controller (AtModelView          *self);
 void                  at_model_view_set_controller (AtModelView          *self,
                                                     AtTrainingController *controller);
+/* The Keras-style summary of the model shown, or the empty page's text. */
 const char           *at_model_view_get_text       (AtModelView          *self);
 
 G_END_DECLS

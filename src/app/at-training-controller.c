@@ -34,6 +34,7 @@ typedef struct {
   NnBatchReport  batch;
   NnEpochReport  epoch;     /* epoch.test: an owned reference */
   NnModel       *snapshot;  /* owned */
+  NnTrainConfig  config;    /* ITEM_SNAPSHOT: the run's config, as its trainer has it */
   NnTrainResult  result;
   GError        *error;     /* owned */
 } Item;
@@ -51,6 +52,8 @@ struct _AtTrainingController
   /* owned references */
   NnDataset       *dataset;
   NnModel         *snapshot;
+  NnTrainConfig    snapshot_config;   /* of the run that made `snapshot` */
+  gboolean         has_snapshot_config;
   NnEvaluation    *last_evaluation;
   GAsyncQueue     *queue;       /* of Item, worker → main */
   GSource         *source;      /* a QueueSource on the main context */
@@ -149,6 +152,8 @@ post_snapshot (AtTrainingController *self,
 
   item->kind = ITEM_SNAPSHOT;
   item->snapshot = nn_trainer_snapshot (trainer);
+  /* The trainer's own copy: a resumed run's model and optimizer come from its checkpoint. */
+  item->config = *nn_trainer_get_config (trainer);
   self->last_snapshot_at = g_get_monotonic_time ();
   post (self, item);
 }
@@ -349,6 +354,8 @@ handle_item (AtTrainingController *self,
     case ITEM_SNAPSHOT:
       g_clear_pointer (&self->snapshot, nn_model_unref);
       self->snapshot = g_steal_pointer (&item->snapshot);
+      self->snapshot_config = item->config;
+      self->has_snapshot_config = TRUE;
       g_signal_emit (self, signals[SNAPSHOT_READY], 0);
       break;
 
@@ -611,6 +618,13 @@ at_training_controller_dup_snapshot (AtTrainingController *self)
   return self->snapshot ? nn_model_ref (self->snapshot) : NULL;
 }
 
+const NnTrainConfig *
+at_training_controller_get_snapshot_config (AtTrainingController *self)
+{
+  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), NULL);
+  return self->has_snapshot_config ? &self->snapshot_config : NULL;
+}
+
 NnEvaluation *
 at_training_controller_dup_last_evaluation (AtTrainingController *self)
 {
@@ -626,6 +640,7 @@ at_training_controller_set_snapshot (AtTrainingController *self,
 
   g_clear_pointer (&self->snapshot, nn_model_unref);
   self->snapshot = model ? nn_model_ref (model) : NULL;
+  self->has_snapshot_config = FALSE;  /* not trained here: its settings are unknown */
   g_signal_emit (self, signals[SNAPSHOT_READY], 0);
 }
 

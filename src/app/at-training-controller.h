@@ -76,6 +76,9 @@ gint64                at_training_controller_get_max_dispatch_usec (AtTrainingCo
 /* The latest immutable model snapshot and test evaluation, or NULL. */
 NnModel              *at_training_controller_dup_snapshot     (AtTrainingController *self);
 NnEvaluation         *at_training_controller_dup_last_evaluation (AtTrainingController *self);
+/* The config of the run whose worker made the current snapshot (borrowed, valid until the
+ * next snapshot), or NULL when there is none or the snapshot was set from outside. */
+const NnTrainConfig  *at_training_controller_get_snapshot_config (AtTrainingController *self);
 /* Makes `model` the current snapshot (a model opened from a file). */
 void                  at_training_controller_set_snapshot     (AtTrainingController *self,
                                                                NnModel              *model);
