@@ -1,6 +1,7 @@
 /* test-app-model.c — the Model page under Xvfb, checked against the engine: one table row
  * per layer with its name, output shape and parameter count from nn_model_layer_info(),
- * the totals, share bars that add up to all parameters, the Keras text on the clipboard,
+ * the totals, share bars that add up to all parameters, the Keras text and a selected row
+ * on the clipboard,
  * the table rebuilt when the architecture changes, and the settings of a real (tiny) run.
  *
  * The test runs in the C locale (gtk_disable_setlocale), so what it reads is the English
@@ -90,6 +91,22 @@ digits_of (const char *text)
     if (g_ascii_isdigit (*p))
       n = n * 10 + (guint64) (*p - '0');
   return n;
+}
+
+static GtkWidget *
+find_column_view (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_COLUMN_VIEW (child))
+        return child;
+      if ((found = find_column_view (child)) != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static GtkWidget *
@@ -305,6 +322,39 @@ test_cnn (void)
   check_keras_copy (cnn);
 }
 
+/* A selected row copies as its cells' text, tab-separated; no selection copies nothing. */
+static void
+test_copy_row (void)
+{
+  g_autoptr(NnModel) cnn = at_training_controller_dup_snapshot (controller);
+  GtkWidget *table = find_column_view (GTK_WIDGET (view));
+  GtkSelectionModel *selection;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (view));
+  guint dense = G_MAXUINT;
+  g_autofree char *copied = NULL;
+  g_autofree char *nothing = NULL;
+
+  g_assert_nonnull (cnn);
+  g_assert_nonnull (table);
+  selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (table));
+  for (guint i = 0; i < nn_model_n_layers (cnn); i++)
+    if (g_str_equal (nn_model_layer_info (cnn, i)->name, "dense"))
+      dense = i;
+  g_assert_cmpuint (dense, <, nn_model_n_layers (cnn));
+
+  gdk_clipboard_set_text (clipboard, "untouched");
+  gtk_selection_model_unselect_all (selection);
+  g_assert_true (gtk_widget_activate_action (table, "model.copy-row", NULL));
+  nothing = read_clipboard ();
+  g_assert_cmpstr (nothing, ==, "untouched");
+
+  g_assert_true (gtk_selection_model_select_item (selection, dense, TRUE));
+  g_assert_true (gtk_widget_activate_action (table, "model.copy-row", NULL));
+  copied = read_clipboard ();
+  g_assert_cmpstr (copied, ==, "dense\tDense, ReLU\t128\t147,584");
+  gtk_selection_model_unselect_all (selection);
+}
+
 static void
 test_switch_to_mlp (void)
 {
@@ -463,6 +513,7 @@ main (int   argc,
 
   g_test_add_func ("/app/model/empty", test_empty);
   g_test_add_func ("/app/model/cnn", test_cnn);
+  g_test_add_func ("/app/model/copy-row", test_copy_row);
   g_test_add_func ("/app/model/switch-to-mlp", test_switch_to_mlp);
   g_test_add_func ("/app/model/run-settings", test_run_settings);
   status = g_test_run ();

@@ -260,6 +260,7 @@ struct _AtModelView
   GtkLabel             *title_label;
   GtkLabel             *totals_label;
   GtkColumnView        *layers_view;
+  GtkSingleSelection   *selection;
   GListStore           *layers;
   GtkWidget            *config_box;
   GtkLabel             *optimizer_value;
@@ -437,6 +438,22 @@ copy_keras (GtkWidget  *widget,
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->keras_text);
 }
 
+/* The selected row as tab-separated text, so that it pastes into a spreadsheet's cells. */
+static void
+copy_row (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  AtModelView *self = AT_MODEL_VIEW (widget);
+  AtModelLayerRow *row = gtk_single_selection_get_selected_item (self->selection);
+  g_autofree char *text = NULL;
+
+  if (row == NULL)
+    return;
+  text = g_strjoin ("\t", row->name, row->kind, row->shape, row->params, NULL);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
 AtTrainingController *
 at_model_view_get_controller (AtModelView *self)
 {
@@ -555,6 +572,7 @@ at_model_view_class_init (AtModelViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtModelView, title_label);
   gtk_widget_class_bind_template_child (widget_class, AtModelView, totals_label);
   gtk_widget_class_bind_template_child (widget_class, AtModelView, layers_view);
+  gtk_widget_class_bind_template_child (widget_class, AtModelView, selection);
   gtk_widget_class_bind_template_child (widget_class, AtModelView, layers);
   gtk_widget_class_bind_template_child (widget_class, AtModelView, config_box);
   gtk_widget_class_bind_template_child (widget_class, AtModelView, optimizer_value);
@@ -567,6 +585,7 @@ at_model_view_class_init (AtModelViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtModelView, threads_value);
 
   gtk_widget_class_install_action (widget_class, "model.copy-keras", NULL, copy_keras);
+  gtk_widget_class_install_action (widget_class, "model.copy-row", NULL, copy_row);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
