@@ -1,6 +1,7 @@
 /* at-model-view.h — the "Model" page: the current model's layers as a table, its totals,
  * and the settings of the run that trained it.  Its "model.copy-keras" action puts the
- * Keras-style summary (nn_model_summary) on the clipboard. */
+ * Keras-style summary (nn_model_summary) on the clipboard, "model.copy-row" (Ctrl+C in the
+ * table) the selected layer's row, tab-separated. */
 #pragma once
 
 #include <gtk/gtk.h>
