@@ -2,7 +2,8 @@
  * per layer with its name, output shape and parameter count from nn_model_layer_info(),
  * the totals, share bars that add up to all parameters, the Keras text and a selected row
  * on the clipboard,
- * the table rebuilt when the architecture changes, and the settings of a real (tiny) run.
+ * the table rebuilt when the architecture changes, and the settings of a real (tiny) run
+ * or of a model file that stores them.
  *
  * The test runs in the C locale (gtk_disable_setlocale), so what it reads is the English
  * text with the page's C-locale grouping ("242,058").  Every wait is for a condition
@@ -13,8 +14,12 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "at-io.h"
 #include "at-model-view.h"
 #include "at-training-controller.h"
+#include "nn-checkpoint.h"
 #include "app-test-wait.h"
 
 /* Any wait longer than this (× ATELIER_TEST_TIME_FACTOR) fails the test instead of
@@ -490,6 +495,102 @@ test_run_settings (void)
   g_assert_cmpuint (g_hash_table_size (settings), ==, 0);
 }
 
+/* ---- the settings stored in a model file -------------------------------------------- */
+
+typedef struct {
+  gboolean       done;
+  NnModel       *model;
+  NnTrainConfig *config;
+} Opened;
+
+static void
+on_opened (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Opened *opened = user_data;
+  g_autoptr(GError) error = NULL;
+
+  opened->model = at_model_load_finish_with_config (result, &opened->config, &error);
+  g_assert_no_error (error);
+  opened->done = TRUE;
+}
+
+static gboolean
+is_opened (gpointer data)
+{
+  return ((Opened *) data)->done;
+}
+
+/* Opens `path` as the app does (at-io, off the main thread) and shows it. */
+static void
+open_and_show (const char *path,
+               Opened     *opened)
+{
+  at_model_load_async (path, NULL, on_opened, opened);
+  at_test_wait_until (is_opened, opened, WAIT_SECONDS, "the model file to be read");
+  g_assert_nonnull (opened->model);
+  at_training_controller_set_snapshot_with_config (controller, opened->model, opened->config);
+  wait_for_table (opened->model);
+}
+
+/* A resumable checkpoint stores its run's config: opening it shows those settings; a file
+ * of weights only shows none. */
+static void
+test_opened_settings (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atelier-model-XXXXXX", &error);
+  g_autofree char *full = g_build_filename (dir, "run.safetensors", NULL);
+  g_autofree char *weights = g_build_filename (dir, "weights.safetensors", NULL);
+  g_autoptr(NnDataset) dataset = make_dataset ();
+  g_autoptr(NnTrainer) trainer = NULL;
+  g_autoptr(GHashTable) settings = NULL;
+  Opened opened = { 0 };
+  NnTrainConfig config;
+
+  g_assert_no_error (error);
+  nn_train_config_init (&config, "cnn");
+  config.epochs = 12;
+  config.batch_size = 32;
+  config.seed = 99;
+  config.threads = 2;
+  config.schedule = NN_SCHEDULE_COSINE;
+  nn_optimizer_params_init (&config.optimizer, NN_OPTIMIZER_RMSPROP);
+  config.optimizer.learning_rate = 0.0025f;
+  trainer = nn_trainer_new (&config, dataset, &error);
+  g_assert_no_error (error);
+  g_assert_true (nn_checkpoint_save_trainer (full, trainer, &error));
+  g_assert_no_error (error);
+  g_assert_true (nn_checkpoint_save_model (weights, nn_trainer_get_model (trainer), &error));
+  g_assert_no_error (error);
+
+  open_and_show (full, &opened);
+  g_assert_nonnull (opened.config);
+  settings = shown_settings ();
+  g_assert_cmpstr (g_hash_table_lookup (settings, "Optimizer"), ==, "RMSprop (ρ 0.9)");
+  g_assert_cmpstr (g_hash_table_lookup (settings, "Learning rate"), ==, "0.0025");
+  g_assert_cmpstr (g_hash_table_lookup (settings, "Batch size"), ==, "32");
+  g_assert_cmpstr (g_hash_table_lookup (settings, "Epochs"), ==, "12");
+  g_assert_cmpstr (g_hash_table_lookup (settings, "Seed"), ==, "99");
+  g_assert_cmpstr (g_hash_table_lookup (settings, "Threads"), ==, "2");
+  g_clear_pointer (&settings, g_hash_table_unref);
+  g_clear_pointer (&opened.model, nn_model_unref);
+  g_clear_pointer (&opened.config, g_free);
+
+  opened.done = FALSE;
+  open_and_show (weights, &opened);
+  g_assert_null (opened.config);
+  g_assert_null (at_training_controller_get_snapshot_config (controller));
+  settings = shown_settings ();
+  g_assert_cmpuint (g_hash_table_size (settings), ==, 0);
+  g_clear_pointer (&opened.model, nn_model_unref);
+
+  g_assert_cmpint (g_remove (full), ==, 0);
+  g_assert_cmpint (g_remove (weights), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -516,6 +617,7 @@ main (int   argc,
   g_test_add_func ("/app/model/copy-row", test_copy_row);
   g_test_add_func ("/app/model/switch-to-mlp", test_switch_to_mlp);
   g_test_add_func ("/app/model/run-settings", test_run_settings);
+  g_test_add_func ("/app/model/opened-settings", test_opened_settings);
   status = g_test_run ();
 
   at_training_controller_shutdown (controller);

@@ -73,6 +73,21 @@ at_dataset_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct {
+  NnModel       *model;
+  NnTrainConfig *config;  /* NULL: weights only */
+} LoadedModel;
+
+static void
+loaded_model_free (gpointer data)
+{
+  LoadedModel *loaded = data;
+
+  g_clear_pointer (&loaded->model, nn_model_unref);
+  g_free (loaded->config);
+  g_free (loaded);
+}
+
 static void
 model_load_thread (GTask        *task,
                    gpointer      source_object,
@@ -81,11 +96,20 @@ model_load_thread (GTask        *task,
 {
   GError *error = NULL;
   NnModel *model = nn_checkpoint_load_model (task_data, &error);
+  LoadedModel *loaded;
+  NnTrainConfig config;
 
   if (model == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, model, (GDestroyNotify) nn_model_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  loaded = g_new0 (LoadedModel, 1);
+  loaded->model = model;
+  /* A file with weights only is a valid model: its settings are simply unknown. */
+  if (nn_checkpoint_load_config (task_data, &config, NULL))
+    loaded->config = g_memdup2 (&config, sizeof config);
+  g_task_return_pointer (task, loaded, loaded_model_free);
 }
 
 void
@@ -102,9 +126,27 @@ at_model_load_async (const char          *path,
 }
 
 NnModel *
+at_model_load_finish_with_config (GAsyncResult   *result,
+                                  NnTrainConfig **config,
+                                  GError        **error)
+{
+  LoadedModel *loaded;
+  NnModel *model;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  loaded = g_task_propagate_pointer (G_TASK (result), error);
+  if (loaded == NULL)
+    return NULL;
+  model = g_steal_pointer (&loaded->model);
+  if (config != NULL)
+    *config = g_steal_pointer (&loaded->config);
+  loaded_model_free (loaded);
+  return model;
+}
+
+NnModel *
 at_model_load_finish (GAsyncResult  *result,
                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return at_model_load_finish_with_config (result, NULL, error);
 }

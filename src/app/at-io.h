@@ -5,6 +5,7 @@
 
 #include "nn-dataset.h"
 #include "nn-model.h"
+#include "nn-trainer.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,10 @@ void       at_model_load_async    (const char          *path,
                                    gpointer             user_data);
 NnModel   *at_model_load_finish   (GAsyncResult        *result,
                                    GError             **error);
+/* Also the training config stored beside the weights, into *config (g_free), or NULL when
+ * the file holds weights only (an export of a snapshot). */
+NnModel   *at_model_load_finish_with_config (GAsyncResult   *result,
+                                             NnTrainConfig **config,
+                                             GError        **error);
 
 G_END_DECLS

@@ -633,15 +633,25 @@ at_training_controller_dup_last_evaluation (AtTrainingController *self)
 }
 
 void
-at_training_controller_set_snapshot (AtTrainingController *self,
-                                     NnModel              *model)
+at_training_controller_set_snapshot_with_config (AtTrainingController *self,
+                                                 NnModel              *model,
+                                                 const NnTrainConfig  *config)
 {
   g_return_if_fail (AT_IS_TRAINING_CONTROLLER (self));
 
   g_clear_pointer (&self->snapshot, nn_model_unref);
   self->snapshot = model ? nn_model_ref (model) : NULL;
-  self->has_snapshot_config = FALSE;  /* not trained here: its settings are unknown */
+  self->has_snapshot_config = model != NULL && config != NULL;
+  if (self->has_snapshot_config)
+    self->snapshot_config = *config;
   g_signal_emit (self, signals[SNAPSHOT_READY], 0);
+}
+
+void
+at_training_controller_set_snapshot (AtTrainingController *self,
+                                     NnModel              *model)
+{
+  at_training_controller_set_snapshot_with_config (self, model, NULL);
 }
 
 gboolean

@@ -76,12 +76,16 @@ gint64                at_training_controller_get_max_dispatch_usec (AtTrainingCo
 /* The latest immutable model snapshot and test evaluation, or NULL. */
 NnModel              *at_training_controller_dup_snapshot     (AtTrainingController *self);
 NnEvaluation         *at_training_controller_dup_last_evaluation (AtTrainingController *self);
-/* The config of the run whose worker made the current snapshot (borrowed, valid until the
- * next snapshot), or NULL when there is none or the snapshot was set from outside. */
+/* The config of the run that made the current snapshot (borrowed, valid until the next
+ * snapshot), or NULL when there is none or it is unknown (a model file of weights only). */
 const NnTrainConfig  *at_training_controller_get_snapshot_config (AtTrainingController *self);
-/* Makes `model` the current snapshot (a model opened from a file). */
+/* Makes `model` the current snapshot (a model opened from a file), with no known config. */
 void                  at_training_controller_set_snapshot     (AtTrainingController *self,
                                                                NnModel              *model);
+/* The same, with the config of the run that trained it (copied; NULL: unknown). */
+void                  at_training_controller_set_snapshot_with_config (AtTrainingController *self,
+                                                                       NnModel              *model,
+                                                                       const NnTrainConfig  *config);
 
 /* Saves the finished run's trainer (weights, optimizer, history: resumable) when there is
  * one and no run is active, otherwise the latest snapshot's weights. */

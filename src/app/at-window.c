@@ -655,7 +655,8 @@ on_model_loaded (GObject      *source,
 {
   g_autoptr(AtWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(NnModel) model = at_model_load_finish (result, &error);
+  g_autofree NnTrainConfig *config = NULL;
+  g_autoptr(NnModel) model = at_model_load_finish_with_config (result, &config, &error);
   g_autofree char *path = NULL;
   g_autofree char *base = NULL;
   g_autofree char *text = NULL;
@@ -675,7 +676,7 @@ on_model_loaded (GObject      *source,
   base = g_path_get_basename (path);
   g_free (self->resume_preset);
   self->resume_preset = g_strdup (nn_model_get_preset (model));
-  at_training_controller_set_snapshot (self->controller, model);
+  at_training_controller_set_snapshot_with_config (self->controller, model, config);
   at_training_controller_set_resume_path (self->controller, path);
   /* Selecting the model's preset before the text: changed::model clears a mismatch. */
   g_settings_set_string (self->settings, "model", self->resume_preset);
