@@ -146,6 +146,41 @@ at_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+/* `atelier MODEL.safetensors`: the model opens in the window (--train then continues it).
+ * One model at a time: a window shows one. */
+static void
+at_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  AtApplication *self = AT_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  g_autofree char *path = g_file_get_path (files[0]);
+
+  if (window == NULL)
+    window = GTK_WINDOW (at_window_new (self));
+  for (int i = 1; i < n_files; i++)
+    {
+      g_autofree char *ignored = g_file_get_parse_name (files[i]);
+
+      g_printerr (_("Opens one model at a time: %s is ignored\n"), ignored);
+    }
+  if (path != NULL)
+    at_window_open_model (AT_WINDOW (window), path);
+  else
+    {
+      g_autofree char *name = g_file_get_parse_name (files[0]);
+      g_autofree char *message =
+        g_strdup_printf (_("“%s” is not a local file. Save it to this computer first."), name);
+
+      at_window_show_error (AT_WINDOW (window), _("The model could not be opened"), message);
+    }
+  if (self->train || self->quit)
+    at_window_set_autostart (AT_WINDOW (window), self->train, self->quit);
+  gtk_window_present (window);
+}
+
 static int
 at_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
@@ -175,6 +210,7 @@ at_application_class_init (AtApplicationClass *klass)
   object_class->dispose = at_application_dispose;
   app_class->startup = at_application_startup;
   app_class->activate = at_application_activate;
+  app_class->open = at_application_open;
   app_class->handle_local_options = at_application_handle_local_options;
 }
 
@@ -183,13 +219,14 @@ at_application_init (AtApplication *self)
 {
   static const GOptionEntry options[] = {
     { "train", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Start training with the last settings as soon as the dataset is loaded"), NULL },
+      N_("Start training with the last settings as soon as the dataset is loaded (continuing MODEL if one is given)"), NULL },
     { "quit", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Close the window when that training ends"), NULL },
     { NULL }
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[MODEL.safetensors]"));
   gtk_window_set_default_icon_name (APP_ID);
 }
 
@@ -198,7 +235,7 @@ at_application_new (void)
 {
   return g_object_new (AT_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/atelier/Atelier",
                        NULL);
 }

@@ -271,6 +271,17 @@ show_dataset (AtWindow        *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->data_label), text);
 }
 
+/* Trains now if --train asked for it and everything it needs is there: the dataset, and the
+ * model being opened (so that the run continues it instead of starting afresh). */
+static void
+maybe_autostart (AtWindow *self)
+{
+  if (!self->autostart || !at_window_has_dataset (self) || self->opening_path != NULL)
+    return;
+  self->autostart = FALSE;
+  g_action_group_activate_action (G_ACTION_GROUP (self), "train", NULL);
+}
+
 static void
 on_dataset_loaded (GObject      *source,
                    GAsyncResult *result,
@@ -304,11 +315,7 @@ on_dataset_loaded (GObject      *source,
     }
   update_actions (self);
 
-  if (self->autostart && dataset != NULL)
-    {
-      self->autostart = FALSE;
-      g_action_group_activate_action (G_ACTION_GROUP (self), "train", NULL);
-    }
+  maybe_autostart (self);
 }
 
 static void
@@ -648,36 +655,55 @@ stop_activated (GSimpleAction *action,
 
 /* ---- models and exports ------------------------------------------------------------- */
 
+typedef struct {
+  AtWindow *self;  /* owned */
+  char     *path;
+} OpenRequest;
+
+static void
+open_request_free (OpenRequest *req)
+{
+  g_object_unref (req->self);
+  g_free (req->path);
+  g_free (req);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenRequest, open_request_free)
+
 static void
 on_model_loaded (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(AtWindow) self = user_data;
+  g_autoptr(OpenRequest) req = user_data;
+  AtWindow *self = req->self;
   g_autoptr(GError) error = NULL;
   g_autofree NnTrainConfig *config = NULL;
   g_autoptr(NnModel) model = at_model_load_finish_with_config (result, &config, &error);
-  g_autofree char *path = NULL;
   g_autofree char *base = NULL;
   g_autofree char *text = NULL;
 
-  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->controller == NULL)
+  /* Only the latest file asked for counts: an earlier one that took longer is dropped. */
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->controller == NULL
+      || g_strcmp0 (self->opening_path, req->path) != 0)
     return;
-  path = g_steal_pointer (&self->opening_path);
+  g_clear_pointer (&self->opening_path, g_free);
   if (model == NULL)
     {
       at_window_show_error (self, _("The model could not be opened"), error->message);
+      /* --train was to continue this model, not to start a new one in its place. */
+      self->autostart = FALSE;
       return;
     }
-  if (at_training_controller_is_running (self->controller) || path == NULL)
+  if (at_training_controller_is_running (self->controller))
     return;
 
   hide_error (self);
-  base = g_path_get_basename (path);
+  base = g_path_get_basename (req->path);
   g_free (self->resume_preset);
   self->resume_preset = g_strdup (nn_model_get_preset (model));
   at_training_controller_set_snapshot_with_config (self->controller, model, config);
-  at_training_controller_set_resume_path (self->controller, path);
+  at_training_controller_set_resume_path (self->controller, req->path);
   /* Selecting the model's preset before the text: changed::model clears a mismatch. */
   g_settings_set_string (self->settings, "model", self->resume_preset);
   /* Translators: "Model: cnn.safetensors (CNN) — Train continues it" */
@@ -685,6 +711,24 @@ on_model_loaded (GObject      *source,
                           g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP"));
   gtk_label_set_text (self->model_label, text);
   update_actions (self);
+  maybe_autostart (self);
+}
+
+void
+at_window_open_model (AtWindow   *self,
+                      const char *path)
+{
+  OpenRequest *req;
+
+  g_return_if_fail (AT_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  g_free (self->opening_path);
+  self->opening_path = g_strdup (path);
+  req = g_new0 (OpenRequest, 1);
+  req->self = g_object_ref (self);
+  req->path = g_strdup (path);
+  at_model_load_async (path, NULL, on_model_loaded, req);
 }
 
 static void
@@ -693,11 +737,8 @@ on_model_chosen (AtWindow       *self,
 {
   g_autofree char *path = chooser_path (chooser);
 
-  if (path == NULL)
-    return;
-  g_free (self->opening_path);
-  self->opening_path = g_strdup (path);
-  at_model_load_async (path, NULL, on_model_loaded, g_object_ref (self));
+  if (path != NULL)
+    at_window_open_model (self, path);
 }
 
 static void
@@ -1102,10 +1143,8 @@ at_window_set_autostart (AtWindow *self,
   g_return_if_fail (AT_IS_WINDOW (self));
 
   self->quit_when_done = quit_when_done;
-  if (train && at_window_has_dataset (self))
-    g_action_group_activate_action (G_ACTION_GROUP (self), "train", NULL);
-  else
-    self->autostart = train;
+  self->autostart = train;
+  maybe_autostart (self);
 }
 
 AtTrainingController *

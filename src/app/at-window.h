@@ -15,10 +15,16 @@ G_DECLARE_FINAL_TYPE (AtWindow, at_window, AT, WINDOW, GtkApplicationWindow)
 
 AtWindow             *at_window_new            (AtApplication *application);
 
-/* Train as soon as the dataset is loaded (now, if it is); close when that run ends. */
+/* Train as soon as the dataset is loaded (now, if it is) and a model being opened is
+ * there; close when that run ends. */
 void                  at_window_set_autostart  (AtWindow *self,
                                                 gboolean  train,
                                                 gboolean  quit_when_done);
+
+/* Opens a checkpoint off the main thread: its model is shown, and Train continues it.  A
+ * file that is not a model shows the error and changes nothing. */
+void                  at_window_open_model     (AtWindow   *self,
+                                                const char *path);
 
 AtTrainingController *at_window_get_controller (AtWindow *self);
 AtPlotView           *at_window_get_plot_view  (AtWindow *self);
