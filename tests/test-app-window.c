@@ -468,6 +468,84 @@ test_save_and_resume (void)
   close_and_wait (window);
 }
 
+/* A revealed info bar whose text begins with `title`: the window's inline error. */
+static gboolean
+find_error (GtkWidget  *widget,
+            const char *title)
+{
+  if (GTK_IS_INFO_BAR (widget) && !gtk_info_bar_get_revealed (GTK_INFO_BAR (widget)))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), title))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (find_error (c, title))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+shows_open_error (gpointer data)
+{
+  return find_error (data, "The model could not be opened");
+}
+
+/* `atelier --train MODEL`: the window opens the model and the run continues it, whether the
+ * data or the model is ready first; of two files opened the latest counts; a file that is
+ * not a model is reported and starts nothing. */
+static void
+test_open_model_and_train (void)
+{
+  AtWindow *window = open_window (1, 64);
+  AtTrainingController *controller = at_window_get_controller (window);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atelier-open-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "mlp.safetensors", NULL);
+  g_autofree char *junk = g_build_filename (dir, "junk.safetensors", NULL);
+  guint last_epoch = 0;
+
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (is_finished, controller, "the first epoch");
+  g_assert_true (at_training_controller_save (controller, path, &error));
+  g_assert_no_error (error);
+  close_and_wait (window);
+  g_assert_true (g_file_set_contents (junk, "not a model", -1, NULL));
+
+  /* Both files asked for before the data is there; --train asked for at once. */
+  g_settings_set_uint (settings, "epochs", 2);
+  window = at_window_new (NULL);
+  controller = at_window_get_controller (window);
+  g_signal_connect (controller, "epoch-report", G_CALLBACK (on_epoch_number), &last_epoch);
+  at_window_open_model (window, junk);
+  at_window_open_model (window, path);
+  at_window_set_autostart (window, TRUE, FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (is_finished, controller, "the continued run");
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
+  /* Epoch 2 only: a run started before the model was there would have trained epoch 1. */
+  g_assert_cmpuint (last_epoch, ==, 2);
+  g_assert_nonnull (at_training_controller_get_snapshot_config (controller));
+  g_assert_false (shows_open_error (window));
+  close_and_wait (window);
+
+  /* Not a model: said inline, and --train does not start a new run in its place. */
+  window = at_window_new (NULL);
+  controller = at_window_get_controller (window);
+  at_window_open_model (window, junk);
+  at_window_set_autostart (window, TRUE, FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (shows_open_error, window, "the error about the file");
+  wait_until (has_dataset, window, "the dataset to load");
+  at_test_observe_for (200);
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_IDLE));
+  close_and_wait (window);
+
+  g_unlink (path);
+  g_unlink (junk);
+  g_rmdir (dir);
+}
+
 static GtkWidget *
 find_child (GtkWidget *widget,
             GType      type)
@@ -543,6 +621,7 @@ main (int   argc,
   g_test_add_func ("/app/window/destroy-paused", test_destroy_mid_training);
   g_test_add_func ("/app/window/bad-settings-inline", test_bad_settings_inline);
   g_test_add_func ("/app/window/save-and-resume", test_save_and_resume);
+  g_test_add_func ("/app/window/open-model-and-train", test_open_model_and_train);
   status = g_test_run ();
 
   for (const char *const *n = (const char *const[]) { "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
