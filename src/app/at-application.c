@@ -132,6 +132,22 @@ at_application_startup (GApplication *application)
   at_theme_follow_settings (AT_APPLICATION (application)->settings);
 }
 
+/* --train and --quit are this process's own command line: they apply once.  A later
+ * `atelier` or `atelier MODEL` run while this instance is up is forwarded here as an
+ * activate or open without its options (those are parsed in that process), and must not
+ * train or close the window again.  `can_train` FALSE: the model --train was to continue
+ * cannot be opened, so it trains nothing (and --quit has no run to wait for). */
+static void
+take_autostart (AtApplication *self,
+                AtWindow      *window,
+                gboolean       can_train)
+{
+  if (can_train && (self->train || self->quit))
+    at_window_set_autostart (window, self->train, self->quit);
+  self->train = FALSE;
+  self->quit = FALSE;
+}
+
 static void
 at_application_activate (GApplication *application)
 {
@@ -141,8 +157,7 @@ at_application_activate (GApplication *application)
 
   if (window == NULL)
     window = GTK_WINDOW (at_window_new (self));
-  if (self->train || self->quit)
-    at_window_set_autostart (AT_WINDOW (window), self->train, self->quit);
+  take_autostart (self, AT_WINDOW (window), TRUE);
   gtk_window_present (window);
 }
 
@@ -176,8 +191,7 @@ at_application_open (GApplication  *application,
 
       at_window_show_error (AT_WINDOW (window), _("The model could not be opened"), message);
     }
-  if (self->train || self->quit)
-    at_window_set_autostart (AT_WINDOW (window), self->train, self->quit);
+  take_autostart (self, AT_WINDOW (window), path != NULL);
   gtk_window_present (window);
 }
 
