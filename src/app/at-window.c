@@ -691,7 +691,10 @@ on_model_loaded (GObject      *source,
   if (model == NULL)
     {
       at_window_show_error (self, _("The model could not be opened"), error->message);
-      /* --train was to continue this model, not to start a new one in its place. */
+      /* --train was to continue this model, not to start a new one in its place; and
+       * --quit was for that run: a run the person then starts by hand is theirs to end. */
+      if (self->autostart)
+        self->quit_when_done = FALSE;
       self->autostart = FALSE;
       return;
     }
