@@ -699,7 +699,13 @@ on_model_loaded (GObject      *source,
       return;
     }
   if (at_training_controller_is_running (self->controller))
-    return;
+    {
+      /* Open is disabled while a run goes, but `atelier MODEL` sent to this instance, or
+       * Train pressed while the file loaded, still gets here: say so instead of nothing. */
+      at_window_show_error (self, _("The model could not be opened"),
+                            _("A training run is going. Stop it, then open the model again."));
+      return;
+    }
 
   hide_error (self);
   base = g_path_get_basename (req->path);
