@@ -1,7 +1,7 @@
 /* test-app-model.c — the Model page under Xvfb, checked against the engine: one table row
  * per layer with its name, output shape and parameter count from nn_model_layer_info(),
  * the totals, share bars that add up to all parameters, the Keras text and a selected row
- * on the clipboard,
+ * on the clipboard, the bars named for assistive technologies by their percentage,
  * the table rebuilt when the architecture changes, and the settings of a real (tiny) run
  * or of a model file that stores them.
  *
@@ -249,6 +249,10 @@ check_table (const NnModel *model,
                                           share, 1e-9);
           g_assert_cmpfloat_with_epsilon (g_ascii_strtod (label_text (share_texts, i), NULL),
                                           100.0 * share, 0.051);
+          /* A screen reader names the bar by the percentage beside it, not a bare number. */
+          gtk_test_accessible_assert_relation (g_ptr_array_index (bars, bar),
+                                               GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                               g_ptr_array_index (share_texts, i), NULL);
           bar_sum += gtk_level_bar_get_value (g_ptr_array_index (bars, bar));
           bar++;
           with_params++;
@@ -598,6 +602,9 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  /* GTK's in-process test backend instead of none (the suite's env), so the accessible
+   * relations can be read back; it talks to no AT-SPI bus either. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   /* The C locale whatever the environment: the texts checked are the untranslated ones. */
   gtk_disable_setlocale ();
   gtk_init ();
