@@ -269,16 +269,20 @@ run_thread (gpointer data)
   return NULL;
 }
 
+/* FALSE when the trainer has not paused after 30 s: a generous deadline, since a sanitizer
+ * build on a crowded machine may take seconds to start the thread and train two batches. */
 static gboolean
 wait_until_paused (NnTrainer *trainer)
 {
-  for (guint i = 0; i < 2000; i++)
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!nn_trainer_is_paused (trainer))
     {
-      if (nn_trainer_is_paused (trainer))
-        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
       g_usleep (1000);
     }
-  return FALSE;
+  return TRUE;
 }
 
 static void
