@@ -64,7 +64,7 @@ set_dark (gboolean dark)
 {
   want_dark = dark;
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
-  at_test_wait_until (styles_follow, NULL, 5, dark ? "the dark variant" : "the light variant");
+  at_test_wait_until (styles_follow, NULL, 30, dark ? "the dark variant" : "the light variant");
 }
 
 
@@ -394,7 +394,7 @@ test_redraw_on_change (void)
         g_signal_connect (paintable, "invalidate-contents", G_CALLBACK (on_invalidated), &count);
         g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
                       dark == 1, NULL);
-        at_test_wait_until (is_positive, &count, 5, "a redraw");
+        at_test_wait_until (is_positive, &count, 30, "a redraw");
         g_test_message ("%s, %s: %u redraws", G_OBJECT_TYPE_NAME (widgets[i]),
                         dark == 1 ? "to dark" : "to light", count);
         g_assert_cmpuint (count, >, 0);
@@ -517,7 +517,7 @@ main (int   argc,
   evaluation = make_evaluation ();
   at_confusion_view_set_evaluation (confusion, evaluation);
   gtk_window_present (window);
-  at_test_wait_until (is_shown, NULL, 10, "the window to be laid out and painted");
+  at_test_wait_until (is_shown, NULL, 30, "the window to be laid out and painted");
 
   g_test_add_func ("/app/theme/contrast-arithmetic", test_contrast_arithmetic);
   g_test_add_func ("/app/theme/confusion", test_confusion);
