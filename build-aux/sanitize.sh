@@ -37,7 +37,8 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/tests/lsan.supp:print_supp
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 start=$(date +%s)
-meson test -C "$builddir" --suite engine --print-errorlogs >"$builddir.test.log" 2>&1
+# ASan and UBSan slow the tests 2–4×: the timeouts (there to catch hangs) grow with them.
+meson test -C "$builddir" --suite engine --timeout-multiplier 3 --print-errorlogs >"$builddir.test.log" 2>&1
 status=$?
 elapsed=$(( $(date +%s) - start ))
 
