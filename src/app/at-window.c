@@ -282,6 +282,16 @@ maybe_autostart (AtWindow *self)
   g_action_group_activate_action (G_ACTION_GROUP (self), "train", NULL);
 }
 
+/* --train was to continue the model being opened, not to start a new run in its place;
+ * and --quit was for that run: a run the person then starts by hand is theirs to end. */
+static void
+cancel_autostart (AtWindow *self)
+{
+  if (self->autostart)
+    self->quit_when_done = FALSE;
+  self->autostart = FALSE;
+}
+
 static void
 on_dataset_loaded (GObject      *source,
                    GAsyncResult *result,
@@ -691,11 +701,7 @@ on_model_loaded (GObject      *source,
   if (model == NULL)
     {
       at_window_show_error (self, _("The model could not be opened"), error->message);
-      /* --train was to continue this model, not to start a new one in its place; and
-       * --quit was for that run: a run the person then starts by hand is theirs to end. */
-      if (self->autostart)
-        self->quit_when_done = FALSE;
-      self->autostart = FALSE;
+      cancel_autostart (self);
       return;
     }
   if (at_training_controller_is_running (self->controller))
@@ -712,13 +718,26 @@ on_model_loaded (GObject      *source,
   g_free (self->resume_preset);
   self->resume_preset = g_strdup (nn_model_get_preset (model));
   at_training_controller_set_snapshot_with_config (self->controller, model, config);
-  at_training_controller_set_resume_path (self->controller, req->path);
+  /* A file of weights only (a snapshot saved mid-run) has no run state to continue: as a
+   * resume path it would make every Train fail ("holds weights only"). */
+  at_training_controller_set_resume_path (self->controller, config != NULL ? req->path : NULL);
   /* Selecting the model's preset before the text: changed::model clears a mismatch. */
   g_settings_set_string (self->settings, "model", self->resume_preset);
-  /* Translators: "Model: cnn.safetensors (CNN) — Train continues it" */
-  text = g_strdup_printf (_("Model: %s (%s) — Train continues it"), base,
-                          g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP"));
+  if (config != NULL)
+    /* Translators: "Model: cnn.safetensors (CNN) — Train continues it" */
+    text = g_strdup_printf (_("Model: %s (%s) — Train continues it"), base,
+                            g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP"));
+  else
+    /* Translators: "Model: cnn.safetensors (CNN), weights only — Train starts anew" */
+    text = g_strdup_printf (_("Model: %s (%s), weights only — Train starts anew"), base,
+                            g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP"));
   gtk_label_set_text (self->model_label, text);
+  if (config == NULL && self->autostart)
+    {
+      at_window_show_error (self, _("The model cannot be continued"),
+                            _("It holds weights only, not the state of the run that trained it. Train starts a new run."));
+      cancel_autostart (self);
+    }
   update_actions (self);
   maybe_autostart (self);
 }
