@@ -148,17 +148,25 @@ take_autostart (AtApplication *self,
   self->quit = FALSE;
 }
 
+/* The main window, made if there is none.  Not the active window: that may be Preferences,
+ * which belongs to the application too. */
+static AtWindow *
+main_window (AtApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (AT_IS_WINDOW (l->data))
+      return l->data;
+  return at_window_new (self);
+}
+
 static void
 at_application_activate (GApplication *application)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
-
   AtApplication *self = AT_APPLICATION (application);
+  AtWindow *window = main_window (self);
 
-  if (window == NULL)
-    window = GTK_WINDOW (at_window_new (self));
-  take_autostart (self, AT_WINDOW (window), TRUE);
-  gtk_window_present (window);
+  take_autostart (self, window, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* `atelier MODEL.safetensors`: the model opens in the window (--train then continues it).
@@ -170,11 +178,9 @@ at_application_open (GApplication  *application,
                      const char    *hint)
 {
   AtApplication *self = AT_APPLICATION (application);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  AtWindow *window = main_window (self);
   g_autofree char *path = g_file_get_path (files[0]);
 
-  if (window == NULL)
-    window = GTK_WINDOW (at_window_new (self));
   for (int i = 1; i < n_files; i++)
     {
       g_autofree char *ignored = g_file_get_parse_name (files[i]);
@@ -182,17 +188,17 @@ at_application_open (GApplication  *application,
       g_printerr (_("Opens one model at a time: %s is ignored\n"), ignored);
     }
   if (path != NULL)
-    at_window_open_model (AT_WINDOW (window), path);
+    at_window_open_model (window, path);
   else
     {
       g_autofree char *name = g_file_get_parse_name (files[0]);
       g_autofree char *message =
         g_strdup_printf (_("“%s” is not a local file. Save it to this computer first."), name);
 
-      at_window_show_error (AT_WINDOW (window), _("The model could not be opened"), message);
+      at_window_show_error (window, _("The model could not be opened"), message);
     }
-  take_autostart (self, AT_WINDOW (window), path != NULL);
-  gtk_window_present (window);
+  take_autostart (self, window, path != NULL);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static int
