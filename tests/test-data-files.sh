@@ -1,7 +1,7 @@
 #!/bin/sh
 # test-data-files.sh SRCDIR BUILDDIR — the installed data files validate (TAP).
-# desktop-file-validate, appstreamcli validate --no-net, glib-compile-schemas --strict,
-# and po/POTFILES.in complete.  A missing validator skips its check instead of failing.
+# desktop-file-validate, appstreamcli validate --no-net, glib-compile-schemas --strict, the
+# MIME package through update-mime-database, and po/POTFILES.in complete.  A missing validator skips its check instead of failing.
 set -u
 src=$1
 build=$2
@@ -12,7 +12,7 @@ check () {
   n=$((n + 1))
   name=$1
   shift
-  if [ "$1" != de_complete ] && ! command -v "$1" >/dev/null 2>&1; then
+  if [ "$1" != de_complete ] && [ "$1" != mime_package ] && ! command -v "$1" >/dev/null 2>&1; then
     echo "ok $n - $name # SKIP $1 not installed"
     return
   fi
@@ -38,10 +38,29 @@ de_complete () {
   esac
 }
 
-echo "1..6"
+# The MIME package builds a database that maps *.safetensors to the type the desktop file
+# says the app opens.
+mime_package () {
+  home=$(mktemp -d)
+  db=$home/mime
+  mkdir -p "$db/packages"
+  cp "$src/data/io.github.atelier.Atelier.mime.xml" "$db/packages/" || return 1
+  # Inside XDG_DATA_HOME, or the tool prints a note that it is not searched.
+  out=$(XDG_DATA_HOME=$home update-mime-database "$db" 2>&1)
+  status=$?
+  [ -z "$out" ] || { echo "$out"; status=1; }
+  grep -q ':application/x-safetensors:\*\.safetensors$' "$db/globs2" || { echo "no *.safetensors glob"; status=1; }
+  grep -q '^MimeType=application/x-safetensors;$' "$build/data/io.github.atelier.Atelier.desktop" \
+    || { echo "the desktop file does not list application/x-safetensors"; status=1; }
+  rm -rf "$home"
+  return $status
+}
+
+echo "1..7"
 check "desktop file" desktop-file-validate "$build/data/io.github.atelier.Atelier.desktop"
 check "metainfo" appstreamcli validate --no-net "$build/data/io.github.atelier.Atelier.metainfo.xml"
 check "gsettings schema" glib-compile-schemas --strict --dry-run "$src/data"
+check "MIME type of saved models" mime_package
 check "POTFILES.in complete" python3 "$src/tests/check-potfiles.py" "$src"
 check "German translation compiles" msgfmt --check -o /dev/null "$src/po/de.po"
 check "German translation complete" de_complete
