@@ -497,6 +497,24 @@ test_run_settings (void)
   g_assert_null (at_training_controller_get_snapshot_config (controller));
   settings = shown_settings ();
   g_assert_cmpuint (g_hash_table_size (settings), ==, 0);
+
+  /* And Save writes the model shown, not the finished run's trainer left in memory. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("atelier-model-XXXXXX", &error);
+    g_autofree char *path = g_build_filename (dir, "saved.safetensors", NULL);
+    g_autoptr(NnModel) saved = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (at_training_controller_save (controller, path, &error));
+    g_assert_no_error (error);
+    saved = nn_checkpoint_load_model (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (nn_model_n_params (saved), ==, nn_model_n_params (opened));
+    g_assert_cmpmem (nn_model_params_const (saved), nn_model_n_params (saved) * sizeof (float),
+                     nn_model_params_const (opened), nn_model_n_params (opened) * sizeof (float));
+    g_assert_cmpint (g_remove (path), ==, 0);
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
 }
 
 /* ---- the settings stored in a model file -------------------------------------------- */

@@ -639,6 +639,10 @@ at_training_controller_set_snapshot_with_config (AtTrainingController *self,
 {
   g_return_if_fail (AT_IS_TRAINING_CONTROLLER (self));
 
+  /* A finished run's trainer no longer made the model shown: kept, Save would write it
+   * instead of this one.  (During a run the worker owns it.) */
+  if (self->thread == NULL)
+    g_clear_pointer (&self->trainer, nn_trainer_free);
   g_clear_pointer (&self->snapshot, nn_model_unref);
   self->snapshot = model ? nn_model_ref (model) : NULL;
   self->has_snapshot_config = model != NULL && config != NULL;

@@ -79,7 +79,8 @@ NnEvaluation         *at_training_controller_dup_last_evaluation (AtTrainingCont
 /* The config of the run that made the current snapshot (borrowed, valid until the next
  * snapshot), or NULL when there is none or it is unknown (a model file of weights only). */
 const NnTrainConfig  *at_training_controller_get_snapshot_config (AtTrainingController *self);
-/* Makes `model` the current snapshot (a model opened from a file), with no known config. */
+/* Makes `model` the current snapshot (a model opened from a file), with no known config.
+ * A finished run's trainer is let go: Save then writes `model`'s weights. */
 void                  at_training_controller_set_snapshot     (AtTrainingController *self,
                                                                NnModel              *model);
 /* The same, with the config of the run that trained it (copied; NULL: unknown). */
