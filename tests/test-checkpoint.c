@@ -4,10 +4,12 @@
 
 #include <math.h>
 #include <string.h>
+#include <utime.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "nn-checkpoint.h"
+#include "nn-durable-write.h"
 #include "nn-safetensors.h"
 
 /* ---- fixtures ---------------------------------------------------------------------------- */
@@ -898,6 +900,87 @@ test_header_flips (void)
   g_assert_cmpuint (failures, >, header_len);
 }
 
+/* Writes `name` in `tmp` with its modification time `age` seconds in the past. */
+static char *
+touch_aged (TmpDir     *tmp,
+            const char *name,
+            gint64      age)
+{
+  char *path = tmp_path (tmp, name);
+  struct utimbuf times;
+
+  g_assert_true (g_file_set_contents (path, "partial", -1, NULL));
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC - age);
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+  return path;
+}
+
+/* A save removes the temporary files that killed saves of the same checkpoint left more
+ * than ten minutes ago, and nothing else: not a newer one (a save may be under way in
+ * another process), not another checkpoint's, not a file of the person's. */
+static void
+test_stale_temporaries (TmpDir        *tmp,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnModel) model = nn_model_new_preset ("mlp", 1, NULL);
+  g_autofree char *path = tmp_path (tmp, "run.safetensors");
+  g_autofree char *stale = touch_aged (tmp, ".run.safetensors.partial-aB3xY9", 3600);
+  g_autofree char *fresh = touch_aged (tmp, ".run.safetensors.partial-Qw12Er", 10);
+  g_autofree char *other_file = touch_aged (tmp, ".other.safetensors.partial-aB3xY9", 3600);
+  g_autofree char *backup = touch_aged (tmp, "run.safetensors.backup", 3600);
+  g_autofree char *visible = touch_aged (tmp, "run.safetensors.partial-aB3xY9", 3600);
+  g_autofree char *seven = touch_aged (tmp, ".run.safetensors.partial-aB3xY9z", 3600);
+  g_autofree char *dashed = touch_aged (tmp, ".run.safetensors.partial-aB3-Y9", 3600);
+
+  g_assert_true (nn_checkpoint_save_model (path, model, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other_file, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (visible, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (seven, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (dashed, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (nn_is_partial_write_of (".run.safetensors.partial-aB3xY9", "run.safetensors"));
+  g_assert_false (nn_is_partial_write_of (".run.safetensors.partial-aB3xY9", "un.safetensors"));
+}
+
+/* A save that cannot happen says which file, leaves the old checkpoint as it was and no
+ * temporary file behind. */
+static void
+test_save_fails_cleanly (TmpDir        *tmp,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnModel) model = nn_model_new_preset ("mlp", 1, NULL);
+  g_autofree char *missing = tmp_path (tmp, "no-such-dir/run.safetensors");
+  g_autofree char *taken = tmp_path (tmp, "taken");
+  g_autofree char *over_dir = g_build_filename (taken, "run.safetensors", NULL);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint n_files = 0;
+
+  g_assert_false (nn_checkpoint_save_model (missing, model, &error));
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_clear_error (&error);
+
+  /* The target is a directory: the rename fails after the data was written. */
+  g_assert_cmpint (g_mkdir (taken, 0755), ==, 0);
+  g_assert_false (nn_checkpoint_save_model (taken, model, &error));
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, taken));
+  g_assert_true (g_file_test (taken, G_FILE_TEST_IS_DIR));
+  g_assert_false (g_file_test (over_dir, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (tmp->dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);  /* "taken" only: no temporary file left */
+  g_assert_cmpint (g_rmdir (taken), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -933,6 +1016,10 @@ main (int    argc,
       }
   }
   g_test_add_func ("/engine/checkpoint/trainer/progress-validated", test_progress_validated);
+  g_test_add ("/engine/checkpoint/save/stale-temporaries-removed", TmpDir, NULL, tmp_setup,
+              test_stale_temporaries, tmp_teardown);
+  g_test_add ("/engine/checkpoint/save/fails-cleanly", TmpDir, NULL, tmp_setup,
+              test_save_fails_cleanly, tmp_teardown);
   g_test_add_func ("/engine/checkpoint/trainer/stop-before-first-batch",
                    test_stop_before_first_batch);
   g_test_add ("/engine/checkpoint/corrupt/container", TmpDir, NULL,

@@ -19,6 +19,7 @@
 
 #include "cli-fixture.h"
 #include "nn-checkpoint.h"
+#include "nn-durable-write.h"
 
 #define N_TRAIN 256
 #define N_TEST  16
@@ -27,26 +28,27 @@
 static char *tmp_dir;
 static char *data_dir;
 
-/* Removes the temporary files g_file_set_contents_full() leaves when killed mid-write
- * ("<name>.XXXXXX" beside `path`); returns how many there were. */
+/* Removes the temporary files a write killed before its rename leaves beside `path`
+ * (nn-durable-write.h) and counts them; fails on any other file there but `path`. */
 static guint
 remove_partial_saves (const char *path)
 {
   g_autofree char *dir_name = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *prefix = g_strconcat (base, ".", NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
   const char *name;
   guint n = 0;
 
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, prefix))
+    if (nn_is_partial_write_of (name, base))
       {
         g_autofree char *full = g_build_filename (dir_name, name, NULL);
         g_assert_cmpint (g_unlink (full), ==, 0);
         n++;
       }
+    else if (strcmp (name, base) != 0 && strcmp (name, "data") != 0)
+      g_error ("a file a save should not leave: %s", name);
   return n;
 }
 
@@ -144,6 +146,7 @@ test_sigkill (void)
   /* Once a checkpoint exists, no kill, even one in the middle of the next save, may leave
    * it missing or damaged. */
   g_assert_cmpuint (n_valid, >=, n_late);
+  g_unlink (saved);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "nn-checkpoint.h"
+#include "nn-durable-write.h"
 #include "nn-json-guard.h"
 #include "nn-safetensors.h"
 
@@ -162,11 +163,8 @@ nn_safetensors_write (const char             *path,
 
   bytes = nn_safetensors_serialize (tensors, n_tensors, metadata);
   data = g_bytes_get_data (bytes, &length);
-  /* Written to a temporary file, synced, then renamed: a crash leaves the old file or the
-   * new one, never half of either. */
-  if (!g_file_set_contents_full (path, data, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0644, &local_error))
+  /* A crash leaves the old file or the new one, never half of either. */
+  if (!nn_write_file_durably (path, data, length, &local_error))
     {
       g_set_error_literal (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_IO,
                            local_error->message);
