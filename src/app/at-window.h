@@ -21,8 +21,9 @@ void                  at_window_set_autostart  (AtWindow *self,
                                                 gboolean  train,
                                                 gboolean  quit_when_done);
 
-/* Opens a checkpoint off the main thread: its model is shown, and Train continues it.  A
- * file that is not a model shows the error and changes nothing. */
+/* Opens a checkpoint off the main thread: its model is shown, and Train continues it (a
+ * file of weights only: Train starts anew, and --train is cancelled).  A file that is not
+ * a model, or one that arrives while a run goes, shows the error and changes nothing. */
 void                  at_window_open_model     (AtWindow   *self,
                                                 const char *path);
 
