@@ -17,6 +17,7 @@
 #include "at-plot-view.h"
 #include "at-training-controller.h"
 #include "at-window.h"
+#include "nn-checkpoint.h"
 #include "app-test-wait.h"
 
 #define N_TRAIN 512
@@ -489,9 +490,65 @@ shows_open_error (gpointer data)
   return find_error (data, "The model could not be opened");
 }
 
+typedef struct {
+  AtWindow   *window;
+  const char *title;
+} ErrorWanted;
+
+static gboolean
+shows_error (gpointer data)
+{
+  ErrorWanted *want = data;
+
+  return find_error (GTK_WIDGET (want->window), want->title);
+}
+
+static void
+on_first_epoch (AtTrainingController *controller,
+                const NnEpochReport  *report,
+                guint                *first_epoch)
+{
+  if (*first_epoch == 0)
+    *first_epoch = report->epoch;
+}
+
+/* `atelier --train --quit FILE` for a FILE that cannot be continued: the error titled
+ * `title` is shown and no run starts; a run then started by hand trains from scratch and
+ * leaves the window open when it ends (--quit went with --train). */
+static void
+check_autostart_cancelled (const char *file,
+                           const char *title)
+{
+  AtWindow *window = at_window_new (NULL);
+  /* Held: a window that wrongly closes itself must fail the assertion below, not crash. */
+  g_autoptr(AtTrainingController) controller = g_object_ref (at_window_get_controller (window));
+  ErrorWanted want = { window, title };
+  gpointer weak = window;
+  guint first_epoch = 0;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  g_signal_connect (controller, "epoch-report", G_CALLBACK (on_first_epoch), &first_epoch);
+  at_window_open_model (window, file);
+  at_window_set_autostart (window, TRUE, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (shows_error, &want, title);
+  wait_until (has_dataset, window, "the dataset to load");
+  at_test_observe_for (200);
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_IDLE));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (is_finished, controller, "the run started by hand");
+  g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
+  g_assert_cmpuint (first_epoch, ==, 1);
+  at_test_observe_for (200);
+  g_assert_nonnull (weak);
+  g_object_remove_weak_pointer (G_OBJECT (window), &weak);
+  close_and_wait (window);
+}
+
 /* `atelier --train MODEL`: the window opens the model and the run continues it, whether the
  * data or the model is ready first; of two files opened the latest counts; a file that is
- * not a model is reported and starts nothing. */
+ * not a model, or holds weights only, is reported and starts nothing. */
 static void
 test_open_model_and_train (void)
 {
@@ -502,6 +559,7 @@ test_open_model_and_train (void)
   g_autofree char *dir = g_dir_make_tmp ("atelier-open-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "mlp.safetensors", NULL);
   g_autofree char *junk = g_build_filename (dir, "junk.safetensors", NULL);
+  g_autofree char *weights = g_build_filename (dir, "weights.safetensors", NULL);
   guint last_epoch = 0;
 
   g_assert_no_error (error);
@@ -529,20 +587,19 @@ test_open_model_and_train (void)
   g_assert_false (shows_open_error (window));
   close_and_wait (window);
 
-  /* Not a model: said inline, and --train does not start a new run in its place. */
-  window = at_window_new (NULL);
-  controller = at_window_get_controller (window);
-  at_window_open_model (window, junk);
-  at_window_set_autostart (window, TRUE, FALSE);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until (shows_open_error, window, "the error about the file");
-  wait_until (has_dataset, window, "the dataset to load");
-  at_test_observe_for (200);
-  g_assert_true (is_state (controller, AT_TRAINING_STATE_IDLE));
-  close_and_wait (window);
+  /* Not a model, or weights only (what Save writes during a run): no run to continue. */
+  check_autostart_cancelled (junk, "The model could not be opened");
+  {
+    g_autoptr(NnModel) model = nn_model_new_preset ("mlp", 3, NULL);
+
+    g_assert_true (nn_checkpoint_save_model (weights, model, &error));
+    g_assert_no_error (error);
+  }
+  check_autostart_cancelled (weights, "The model cannot be continued");
 
   g_unlink (path);
   g_unlink (junk);
+  g_unlink (weights);
   g_rmdir (dir);
 }
 
