@@ -707,6 +707,18 @@ test_corrupt_container (TmpDir        *tmp,
     assert_load_fails (tmp, b4, F);
   }
 
+  /* Some other file given as a model: said in those words. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = tmp_path (tmp, "notes.safetensors");
+
+    g_assert_true (g_file_set_contents (path, "These are my notes, not a model.\n", -1, NULL));
+    g_assert_null (nn_checkpoint_load_model (path, &error));
+    g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, "not a safetensors file"));
+    g_unlink (path);
+  }
+
   /* A file that does not exist. */
   {
     g_autoptr(GError) error = NULL;

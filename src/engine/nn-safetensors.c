@@ -381,14 +381,16 @@ parse_take (guint8     *storage,
   if (header_len > NN_SAFETENSORS_MAX_HEADER)
     {
       fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name,
-            "header length %" G_GUINT64_FORMAT " is larger than the %u bytes allowed",
+            "not a safetensors file: its first 8 bytes give a header length of %"
+            G_GUINT64_FORMAT " bytes, more than the %u allowed",
             header_len, NN_SAFETENSORS_MAX_HEADER);
       return NULL;
     }
   if (header_len > length - 8)
     {
       fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name,
-            "header length %" G_GUINT64_FORMAT " exceeds the file's %" G_GSIZE_FORMAT " bytes",
+            "not a safetensors file, or a truncated one: its header length of %"
+            G_GUINT64_FORMAT " bytes exceeds the file's %" G_GSIZE_FORMAT " bytes",
             header_len, length);
       return NULL;
     }
