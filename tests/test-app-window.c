@@ -490,6 +490,12 @@ shows_open_error (gpointer data)
   return find_error (data, "The model could not be opened");
 }
 
+static gboolean
+train_enabled (gpointer data)
+{
+  return enabled (data, "train");
+}
+
 typedef struct {
   AtWindow   *window;
   const char *title;
@@ -567,6 +573,10 @@ test_open_model_and_train (void)
   wait_until (is_finished, controller, "the first epoch");
   g_assert_true (at_training_controller_save (controller, path, &error));
   g_assert_no_error (error);
+  /* While a model is being opened Train waits for it (pressed, it would start afresh). */
+  at_window_open_model (window, path);
+  g_assert_false (enabled (window, "train"));
+  wait_until (train_enabled, window, "the model to be opened");
   close_and_wait (window);
   g_assert_true (g_file_set_contents (junk, "not a model", -1, NULL));
 

@@ -440,7 +440,9 @@ update_actions (AtWindow *self)
   g_autoptr(NnModel) snapshot = at_training_controller_dup_snapshot (self->controller);
   gboolean paused = state == AT_TRAINING_STATE_PAUSED;
 
-  set_action_enabled (self, "train", have_data && !self->loading && !running);
+  /* Not while a model is being opened: Train then continues it, a moment later. */
+  set_action_enabled (self, "train", have_data && !self->loading && !running
+                                     && self->opening_path == NULL);
   set_action_enabled (self, "pause", state == AT_TRAINING_STATE_TRAINING);
   set_action_enabled (self, "resume", paused);
   set_action_enabled (self, "toggle-pause", state == AT_TRAINING_STATE_TRAINING || paused);
@@ -698,6 +700,7 @@ on_model_loaded (GObject      *source,
       || g_strcmp0 (self->opening_path, req->path) != 0)
     return;
   g_clear_pointer (&self->opening_path, g_free);
+  update_actions (self);
   if (model == NULL)
     {
       at_window_show_error (self, _("The model could not be opened"), error->message);
@@ -757,6 +760,7 @@ at_window_open_model (AtWindow   *self,
   req->self = g_object_ref (self);
   req->path = g_strdup (path);
   at_model_load_async (path, NULL, on_model_loaded, req);
+  update_actions (self);
 }
 
 static void
