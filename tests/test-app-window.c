@@ -577,6 +577,22 @@ test_open_model_and_train (void)
   at_window_open_model (window, path);
   g_assert_false (enabled (window, "train"));
   wait_until (train_enabled, window, "the model to be opened");
+  /* Saved as it was opened: still resumable, the same bytes. */
+  {
+    g_autofree char *copy = g_build_filename (dir, "copy.safetensors", NULL);
+    g_autofree char *a = NULL, *b = NULL;
+    gsize la, lb;
+    NnTrainConfig stored;
+
+    g_assert_true (at_training_controller_save (controller, copy, &error));
+    g_assert_no_error (error);
+    g_assert_true (nn_checkpoint_load_config (copy, &stored, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &a, &la, NULL));
+    g_assert_true (g_file_get_contents (copy, &b, &lb, NULL));
+    g_assert_true (la == lb && memcmp (a, b, la) == 0);
+    g_unlink (copy);
+  }
   close_and_wait (window);
   g_assert_true (g_file_set_contents (junk, "not a model", -1, NULL));
 

@@ -15,6 +15,7 @@
 
 #include "at-training-controller.h"
 #include "nn-checkpoint.h"
+#include "nn-durable-write.h"
 
 /* How many reports one dispatch of the queue source may deliver: a flood of batches
  * is spread over several main-loop iterations instead of stalling a frame. */
@@ -669,6 +670,16 @@ at_training_controller_save (AtTrainingController *self,
   /* After the run the trainer is ours again: save everything needed to resume. */
   if (self->thread == NULL && self->trainer != NULL)
     return nn_checkpoint_save_trainer (path, self->trainer, error);
+  /* Shown as opened, not trained since: a copy of its file keeps what resumes it, which
+   * the weights alone would lose. */
+  if (self->thread == NULL && self->snapshot != NULL && self->resume_path != NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      return g_file_get_contents (self->resume_path, &contents, &length, error)
+             && nn_write_file_durably (path, contents, length, error);
+    }
   if (self->snapshot != NULL)
     return nn_checkpoint_save_model (path, self->snapshot, error);
 
