@@ -4,6 +4,9 @@
 
 #include <math.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utime.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -944,6 +947,21 @@ test_stale_temporaries (TmpDir        *tmp,
   g_autofree char *visible = touch_aged (tmp, "run.safetensors.partial-aB3xY9", 3600);
   g_autofree char *seven = touch_aged (tmp, ".run.safetensors.partial-aB3xY9z", 3600);
   g_autofree char *dashed = touch_aged (tmp, ".run.safetensors.partial-aB3-Y9", 3600);
+  /* A leftover of "run.safetensors.bak", whose name starts with this target's. */
+  g_autofree char *longer = touch_aged (tmp, ".run.safetensors.bak.partial-aB3xY9", 3600);
+  /* Named like a stale leftover but not a file: a directory and a symbolic link (to
+   * `backup`), both old themselves. */
+  g_autofree char *dir = tmp_path (tmp, ".run.safetensors.partial-Dir001");
+  g_autofree char *link = tmp_path (tmp, ".run.safetensors.partial-Lnk001");
+  struct timespec old_times[2] = {
+    { .tv_sec = (time_t) (g_get_real_time () / G_USEC_PER_SEC - 3600) },
+    { .tv_sec = (time_t) (g_get_real_time () / G_USEC_PER_SEC - 3600) },
+  };
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_cmpint (utimensat (AT_FDCWD, dir, old_times, 0), ==, 0);
+  g_assert_cmpint (symlink (backup, link), ==, 0);
+  g_assert_cmpint (utimensat (AT_FDCWD, link, old_times, AT_SYMLINK_NOFOLLOW), ==, 0);
 
   g_assert_true (nn_checkpoint_save_model (path, model, &error));
   g_assert_no_error (error);
@@ -954,9 +972,21 @@ test_stale_temporaries (TmpDir        *tmp,
   g_assert_true (g_file_test (visible, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (seven, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (dashed, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (longer, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_assert_true (nn_is_partial_write_of (".run.safetensors.partial-aB3xY9", "run.safetensors"));
   g_assert_false (nn_is_partial_write_of (".run.safetensors.partial-aB3xY9", "un.safetensors"));
+  /* One target's name a prefix of another's: each has its own leftovers only. */
+  g_assert_true (nn_is_partial_write_of (".a.partial-abcdef", "a"));
+  g_assert_false (nn_is_partial_write_of (".ab.partial-abcdef", "a"));
+  g_assert_false (nn_is_partial_write_of (".a.partial-abcdef", "ab"));
+  g_assert_false (nn_is_partial_write_of (".a.partial-abcdef.partial-Qw12Er", "a"));
+  g_assert_true (nn_is_partial_write_of (".a.partial-abcdef.partial-Qw12Er", "a.partial-abcdef"));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  g_assert_cmpint (g_unlink (link), ==, 0);
 }
 
 /* A save that cannot happen says which file, leaves the old checkpoint as it was and no

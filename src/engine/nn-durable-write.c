@@ -17,11 +17,12 @@ gboolean
 nn_is_partial_write_of (const char *name,
                         const char *target_name)
 {
-  gsize len = strlen (target_name);
+  gsize len;
   const char *suffix;
 
   g_return_val_if_fail (name != NULL && target_name != NULL, FALSE);
 
+  len = strlen (target_name);
   if (name[0] != '.' || strncmp (name + 1, target_name, len) != 0
       || !g_str_has_prefix (name + 1 + len, PARTIAL_INFIX))
     return FALSE;
