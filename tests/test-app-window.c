@@ -591,6 +591,34 @@ test_open_model_and_train (void)
     g_assert_true (g_file_get_contents (path, &a, &la, NULL));
     g_assert_true (g_file_get_contents (copy, &b, &lb, NULL));
     g_assert_true (la == lb && memcmp (a, b, la) == 0);
+
+    /* Then trained, and a second run could not start (its file now holds other weights
+     * only): Save writes the model shown, not whatever that file holds now. */
+    {
+      g_autofree char *saved_path = g_build_filename (dir, "shown.safetensors", NULL);
+      g_autoptr(NnModel) other = nn_model_new_preset ("mlp", 5, NULL);
+      g_autoptr(NnModel) shown = NULL;
+      g_autoptr(NnModel) saved = NULL;
+
+      at_window_open_model (window, copy);
+      wait_until (train_enabled, window, "the copy to be opened");
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+      wait_until (is_finished, controller, "the run continuing the copy");
+      g_assert_true (nn_checkpoint_save_model (copy, other, &error));
+      g_assert_no_error (error);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+      wait_until (is_finished, controller, "the run that cannot start");
+      g_assert_true (is_state (controller, AT_TRAINING_STATE_FAILED));
+      g_assert_true (at_training_controller_save (controller, saved_path, &error));
+      g_assert_no_error (error);
+      shown = at_training_controller_dup_snapshot (controller);
+      saved = nn_checkpoint_load_model (saved_path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (nn_model_n_params (saved), ==, nn_model_n_params (shown));
+      g_assert_true (memcmp (nn_model_params_const (saved), nn_model_params_const (shown),
+                             nn_model_n_params (shown) * sizeof (float)) == 0);
+      g_unlink (saved_path);
+    }
     g_unlink (copy);
   }
   close_and_wait (window);

@@ -64,6 +64,9 @@ struct _AtTrainingController
   GThread         *thread;
   NnTrainConfig    config;
   char            *resume_path;
+  /* `snapshot` when `resume_path` was set (the model opened from it): while it is still
+   * the one shown, the file's bytes are what Save copies.  Owned, so never a reused address. */
+  NnModel         *resume_model;
 
   GMutex           lock;        /* guards trainer and the pending requests only */
   NnTrainer       *trainer;     /* owned; the worker's while it runs */
@@ -471,6 +474,9 @@ at_training_controller_set_resume_path (AtTrainingController *self,
 
   g_free (self->resume_path);
   self->resume_path = g_strdup (path);
+  g_clear_pointer (&self->resume_model, nn_model_unref);
+  if (path != NULL && self->snapshot != NULL)
+    self->resume_model = nn_model_ref (self->snapshot);
 }
 
 gboolean
@@ -671,8 +677,10 @@ at_training_controller_save (AtTrainingController *self,
   if (self->thread == NULL && self->trainer != NULL)
     return nn_checkpoint_save_trainer (path, self->trainer, error);
   /* Shown as opened, not trained since: a copy of its file keeps what resumes it, which
-   * the weights alone would lose. */
-  if (self->thread == NULL && self->snapshot != NULL && self->resume_path != NULL)
+   * the weights alone would lose.  Not once trained since: a later run that could not
+   * start leaves no trainer, and the file may no longer hold the model shown. */
+  if (self->thread == NULL && self->snapshot != NULL && self->resume_path != NULL
+      && self->snapshot == self->resume_model)
     {
       g_autofree char *contents = NULL;
       gsize length;
@@ -724,6 +732,7 @@ at_training_controller_finalize (GObject *object)
   g_clear_pointer (&self->last_evaluation, nn_evaluation_unref);
   g_clear_pointer (&self->dataset, nn_dataset_free);
   g_clear_pointer (&self->resume_path, g_free);
+  g_clear_pointer (&self->resume_model, nn_model_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
