@@ -592,8 +592,8 @@ test_open_model_and_train (void)
     g_assert_true (g_file_get_contents (copy, &b, &lb, NULL));
     g_assert_true (la == lb && memcmp (a, b, la) == 0);
 
-    /* Then trained, and a second run could not start (its file now holds other weights
-     * only): Save writes the model shown, not whatever that file holds now. */
+    /* Then trained, the file replaced, and a second run that could not start: Save writes
+     * the model shown, not whatever that file holds now. */
     {
       g_autofree char *saved_path = g_build_filename (dir, "shown.safetensors", NULL);
       g_autoptr(NnModel) other = nn_model_new_preset ("mlp", 5, NULL);
@@ -606,9 +606,14 @@ test_open_model_and_train (void)
       wait_until (is_finished, controller, "the run continuing the copy");
       g_assert_true (nn_checkpoint_save_model (copy, other, &error));
       g_assert_no_error (error);
+      /* A batch larger than the training split: the engine refuses the run. */
+      g_settings_set_uint (settings, "batch-size", 4096);
+      g_settings_set_double (settings, "validation-split", 0.9);
       gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
       wait_until (is_finished, controller, "the run that cannot start");
       g_assert_true (is_state (controller, AT_TRAINING_STATE_FAILED));
+      g_settings_set_uint (settings, "batch-size", 64);
+      g_settings_set_double (settings, "validation-split", 0.25);
       g_assert_true (at_training_controller_save (controller, saved_path, &error));
       g_assert_no_error (error);
       shown = at_training_controller_dup_snapshot (controller);
@@ -639,6 +644,19 @@ test_open_model_and_train (void)
   g_assert_cmpuint (last_epoch, ==, 2);
   g_assert_nonnull (at_training_controller_get_snapshot_config (controller));
   g_assert_false (shows_open_error (window));
+  /* That run made the model shown: Train now starts anew, as after any run, rather than
+   * going back to the file and throwing the run away. */
+  {
+    guint first_epoch = 0;
+    gulong handler = g_signal_connect (controller, "epoch-report", G_CALLBACK (on_first_epoch),
+                                       &first_epoch);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+    wait_until (is_finished, controller, "the next run");
+    g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
+    g_assert_cmpuint (first_epoch, ==, 1);
+    g_signal_handler_disconnect (controller, handler);
+  }
   close_and_wait (window);
 
   /* Not a model, or weights only (what Save writes during a run): no run to continue. */

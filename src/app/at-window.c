@@ -588,6 +588,16 @@ on_finished (AtWindow     *self,
         title = _("Training failed");
       at_window_show_error (self, title, error->message);
     }
+  /* A run that continued an opened file has made the model now shown: from here on Train
+   * starts anew, as after any run, instead of going back to the file (Save keeps this
+   * run, resumable). */
+  if (self->resume_preset != NULL
+      && (result == NN_TRAIN_COMPLETED || result == NN_TRAIN_STOPPED))
+    {
+      g_clear_pointer (&self->resume_preset, g_free);
+      at_training_controller_set_resume_path (self->controller, NULL);
+      gtk_label_set_text (self->model_label, "");
+    }
   update_actions (self);
   update_progress (self);
   /* Asked to close while the last batches ran: the question stands, its reason changed. */
