@@ -15,7 +15,7 @@ packages=(
   # the real data (IDX .gz under /usr/share/datasets/fashion-mnist)
   dataset-fashion-mnist
   # tests: real windows under Xvfb, data-file validators
-  xvfb xauth desktop-file-utils appstream shared-mime-info
+  xvfb xauth dbus-daemon desktop-file-utils appstream shared-mime-info
 )
 
 missing=()
