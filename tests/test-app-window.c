@@ -675,6 +675,84 @@ test_open_model_and_train (void)
   g_rmdir (dir);
 }
 
+/* Emits "drop" on the window's drop target as a drag from a file manager would. */
+static void
+drop_files (AtWindow           *window,
+            const char * const *paths)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkDropTarget *target = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  for (guint i = 0; target == NULL && i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  for (guint i = 0; paths[i] != NULL; i++)
+    g_ptr_array_add (files, g_file_new_for_path (paths[i]));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array ((GFile **) files->pdata, files->len));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &handled);
+  g_assert_true (handled);
+  g_value_unset (&value);
+}
+
+static gboolean
+shows_nothing_opened (gpointer data)
+{
+  return find_error (data, "Nothing was opened");
+}
+
+static gboolean
+has_preset_snapshot (gpointer data)
+{
+  g_autoptr(NnModel) snapshot = at_training_controller_dup_snapshot (at_window_get_controller (data));
+
+  return snapshot != NULL && g_str_equal (nn_model_get_preset (snapshot), "cnn");
+}
+
+/* Dropped on the window: a model opens, a folder becomes the dataset, too many files are
+ * refused inline. */
+static void
+test_drop_files (void)
+{
+  AtWindow *window = open_window (1, 64);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atelier-drop-XXXXXX", &error);
+  g_autofree char *model_path = g_build_filename (dir, "cnn.safetensors", NULL);
+  g_autoptr(NnModel) model = nn_model_new_preset ("cnn", 4, NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (nn_checkpoint_save_model (model_path, model, &error));
+  g_assert_no_error (error);
+
+  drop_files (window, (const char *[]) { model_path, NULL });
+  wait_until (has_preset_snapshot, window, "the dropped model");
+
+  drop_files (window, (const char *[]) { model_path, model_path, model_path, NULL });
+  wait_until (shows_nothing_opened, window, "the refusal of three files");
+
+  g_assert_true (g_settings_set_string (settings, "data-dir", ""));
+  drop_files (window, (const char *[]) { data_dir, NULL });
+  {
+    g_autofree char *chosen = g_settings_get_string (settings, "data-dir");
+
+    g_assert_cmpstr (chosen, ==, data_dir);
+  }
+  wait_until (has_dataset, window, "the dropped folder's dataset");
+
+  g_unlink (model_path);
+  g_rmdir (dir);
+  close_and_wait (window);
+}
+
 static GtkWidget *
 find_child (GtkWidget *widget,
             GType      type)
@@ -751,6 +829,7 @@ main (int   argc,
   g_test_add_func ("/app/window/bad-settings-inline", test_bad_settings_inline);
   g_test_add_func ("/app/window/save-and-resume", test_save_and_resume);
   g_test_add_func ("/app/window/open-model-and-train", test_open_model_and_train);
+  g_test_add_func ("/app/window/drop-files", test_drop_files);
   status = g_test_run ();
 
   for (const char *const *n = (const char *const[]) { "train-images-idx3-ubyte", "train-labels-idx1-ubyte",

@@ -354,22 +354,28 @@ load_dataset (AtWindow   *self,
                          on_dataset_loaded, g_object_ref (self));
 }
 
+/* The folder becomes the preference and changed::data-dir reloads; the same folder again
+ * is a retry. */
+static void
+open_dataset_folder (AtWindow   *self,
+                     const char *path)
+{
+  g_autofree char *current = g_settings_get_string (self->settings, "data-dir");
+
+  if (g_str_equal (current, path))
+    load_dataset (self, NULL, NULL);
+  else
+    g_settings_set_string (self->settings, "data-dir", path);
+}
+
 static void
 on_folder_chosen (AtWindow       *self,
                   GtkFileChooser *chooser)
 {
   g_autofree char *path = chooser_path (chooser);
-  g_autofree char *current = g_settings_get_string (self->settings, "data-dir");
 
-  if (path == NULL)
-    return;
-
-  /* The folder becomes the preference and changed::data-dir reloads; choosing the same
-   * folder again is a retry. */
-  if (g_str_equal (current, path))
-    load_dataset (self, NULL, NULL);
-  else
-    g_settings_set_string (self->settings, "data-dir", path);
+  if (path != NULL)
+    open_dataset_folder (self, path);
 }
 
 static void
@@ -382,16 +388,68 @@ on_choose_folder_clicked (AtWindow *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* A dataset's two files (IDX or CSV), in either order. */
+static void
+open_dataset_files (AtWindow *self,
+                    GFile    *fa,
+                    GFile    *fb)
+{
+  g_autofree char *a = g_file_get_path (fa);
+  g_autofree char *b = g_file_get_path (fb);
+  g_autofree char *base_b = g_file_get_basename (fb);
+
+  /* Whichever is named like the training split goes first. */
+  if (strstr (base_b, "train") != NULL)
+    load_dataset (self, b, a);
+  else
+    load_dataset (self, a, b);
+}
+
+/* Files dropped on the window: one model, one dataset folder, or a dataset's two files. */
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         AtWindow      *self)
+{
+  GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+  guint n = g_slist_length (files);
+  g_autofree char *first = n > 0 ? g_file_get_path (files->data) : NULL;
+  gboolean local = TRUE;
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      g_autofree char *path = g_file_get_path (l->data);
+
+      local = local && path != NULL;
+    }
+  if (at_training_controller_is_running (self->controller))
+    at_window_show_error (self, _("Nothing was opened"),
+                          _("A training run is going. Stop it, then drop the files again."));
+  else if (!local)
+    at_window_show_error (self, _("Nothing was opened"),
+                          _("Only files on this computer can be opened. Save them here first."));
+  else if (n == 1 && g_file_test (first, G_FILE_TEST_IS_DIR))
+    open_dataset_folder (self, first);
+  else if (n == 1)
+    at_window_open_model (self, first);
+  else if (n == 2)
+    open_dataset_files (self, files->data, files->next->data);
+  else
+    at_window_show_error (self, _("Nothing was opened"),
+                          _("Drop one model, one dataset folder, or a dataset's training and test files together."));
+  g_slist_free (files);
+  return TRUE;
+}
+
 static void
 on_files_chosen (AtWindow       *self,
                  GtkFileChooser *chooser)
 {
   g_autoptr(GListModel) files = gtk_file_chooser_get_files (chooser);
-  g_autofree char *a = NULL;
-  g_autofree char *b = NULL;
   g_autoptr(GFile) fa = NULL;
   g_autoptr(GFile) fb = NULL;
-  g_autofree char *base_b = NULL;
 
   if (g_list_model_get_n_items (files) != 2)
     {
@@ -401,14 +459,7 @@ on_files_chosen (AtWindow       *self,
     }
   fa = g_list_model_get_item (files, 0);
   fb = g_list_model_get_item (files, 1);
-  a = g_file_get_path (fa);
-  b = g_file_get_path (fb);
-  base_b = g_file_get_basename (fb);
-  /* Whichever is named like the training split goes first. */
-  if (strstr (base_b, "train") != NULL)
-    load_dataset (self, b, a);
-  else
-    load_dataset (self, a, b);
+  open_dataset_files (self, fa, fb);
 }
 
 static void
@@ -1133,6 +1184,12 @@ at_window_init (AtWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   self->controller = at_training_controller_new ();
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+    g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
   self->frame_stats = at_frame_stats_new (GTK_WIDGET (self));
   if (self->frame_stats != NULL)
     g_signal_connect (self, "map", G_CALLBACK (on_first_map), NULL);
