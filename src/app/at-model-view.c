@@ -10,7 +10,6 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
-#include <string.h>
 
 #include "at-model-view.h"
 
@@ -132,23 +131,10 @@ static char *
 format_count (gsize n)
 {
   const char *separator = localeconv ()->thousands_sep;
-  g_autofree char *digits = NULL;
-  GString *grouped;
-  gsize len;
 
   if (separator != NULL && *separator != '\0')
     return g_strdup_printf ("%'" G_GSIZE_FORMAT, n);
-
-  digits = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
-  len = strlen (digits);
-  grouped = g_string_sized_new (len + len / 3);
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (grouped, ',');
-      g_string_append_c (grouped, digits[i]);
-    }
-  return g_string_free (grouped, FALSE);
+  return nn_format_count (n);
 }
 
 /* "Conv2D 5×5, ReLU", "MaxPooling2D 2×2", "Dropout 40 %", "Dense, softmax" … */

@@ -90,6 +90,8 @@ float              *nn_model_grads       (NnModel *model);   /* flat, same layou
 
 /* The Keras-style summary table, ending in "Total params: 242,058" etc. */
 char               *nn_model_summary     (const NnModel *model);
+/* A count with Keras' digit grouping: 242058 → "242,058". */
+char               *nn_format_count      (gsize n);
 
 /* Inference (dropout off): probs (n, 10) for n uint8 images (n, 28, 28).  Thread-safe. */
 gboolean            nn_model_predict     (const NnModel *model,

@@ -38,9 +38,8 @@ append_rule (GString *out,
   g_string_append_c (out, '\n');
 }
 
-/* 242058 → "242,058" */
-static char *
-format_count (gsize n)
+char *
+nn_format_count (gsize n)
 {
   g_autofree char *digits = g_strdup_printf ("%" G_GSIZE_FORMAT, n);
   GString *out = g_string_new (NULL);
@@ -88,7 +87,7 @@ nn_model_summary (const NnModel *model)
       append_row (out, cells);
     }
   append_rule (out, '=');
-  total = format_count (model->n_params);
+  total = nn_format_count (model->n_params);
   g_string_append_printf (out, "Total params: %s\n", total);
   g_string_append_printf (out, "Trainable params: %s\n", total);
   g_string_append (out, "Non-trainable params: 0\n");
