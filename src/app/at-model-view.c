@@ -260,7 +260,7 @@ struct _AtModelView
 
   /* owned references */
   AtTrainingController *controller;
-  NnModel              *model;       /* the architecture shown */
+  char                 *preset;      /* the architecture shown: presets are the only ones */
   char                 *keras_text;  /* nn_model_summary() of `model` */
 
   gulong                snapshot_handler;
@@ -275,15 +275,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-same_architecture (const NnModel *a,
-                   const NnModel *b)
-{
-  /* Presets are the only architectures: the same preset is the same table. */
-  return a != NULL && b != NULL
-         && g_strcmp0 (nn_model_get_preset (a), nn_model_get_preset (b)) == 0;
-}
 
 static void
 show_model (AtModelView   *self,
@@ -395,14 +386,14 @@ refresh (AtModelView *self)
   /* The table depends on the architecture only, not on the weights. */
   if (model == NULL)
     {
-      g_clear_pointer (&self->model, nn_model_unref);
+      g_clear_pointer (&self->preset, g_free);
       show_empty (self);
       return;
     }
-  if (same_architecture (model, self->model))
+  if (g_strcmp0 (nn_model_get_preset (model), self->preset) == 0)
     return;
-  g_clear_pointer (&self->model, nn_model_unref);
-  self->model = nn_model_ref (model);
+  g_free (self->preset);
+  self->preset = g_strdup (nn_model_get_preset (model));
   show_model (self, model);
 }
 
@@ -484,7 +475,6 @@ at_model_view_dispose (GObject *object)
 
   at_model_view_set_controller (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_MODEL_VIEW);
-  g_clear_pointer (&self->model, nn_model_unref);
   G_OBJECT_CLASS (at_model_view_parent_class)->dispose (object);
 }
 
@@ -494,6 +484,7 @@ at_model_view_finalize (GObject *object)
   AtModelView *self = AT_MODEL_VIEW (object);
 
   g_free (self->keras_text);
+  g_free (self->preset);
   G_OBJECT_CLASS (at_model_view_parent_class)->finalize (object);
 }
 
