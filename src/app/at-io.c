@@ -95,20 +95,16 @@ model_load_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   GError *error = NULL;
-  NnModel *model = nn_checkpoint_load_model (task_data, &error);
-  LoadedModel *loaded;
-  NnTrainConfig config;
+  LoadedModel *loaded = g_new0 (LoadedModel, 1);
 
-  if (model == NULL)
+  /* A file with weights only is a valid model: its settings are simply unknown. */
+  loaded->model = nn_checkpoint_load_model_and_config (task_data, &loaded->config, &error);
+  if (loaded->model == NULL)
     {
+      loaded_model_free (loaded);
       g_task_return_error (task, error);
       return;
     }
-  loaded = g_new0 (LoadedModel, 1);
-  loaded->model = model;
-  /* A file with weights only is a valid model: its settings are simply unknown. */
-  if (nn_checkpoint_load_config (task_data, &config, NULL))
-    loaded->config = g_memdup2 (&config, sizeof config);
   g_task_return_pointer (task, loaded, loaded_model_free);
 }
 

@@ -825,6 +825,29 @@ config_from_file (const NnSafetensors *st,
   return TRUE;
 }
 
+NnModel *
+nn_checkpoint_load_model_and_config (const char     *path,
+                                     NnTrainConfig **config,
+                                     GError        **error)
+{
+  g_autoptr(NnSafetensors) st = NULL;
+  NnModel *model;
+  NnTrainConfig stored;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  *config = NULL;
+  st = nn_safetensors_load (path, error);
+  if (st == NULL)
+    return NULL;
+  model = model_from_file (st, error);
+  if (model != NULL && config_from_file (st, &stored, NULL))
+    *config = g_memdup2 (&stored, sizeof stored);
+  return model;
+}
+
 gboolean
 nn_checkpoint_load_config (const char    *path,
                            NnTrainConfig *config,

@@ -35,6 +35,11 @@ gboolean  nn_checkpoint_save_trainer (const char *path,
 /* The model stored in `path` (any checkpoint written by the functions above). */
 NnModel  *nn_checkpoint_load_model   (const char *path,
                                       GError    **error);
+/* The model and, when `path` stores one, the training config (*config, g_free; NULL for a
+ * file of weights only or an unreadable config), from one read of the file. */
+NnModel  *nn_checkpoint_load_model_and_config (const char     *path,
+                                               NnTrainConfig **config,
+                                               GError        **error);
 /* Reads the training config stored in `path`, to build a trainer to resume. */
 gboolean  nn_checkpoint_load_config  (const char    *path,
                                       NnTrainConfig *config,
