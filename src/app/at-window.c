@@ -418,11 +418,12 @@ on_drop (GtkDropTarget *target,
   g_autofree char *first = n > 0 ? g_file_get_path (files->data) : NULL;
   gboolean local = TRUE;
 
-  for (GSList *l = files; l != NULL; l = l->next)
+  /* The loaders read paths: a file without one (another computer's) cannot be opened. */
+  for (GSList *l = files; l != NULL && local; l = l->next)
     {
       g_autofree char *path = g_file_get_path (l->data);
 
-      local = local && path != NULL;
+      local = path != NULL;
     }
   if (at_training_controller_is_running (self->controller))
     at_window_show_error (self, _("Nothing was opened"),
@@ -755,6 +756,7 @@ on_model_loaded (GObject      *source,
   g_autoptr(NnModel) model = at_model_load_finish_with_config (result, &config, &error);
   g_autofree char *base = NULL;
   g_autofree char *text = NULL;
+  const char *kind;
 
   /* Only the latest file asked for counts: an earlier one that took longer is dropped. */
   if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->controller == NULL
@@ -787,14 +789,13 @@ on_model_loaded (GObject      *source,
   at_training_controller_set_resume_path (self->controller, config != NULL ? req->path : NULL);
   /* Selecting the model's preset before the text: changed::model clears a mismatch. */
   g_settings_set_string (self->settings, "model", self->resume_preset);
+  kind = g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP");
   if (config != NULL)
     /* Translators: "Model: cnn.safetensors (CNN) — Train continues it" */
-    text = g_strdup_printf (_("Model: %s (%s) — Train continues it"), base,
-                            g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP"));
+    text = g_strdup_printf (_("Model: %s (%s) — Train continues it"), base, kind);
   else
     /* Translators: "Model: cnn.safetensors (CNN), weights only — Train starts anew" */
-    text = g_strdup_printf (_("Model: %s (%s), weights only — Train starts anew"), base,
-                            g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP"));
+    text = g_strdup_printf (_("Model: %s (%s), weights only — Train starts anew"), base, kind);
   gtk_label_set_text (self->model_label, text);
   if (config == NULL && self->autostart)
     {
