@@ -575,7 +575,7 @@ train_epochs (NnTrainer *trainer,
           br.learning_rate = lr;
           br.elapsed = (now - run_start) / 1e6 - paused_total;
           br.images_per_second = (start + n - first * config->batch_size)
-                                 / MAX (active_seconds (epoch_start, epoch_paused), 1e-9);
+                                 / MAX ((now - epoch_start) / 1e6 - epoch_paused, 1e-9);
           if (trainer->batch_done)
             trainer->batch_done (&br, trainer->user_data);
           if (g_atomic_int_get (&trainer->stop_requested))
