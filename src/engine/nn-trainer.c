@@ -30,7 +30,7 @@ G_DEFINE_QUARK (nn-trainer-error-quark, nn_trainer_error)
 struct _NnTrainer {
   NnTrainConfig    config;
   const NnDataset *dataset;      /* borrowed */
-  NnRng            rng;
+  NnRng            rng;          /* set from epoch_rng as each epoch starts */
   guint64          epoch_rng[4]; /* rng as it stood after the last finished epoch */
   NnModel         *model;
   NnOptimizer     *optimizer;
@@ -759,7 +759,6 @@ nn_trainer_restore (NnTrainer           *trainer,
       report.test = NULL;
       g_array_append_val (trainer->history, report);
     }
-  nn_rng_set_state (&trainer->rng, rng_state);
   memcpy (trainer->epoch_rng, rng_state, sizeof trainer->epoch_rng);
   return TRUE;
 }
