@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "at-class-names.h"
 #include "at-analysis-views.h"
 #include "at-inference.h"
 #include "at-sample-cell.h"

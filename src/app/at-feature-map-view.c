@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "at-class-names.h"
 #include "at-export.h"
 #include "at-feature-map-render.h"
 #include "at-feature-map-view.h"

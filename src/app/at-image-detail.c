@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "at-class-names.h"
 #include "at-image-detail.h"
 #include "at-image-view.h"
 #include "at-inference.h"

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-class-names.h"
 #include "at-image-view.h"
 #include "at-sample-cell.h"
 

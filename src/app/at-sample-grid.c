@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "at-class-names.h"
 #include "at-export.h"
 #include "at-sample-cell.h"
 #include "at-sample-grid.h"

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "at-class-names.h"
 #include "at-probs-render.h"
 #include "at-sample-item.h"
 #include "at-text-render.h"

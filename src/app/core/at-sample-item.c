@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "at-class-names.h"
 #include "at-sample-item.h"
 
 struct _AtSampleItem
@@ -30,19 +31,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* nn_class_name()'s names, marked for translation here: the engine knows no gettext. */
-static const char *const class_names[NN_N_CLASSES] = {
-  N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"),
-  N_("Sandal"), N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"),
-};
-
-const char *
-at_class_name (guint label)
-{
-  g_return_val_if_fail (label < NN_N_CLASSES, "");
-  return _(class_names[label]);
-}
 
 static void
 at_sample_item_finalize (GObject *object)

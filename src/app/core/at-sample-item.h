@@ -10,9 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* The translated name of class `label` (0..9). */
-const char   *at_class_name                 (guint         label);
-
 #define AT_TYPE_SAMPLE_ITEM (at_sample_item_get_type ())
 G_DECLARE_FINAL_TYPE (AtSampleItem, at_sample_item, AT, SAMPLE_ITEM, GObject)
 

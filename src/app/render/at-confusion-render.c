@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "at-class-names.h"
 #include "at-confusion-render.h"
 #include "at-sample-item.h"
 #include "at-text-render.h"

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-class-names.h"
 #include "at-image-render.h"
 #include "at-sample-item.h"
 #include "at-sample-render.h"
