@@ -11,9 +11,10 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <gio/gio.h>
 
-#include "nn-dataset.h"
-#include "nn-dataset-private.h"
+#include "nn-split.h"
+#include "nn-split-private.h"
 
 #define CSV_FIELDS (1 + NN_IMAGE_PIXELS)  /* label + 784 pixels */
 
@@ -259,12 +260,12 @@ nn_split_load_csv (const char *path,
                    "%s: is a directory, not a data file", path);
       return NULL;
     }
-  if (!nn_dataset_check_not_special (path, error))
+  if (!nn_split_check_not_special (path, error))
     return NULL;
   mapped = g_mapped_file_new (path, FALSE, &local_error);
   if (mapped == NULL)
     {
-      nn_dataset_set_open_error (error, path, local_error);
+      nn_split_set_open_error (error, path, local_error);
       return NULL;
     }
   c.data = g_mapped_file_get_contents (mapped);
