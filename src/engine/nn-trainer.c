@@ -97,15 +97,18 @@ nn_train_config_init (NnTrainConfig *config,
   config->evaluate_test = TRUE;
 }
 
+/* Sets `error` to `code` with a printf-style message; returns FALSE, for `return fail (…)`. */
 static gboolean
-invalid (GError    **error,
-         const char *format,
-         ...) G_GNUC_PRINTF (2, 3);
+fail (GError        **error,
+      NnTrainerError  code,
+      const char     *format,
+      ...) G_GNUC_PRINTF (3, 4);
 
 static gboolean
-invalid (GError    **error,
-         const char *format,
-         ...)
+fail (GError        **error,
+      NnTrainerError  code,
+      const char     *format,
+      ...)
 {
   va_list args;
   g_autofree char *message = NULL;
@@ -113,7 +116,7 @@ invalid (GError    **error,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error_literal (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_INVALID_CONFIG, message);
+  g_set_error_literal (error, NN_TRAINER_ERROR, code, message);
   return FALSE;
 }
 
@@ -133,42 +136,58 @@ nn_train_config_validate (const NnTrainConfig *config,
   o = &config->optimizer;
 
   if (strcmp (config->model, "mlp") != 0 && strcmp (config->model, "cnn") != 0)
-    return invalid (error, "model “%.16s” is unknown: expected “mlp” or “cnn”", config->model);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "model “%.16s” is unknown: expected “mlp” or “cnn”", config->model);
   if (config->epochs < 1 || config->epochs > MAX_EPOCHS)
-    return invalid (error, "epochs is %u: expected 1 to %u", config->epochs, MAX_EPOCHS);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "epochs is %u: expected 1 to %u", config->epochs, MAX_EPOCHS);
   if (config->batch_size < 1 || config->batch_size > MAX_BATCH)
-    return invalid (error, "batch size is %u: expected 1 to %u", config->batch_size, MAX_BATCH);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "batch size is %u: expected 1 to %u", config->batch_size, MAX_BATCH);
   if (o->kind > NN_OPTIMIZER_ADAM)
-    return invalid (error, "optimizer %d is unknown: expected sgd, rmsprop or adam", o->kind);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "optimizer %d is unknown: expected sgd, rmsprop or adam", o->kind);
   if (!isfinite (o->learning_rate) || o->learning_rate <= 0.0f)
-    return invalid (error, "learning rate is %g: expected a finite number > 0",
-                    o->learning_rate);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "learning rate is %g: expected a finite number > 0",
+                 o->learning_rate);
   if (o->kind == NN_OPTIMIZER_SGD && !in_unit (o->momentum))
-    return invalid (error, "momentum is %g: expected 0 ≤ momentum < 1", o->momentum);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "momentum is %g: expected 0 ≤ momentum < 1", o->momentum);
   if (o->kind == NN_OPTIMIZER_RMSPROP && !in_unit (o->rho))
-    return invalid (error, "rho is %g: expected 0 ≤ rho < 1", o->rho);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "rho is %g: expected 0 ≤ rho < 1", o->rho);
   if (o->kind == NN_OPTIMIZER_ADAM && !in_unit (o->beta_1))
-    return invalid (error, "beta_1 is %g: expected 0 ≤ beta_1 < 1", o->beta_1);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "beta_1 is %g: expected 0 ≤ beta_1 < 1", o->beta_1);
   if (o->kind == NN_OPTIMIZER_ADAM && !in_unit (o->beta_2))
-    return invalid (error, "beta_2 is %g: expected 0 ≤ beta_2 < 1", o->beta_2);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "beta_2 is %g: expected 0 ≤ beta_2 < 1", o->beta_2);
   if (o->kind != NN_OPTIMIZER_SGD && (!isfinite (o->epsilon) || o->epsilon <= 0.0f))
-    return invalid (error, "epsilon is %g: expected a finite number > 0", o->epsilon);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "epsilon is %g: expected a finite number > 0", o->epsilon);
   if (!isfinite (config->l2) || config->l2 < 0.0f)
-    return invalid (error, "L2 factor is %g: expected a finite number ≥ 0", config->l2);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "L2 factor is %g: expected a finite number ≥ 0", config->l2);
   if (config->schedule > NN_SCHEDULE_COSINE)
-    return invalid (error, "schedule %d is unknown: expected constant, step or cosine",
-                    config->schedule);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "schedule %d is unknown: expected constant, step or cosine",
+                 config->schedule);
   if (config->schedule == NN_SCHEDULE_STEP && config->step_epochs < 1)
-    return invalid (error, "step epochs is 0: expected at least 1");
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "step epochs is 0: expected at least 1");
   if (config->schedule == NN_SCHEDULE_STEP
       && (!isfinite (config->gamma) || config->gamma <= 0.0f || config->gamma > 1.0f))
-    return invalid (error, "gamma is %g: expected 0 < gamma ≤ 1", config->gamma);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "gamma is %g: expected 0 < gamma ≤ 1", config->gamma);
   if (!in_unit (config->validation_split))
-    return invalid (error, "validation split is %g: expected 0 ≤ split < 1",
-                    config->validation_split);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "validation split is %g: expected 0 ≤ split < 1",
+                 config->validation_split);
   if (config->threads > MAX_THREADS)
-    return invalid (error, "threads is %u: expected 0 (all cores) to %u", config->threads,
-                    MAX_THREADS);
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "threads is %u: expected 0 (all cores) to %u", config->threads,
+                 MAX_THREADS);
   return TRUE;
 }
 
@@ -478,12 +497,19 @@ nn_trainer_run (NnTrainer *trainer,
   return result;
 }
 
-/* Seconds since `start`, less the time spent paused. */
+/* The clocks of one call of nn_trainer_run(): wall time, less the time spent paused. */
+typedef struct {
+  gint64 run_start;
+  double run_paused;
+  gint64 epoch_start;
+  double epoch_paused;
+} RunClock;
+
+/* Seconds of this epoch in this run, pauses excluded. */
 static double
-active_seconds (gint64 start,
-                double paused)
+epoch_seconds (const RunClock *clock)
 {
-  return (g_get_monotonic_time () - start) / 1e6 - paused;
+  return (g_get_monotonic_time () - clock->epoch_start) / 1e6 - clock->epoch_paused;
 }
 
 /* A stop inside an epoch keeps how far it got (nn_trainer_get_progress), so that running
@@ -492,13 +518,172 @@ static NnTrainResult
 stop_inside_epoch (NnTrainer             *trainer,
                    const NnEpochProgress *sofar,
                    guint                  batches_done,
-                   double                 seconds)
+                   const RunClock        *clock)
 {
   trainer->progress = *sofar;
   trainer->progress.batches_done = batches_done;
-  trainer->progress.seconds += seconds;
+  trainer->progress.seconds += epoch_seconds (clock);
   nn_rng_get_state (&trainer->rng, trainer->progress.rng_state);
   return NN_TRAIN_STOPPED;
+}
+
+/* Shuffles the epoch and, when continuing a stopped one, takes over its sums and generator
+ * into *sofar.  Every epoch starts from the state between epochs, so that one stopped
+ * anywhere, even before its first batch, is shuffled the same when it is run again. */
+static void
+begin_epoch (NnTrainer       *trainer,
+             NnEpochProgress *sofar)
+{
+  memset (sofar, 0, sizeof *sofar);
+  nn_rng_set_state (&trainer->rng, trainer->epoch_rng);
+  for (guint i = 0; i < trainer->n_train; i++)
+    trainer->order[i] = i;
+  nn_rng_shuffle (&trainer->rng, trainer->order, trainer->n_train);
+  if (trainer->progress.batches_done > 0)
+    {
+      *sofar = trainer->progress;
+      nn_rng_set_state (&trainer->rng, sofar->rng_state);
+      memset (&trainer->progress, 0, sizeof trainer->progress);
+    }
+}
+
+/* Tells the batch callback about batch b (0-based) of `epoch`, which ran from `first`. */
+static void
+report_batch (NnTrainer      *trainer,
+              guint           epoch,
+              guint           b,
+              guint           first,
+              double          loss,
+              guint           correct,
+              float           lr,
+              const RunClock *clock)
+{
+  guint batch_size = trainer->config.batch_size;
+  guint start = b * batch_size;
+  guint n = MIN (batch_size, trainer->n_train - start);
+  gint64 now = g_get_monotonic_time ();
+  NnBatchReport br;
+
+  br.epoch = epoch;
+  br.batch = b + 1;
+  br.n_batches = trainer->n_batches;
+  br.step = trainer->step;
+  br.loss = (float) loss;
+  br.accuracy = (float) correct / n;
+  br.learning_rate = lr;
+  br.elapsed = (now - clock->run_start) / 1e6 - clock->run_paused;
+  br.images_per_second = (start + n - first * batch_size)
+                         / MAX ((now - clock->epoch_start) / 1e6 - clock->epoch_paused, 1e-9);
+  trainer->batch_done (&br, trainer->user_data);
+}
+
+/* The batches of `epoch` from sofar->batches_done on, adding into *sofar; *lr ends as the
+ * last batch's rate.  NN_TRAIN_COMPLETED when the epoch's batches are all done. */
+static NnTrainResult
+train_batches (NnTrainer       *trainer,
+               guint            epoch,
+               NnEpochProgress *sofar,
+               float           *lr,
+               RunClock        *clock,
+               GError         **error)
+{
+  const NnTrainConfig *config = &trainer->config;
+  guint first = sofar->batches_done;
+
+  for (guint b = first; b < trainer->n_batches; b++)
+    {
+      guint start = b * config->batch_size;
+      guint n = MIN (config->batch_size, trainer->n_train - start);
+      guint correct = 0;
+      double loss, paused;
+
+      paused = wait_while_paused (trainer);
+      clock->epoch_paused += paused;
+      clock->run_paused += paused;
+      if (g_atomic_int_get (&trainer->stop_requested))
+        return stop_inside_epoch (trainer, sofar, b, clock);
+
+      *lr = scheduled_lr (config, epoch, b, trainer->n_batches);
+      loss = train_batch (trainer, start, n, *lr, &correct);
+      /* A finite but astronomic loss is divergence too: Adam or RMSprop at lr 100 keep
+       * the loss finite (~1e12) for ever, a silent garbage run otherwise. */
+      if (!isfinite (loss) || loss > DIVERGED_LOSS)
+        {
+          g_set_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_DIVERGED,
+                       "Training diverged at epoch %u, batch %u: the loss is %g. "
+                       "Try a lower learning rate (this run used %g).",
+                       epoch, b + 1, loss, *lr);
+          return NN_TRAIN_DIVERGED;
+        }
+      trainer->step++;
+      sofar->loss_sum += loss * n;
+      sofar->correct += correct;
+
+      if (trainer->batch_done)
+        report_batch (trainer, epoch, b, first, loss, correct, *lr, clock);
+      if (g_atomic_int_get (&trainer->stop_requested))
+        return stop_inside_epoch (trainer, sofar, b + 1, clock);
+    }
+  return NN_TRAIN_COMPLETED;
+}
+
+/* The validation images (the end of the train split, Keras' validation_split) and the
+ * test split into the report; *test gets the test evaluation. */
+static gboolean
+evaluate_epoch (NnTrainer      *trainer,
+                NnEpochReport  *report,
+                NnEvaluation  **test,
+                GError        **error)
+{
+  const NnSplit *train = trainer->dataset->train;
+  const NnSplit *test_split = trainer->dataset->test;
+
+  report->val_loss = report->val_accuracy = NAN;
+  report->test_loss = report->test_accuracy = NAN;
+  if (trainer->n_val > 0)
+    {
+      NnSplit val = { trainer->n_val,
+                      train->images + (gsize) trainer->n_train * NN_IMAGE_PIXELS,
+                      train->labels + trainer->n_train };
+
+      if (!evaluate_into (trainer->model, &val, NULL, &report->val_loss,
+                          &report->val_accuracy, error))
+        return FALSE;
+    }
+  if (trainer->config.evaluate_test && test_split != NULL && test_split->n > 0)
+    return evaluate_into (trainer->model, test_split, test, &report->test_loss,
+                          &report->test_accuracy, error);
+  return TRUE;
+}
+
+/* After the last batch of `epoch`: evaluates, records the epoch and tells the callback. */
+static gboolean
+finish_epoch (NnTrainer             *trainer,
+              guint                  epoch,
+              const NnEpochProgress *sofar,
+              float                  lr,
+              const RunClock        *clock,
+              GError               **error)
+{
+  NnEpochReport report = { 0 };
+  g_autoptr(NnEvaluation) test = NULL;
+
+  report.epoch = epoch;
+  report.n_epochs = trainer->config.epochs;
+  report.seconds = sofar->seconds + epoch_seconds (clock);
+  report.learning_rate = lr;
+  report.train_loss = (float) (sofar->loss_sum / trainer->n_train);
+  report.train_accuracy = (float) ((double) sofar->correct / trainer->n_train);
+  if (!evaluate_epoch (trainer, &report, &test, error))
+    return FALSE;
+
+  trainer->epochs_done = epoch;
+  nn_rng_get_state (&trainer->rng, trainer->epoch_rng);
+  g_array_append_val (trainer->history, report);
+  report.test = test;
+  if (trainer->epoch_done)
+    trainer->epoch_done (&report, trainer->user_data);
+  return TRUE;
 }
 
 static NnTrainResult
@@ -506,116 +691,22 @@ train_epochs (NnTrainer *trainer,
               GError   **error)
 {
   const NnTrainConfig *config = &trainer->config;
-  gint64 run_start = g_get_monotonic_time ();
-  double paused_total = 0.0;
+  RunClock clock = { g_get_monotonic_time (), 0.0, 0, 0.0 };
 
   for (guint epoch = trainer->epochs_done + 1; epoch <= config->epochs; epoch++)
     {
-      NnEpochReport report = { 0 };
-      g_autoptr(NnEvaluation) test = NULL;
-      gint64 epoch_start = g_get_monotonic_time ();
-      double epoch_paused = 0.0;
-      NnEpochProgress sofar = { 0 };  /* the epoch's sums (and time) before this run */
-      guint first;
+      NnEpochProgress sofar;  /* the epoch's sums (and time) before this run */
       float lr = config->optimizer.learning_rate;
+      NnTrainResult result;
 
-      /* Every epoch starts from the state between epochs, so that one stopped anywhere,
-       * even before its first batch, is shuffled the same when it is run again. */
-      nn_rng_set_state (&trainer->rng, trainer->epoch_rng);
-      for (guint i = 0; i < trainer->n_train; i++)
-        trainer->order[i] = i;
-      nn_rng_shuffle (&trainer->rng, trainer->order, trainer->n_train);
-      if (trainer->progress.batches_done > 0)
-        {
-          /* Continuing a stopped epoch: its sums, and the generator after its batches. */
-          sofar = trainer->progress;
-          nn_rng_set_state (&trainer->rng, sofar.rng_state);
-          memset (&trainer->progress, 0, sizeof trainer->progress);
-        }
-      first = sofar.batches_done;
-
-      for (guint b = first; b < trainer->n_batches; b++)
-        {
-          guint start = b * config->batch_size;
-          guint n = MIN (config->batch_size, trainer->n_train - start);
-          guint correct = 0;
-          double loss, paused, now;
-          NnBatchReport br;
-
-          paused = wait_while_paused (trainer);
-          epoch_paused += paused;
-          paused_total += paused;
-          if (g_atomic_int_get (&trainer->stop_requested))
-            return stop_inside_epoch (trainer, &sofar, b,
-                                      active_seconds (epoch_start, epoch_paused));
-
-          lr = scheduled_lr (config, epoch, b, trainer->n_batches);
-          loss = train_batch (trainer, start, n, lr, &correct);
-          /* A finite but astronomic loss is divergence too: Adam or RMSprop at lr 100 keep
-           * the loss finite (~1e12) for ever, a silent garbage run otherwise. */
-          if (!isfinite (loss) || loss > DIVERGED_LOSS)
-            {
-              g_set_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_DIVERGED,
-                           "Training diverged at epoch %u, batch %u: the loss is %g. "
-                           "Try a lower learning rate (this run used %g).",
-                           epoch, b + 1, loss, lr);
-              return NN_TRAIN_DIVERGED;
-            }
-          trainer->step++;
-          sofar.loss_sum += loss * n;
-          sofar.correct += correct;
-
-          now = g_get_monotonic_time ();
-          br.epoch = epoch;
-          br.batch = b + 1;
-          br.n_batches = trainer->n_batches;
-          br.step = trainer->step;
-          br.loss = (float) loss;
-          br.accuracy = (float) correct / n;
-          br.learning_rate = lr;
-          br.elapsed = (now - run_start) / 1e6 - paused_total;
-          br.images_per_second = (start + n - first * config->batch_size)
-                                 / MAX ((now - epoch_start) / 1e6 - epoch_paused, 1e-9);
-          if (trainer->batch_done)
-            trainer->batch_done (&br, trainer->user_data);
-          if (g_atomic_int_get (&trainer->stop_requested))
-            return stop_inside_epoch (trainer, &sofar, b + 1,
-                                      active_seconds (epoch_start, epoch_paused));
-        }
-
-      report.epoch = epoch;
-      report.n_epochs = config->epochs;
-      report.seconds = sofar.seconds + active_seconds (epoch_start, epoch_paused);
-      report.learning_rate = lr;
-      report.train_loss = (float) (sofar.loss_sum / trainer->n_train);
-      report.train_accuracy = (float) ((double) sofar.correct / trainer->n_train);
-      report.val_loss = report.val_accuracy = NAN;
-      report.test_loss = report.test_accuracy = NAN;
-      if (trainer->n_val > 0)
-        {
-          const NnSplit *train = trainer->dataset->train;
-          NnSplit val = { trainer->n_val,
-                          train->images + (gsize) trainer->n_train * NN_IMAGE_PIXELS,
-                          train->labels + trainer->n_train };
-
-          if (!evaluate_into (trainer->model, &val, NULL, &report.val_loss,
-                              &report.val_accuracy, error))
-            return NN_TRAIN_FAILED;
-        }
-      if (config->evaluate_test && trainer->dataset->test != NULL
-          && trainer->dataset->test->n > 0)
-        {
-          if (!evaluate_into (trainer->model, trainer->dataset->test, &test,
-                              &report.test_loss, &report.test_accuracy, error))
-            return NN_TRAIN_FAILED;
-        }
-
-      trainer->epochs_done = epoch;
-      nn_rng_get_state (&trainer->rng, trainer->epoch_rng);
-      g_array_append_val (trainer->history, report);
-      report.test = test;
-      if (trainer->epoch_done)
-        trainer->epoch_done (&report, trainer->user_data);
+      clock.epoch_start = g_get_monotonic_time ();
+      clock.epoch_paused = 0.0;
+      begin_epoch (trainer, &sofar);
+      result = train_batches (trainer, epoch, &sofar, &lr, &clock, error);
+      if (result != NN_TRAIN_COMPLETED)
+        return result;
+      if (!finish_epoch (trainer, epoch, &sofar, lr, &clock, error))
+        return NN_TRAIN_FAILED;
       if (g_atomic_int_get (&trainer->stop_requested) && epoch < config->epochs)
         return NN_TRAIN_STOPPED;
     }
@@ -677,26 +768,6 @@ nn_trainer_get_rng_state (NnTrainer *trainer,
   memcpy (state, trainer->epoch_rng, sizeof trainer->epoch_rng);
 }
 
-static gboolean
-mismatch (GError    **error,
-          const char *format,
-          ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-mismatch (GError    **error,
-          const char *format,
-          ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_FAILED, message);
-  return FALSE;
-}
-
 gboolean
 nn_trainer_restore (NnTrainer           *trainer,
                     const NnModel       *weights,
@@ -718,25 +789,29 @@ nn_trainer_restore (NnTrainer           *trainer,
   own = trainer->optimizer;
   if (strcmp (nn_model_get_preset (weights), trainer->config.model) != 0
       || nn_model_n_params (weights) != nn_model_n_params (trainer->model))
-    return mismatch (error, "The saved model “%s” (%" G_GSIZE_FORMAT " parameters) does not "
-                     "fit this trainer's “%s” (%" G_GSIZE_FORMAT ")",
-                     nn_model_get_preset (weights), nn_model_n_params (weights),
-                     trainer->config.model, nn_model_n_params (trainer->model));
+    return fail (error, NN_TRAINER_ERROR_FAILED,
+                 "The saved model “%s” (%" G_GSIZE_FORMAT " parameters) does not "
+                 "fit this trainer's “%s” (%" G_GSIZE_FORMAT ")",
+                 nn_model_get_preset (weights), nn_model_n_params (weights),
+                 trainer->config.model, nn_model_n_params (trainer->model));
   if (optimizer != NULL
       && (nn_optimizer_get_params (optimizer)->kind != nn_optimizer_get_params (own)->kind
           || nn_optimizer_n_params (optimizer) != nn_optimizer_n_params (own)
           || nn_optimizer_n_slots (optimizer) != nn_optimizer_n_slots (own)))
-    return mismatch (error, "The saved optimizer state (%s, %u slots) does not fit this "
-                     "trainer's optimizer (%s, %u slots)",
-                     nn_optimizer_kind_name (nn_optimizer_get_params (optimizer)->kind),
-                     nn_optimizer_n_slots (optimizer),
-                     nn_optimizer_kind_name (nn_optimizer_get_params (own)->kind),
-                     nn_optimizer_n_slots (own));
+    return fail (error, NN_TRAINER_ERROR_FAILED,
+                 "The saved optimizer state (%s, %u slots) does not fit this "
+                 "trainer's optimizer (%s, %u slots)",
+                 nn_optimizer_kind_name (nn_optimizer_get_params (optimizer)->kind),
+                 nn_optimizer_n_slots (optimizer),
+                 nn_optimizer_kind_name (nn_optimizer_get_params (own)->kind),
+                 nn_optimizer_n_slots (own));
   if (epochs_done > trainer->config.epochs)
-    return mismatch (error, "The checkpoint has %u finished epochs but this run has only %u",
-                     epochs_done, trainer->config.epochs);
+    return fail (error, NN_TRAINER_ERROR_FAILED,
+                 "The checkpoint has %u finished epochs but this run has only %u",
+                 epochs_done, trainer->config.epochs);
   if (!nn_rng_state_is_valid (rng_state))
-    return mismatch (error, "The saved random generator state is all zeros");
+    return fail (error, NN_TRAINER_ERROR_FAILED,
+                 "The saved random generator state is all zeros");
 
   memcpy (nn_model_params (trainer->model), nn_model_params_const (weights),
           nn_model_n_params (weights) * sizeof (float));
@@ -790,11 +865,13 @@ nn_trainer_set_progress (NnTrainer             *trainer,
     }
   /* All batches done but not the epoch's evaluation is a valid place to stop too. */
   if (progress->batches_done > trainer->n_batches)
-    return mismatch (error, "The run stopped after batch %u of an epoch, but this trainer's "
-                     "epochs have %u batches", progress->batches_done, trainer->n_batches);
+    return fail (error, NN_TRAINER_ERROR_FAILED,
+                 "The run stopped after batch %u of an epoch, but this trainer's "
+                 "epochs have %u batches", progress->batches_done, trainer->n_batches);
   if (trainer->epochs_done >= trainer->config.epochs)
-    return mismatch (error, "The run stopped inside epoch %u but this run has only %u",
-                     trainer->epochs_done + 1, trainer->config.epochs);
+    return fail (error, NN_TRAINER_ERROR_FAILED,
+                 "The run stopped inside epoch %u but this run has only %u",
+                 trainer->epochs_done + 1, trainer->config.epochs);
   images = MIN ((guint64) progress->batches_done * trainer->config.batch_size,
                 trainer->n_train);
   /* Each batch's mean loss is below DIVERGED_LOSS or the run would have ended; a year
@@ -803,10 +880,11 @@ nn_trainer_set_progress (NnTrainer             *trainer,
       || progress->loss_sum > DIVERGED_LOSS * images
       || !(progress->seconds >= 0.0) || progress->seconds > 365.0 * 24 * 3600
       || !nn_rng_state_is_valid (progress->rng_state))
-    return mismatch (error, "The progress inside the stopped epoch is impossible (%"
-                     G_GUINT64_FORMAT " correct of %" G_GUINT64_FORMAT " images, loss sum "
-                     "%g, %g s, or a random generator state of zeros)",
-                     progress->correct, images, progress->loss_sum, progress->seconds);
+    return fail (error, NN_TRAINER_ERROR_FAILED,
+                 "The progress inside the stopped epoch is impossible (%"
+                 G_GUINT64_FORMAT " correct of %" G_GUINT64_FORMAT " images, loss sum "
+                 "%g, %g s, or a random generator state of zeros)",
+                 progress->correct, images, progress->loss_sum, progress->seconds);
   trainer->progress = *progress;
   trainer->step = (guint64) trainer->epochs_done * trainer->n_batches + progress->batches_done;
   return TRUE;
