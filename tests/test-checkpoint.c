@@ -12,8 +12,8 @@
 #include <json-glib/json-glib.h>
 
 #include "nn-checkpoint.h"
-#include "nn-durable-write.h"
-#include "nn-safetensors.h"
+#include "nn-durable-write-private.h"
+#include "nn-safetensors-private.h"
 
 /* ---- fixtures ---------------------------------------------------------------------------- */
 

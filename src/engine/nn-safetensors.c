@@ -12,6 +12,7 @@
 #include "nn-durable-write.h"
 #include "nn-json-guard.h"
 #include "nn-safetensors.h"
+#include "nn-safetensors-private.h"
 
 struct _NnSafetensors {
   char                *name;        /* for error messages */
