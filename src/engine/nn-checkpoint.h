@@ -51,7 +51,7 @@ gboolean  nn_checkpoint_resume       (const char *path,
                                       NnTrainer  *trainer,
                                       GError    **error);
 
-/* Helpers shared with the command line and the app (additions to the lead's contract). */
+/* Helpers shared with the command line and the app. */
 
 /* Schedule names used in checkpoints and on the command line: "constant", "step", "cosine". */
 const char *nn_checkpoint_schedule_name  (NnScheduleKind kind);
