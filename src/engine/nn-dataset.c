@@ -44,8 +44,8 @@ nn_dataset_free (NnDataset *dataset)
 {
   if (dataset == NULL)
     return;
-  nn_split_free (dataset->train);
-  nn_split_free (dataset->test);
+  g_clear_pointer (&dataset->train, nn_split_unref);
+  g_clear_pointer (&dataset->test, nn_split_unref);
   g_free (dataset->train_path);
   g_free (dataset->test_path);
   g_free (dataset->origin);

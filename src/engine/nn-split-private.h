@@ -8,11 +8,6 @@
 
 G_BEGIN_DECLS
 
-/* A split whose buffers the caller already filled; takes ownership of both. */
-NnSplit *nn_split_new_take       (guint   n,
-                                  guint8 *images,
-                                  guint8 *labels);
-
 /* The first label ≥ 10 in `labels`, as an index, or -1 when all are valid. */
 gssize   nn_labels_find_invalid  (const guint8 *labels,
                                   gsize         n);

@@ -12,37 +12,97 @@
 G_DEFINE_QUARK (nn-dataset-error-quark, nn_dataset_error)
 
 NnSplit *
-nn_split_new (guint n)
-{
-  NnSplit *split = g_new0 (NnSplit, 1);
-
-  split->n = n;
-  split->images = g_malloc0_n (n, NN_IMAGE_PIXELS);
-  split->labels = g_malloc0_n (n, 1);
-  return split;
-}
-
-NnSplit *
 nn_split_new_take (guint   n,
                    guint8 *images,
                    guint8 *labels)
 {
   NnSplit *split = g_new0 (NnSplit, 1);
 
+  g_atomic_ref_count_init (&split->ref_count);
   split->n = n;
   split->images = images;
   split->labels = labels;
   return split;
 }
 
+NnSplit *
+nn_split_new (guint n)
+{
+  return nn_split_new_take (n, g_malloc0_n (n, NN_IMAGE_PIXELS), g_malloc0_n (n, 1));
+}
+
+NnSplit *
+nn_split_new_view (NnSplit *split,
+                   guint    first,
+                   guint    n)
+{
+  NnSplit *view;
+
+  g_return_val_if_fail (split != NULL, NULL);
+  g_return_val_if_fail (first <= split->n && n <= split->n - first, NULL);
+
+  view = nn_split_new_take (n, split->images + (gsize) first * NN_IMAGE_PIXELS,
+                            split->labels + first);
+  view->parent = nn_split_ref (split);
+  return view;
+}
+
+NnSplit *
+nn_split_ref (NnSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  g_atomic_ref_count_inc (&split->ref_count);
+  return split;
+}
+
+void
+nn_split_unref (NnSplit *split)
+{
+  if (split == NULL || !g_atomic_ref_count_dec (&split->ref_count))
+    return;
+  if (split->parent != NULL)
+    nn_split_unref (split->parent);
+  else
+    {
+      g_free (split->images);
+      g_free (split->labels);
+    }
+  g_free (split);
+}
+
 void
 nn_split_free (NnSplit *split)
 {
-  if (split == NULL)
-    return;
-  g_free (split->images);
-  g_free (split->labels);
-  g_free (split);
+  nn_split_unref (split);
+}
+
+guint
+nn_split_get_n (const NnSplit *split)
+{
+  g_return_val_if_fail (split != NULL, 0);
+  return split->n;
+}
+
+const guint8 *
+nn_split_get_images (const NnSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return split->images;
+}
+
+const guint8 *
+nn_split_get_labels (const NnSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return split->labels;
+}
+
+const guint8 *
+nn_split_get_image (const NnSplit *split,
+                    guint          i)
+{
+  g_return_val_if_fail (split != NULL && i < split->n, NULL);
+  return split->images + (gsize) i * NN_IMAGE_PIXELS;
 }
 
 gssize

@@ -90,7 +90,7 @@ train_batch (NnTrainer *trainer,
              float      lr,
              guint     *correct)
 {
-  const NnSplit *train = trainer->dataset->train;
+  const NnSplit *train = trainer->train;
   float *x = nn_workspace_input (trainer->ws);
   float *grads = nn_model_grads (trainer->model);
   const float *logits;
@@ -302,21 +302,14 @@ evaluate_epoch (NnTrainer      *trainer,
                 NnEvaluation  **test,
                 GError        **error)
 {
-  const NnSplit *train = trainer->dataset->train;
-  const NnSplit *test_split = trainer->dataset->test;
+  const NnSplit *test_split = trainer->test;
 
   report->val_loss = report->val_accuracy = NAN;
   report->test_loss = report->test_accuracy = NAN;
-  if (trainer->n_val > 0)
-    {
-      NnSplit val = { trainer->n_val,
-                      train->images + (gsize) trainer->n_train * NN_IMAGE_PIXELS,
-                      train->labels + trainer->n_train };
-
-      if (!evaluate_into (trainer->model, &val, NULL, &report->val_loss,
-                          &report->val_accuracy, error))
-        return FALSE;
-    }
+  if (trainer->val != NULL
+      && !evaluate_into (trainer->model, trainer->val, NULL, &report->val_loss,
+                         &report->val_accuracy, error))
+    return FALSE;
   if (trainer->config.evaluate_test && test_split != NULL && test_split->n > 0)
     return evaluate_into (trainer->model, test_split, test, &report->test_loss,
                           &report->test_accuracy, error);

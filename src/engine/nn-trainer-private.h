@@ -16,7 +16,9 @@ G_BEGIN_DECLS
 
 struct _NnTrainer {
   NnTrainConfig    config;
-  const NnDataset *dataset;      /* borrowed */
+  NnSplit         *train;        /* a reference to the dataset's train split */
+  NnSplit         *val;          /* a view of its last n_val images, or NULL */
+  NnSplit         *test;         /* a reference to its test split, or NULL */
   NnRng            rng;          /* set from epoch_rng as each epoch starts */
   guint64          epoch_rng[4]; /* rng as it stood after the last finished epoch */
   NnModel         *model;

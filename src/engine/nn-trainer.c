@@ -194,7 +194,9 @@ nn_trainer_new (const NnTrainConfig *config,
   g_cond_init (&trainer->cond);
   trainer->history = g_array_new (FALSE, TRUE, sizeof (NnEpochReport));
   trainer->config = *config;
-  trainer->dataset = dataset;
+  trainer->train = nn_split_ref (dataset->train);
+  if (dataset->test != NULL)
+    trainer->test = nn_split_ref (dataset->test);
 
   nn_train_config_split (config, dataset->train->n, &trainer->n_train, &trainer->n_val);
   n_total = trainer->n_train + trainer->n_val;
@@ -231,6 +233,8 @@ nn_trainer_new (const NnTrainConfig *config,
       return NULL;
     }
   trainer->n_batches = (trainer->n_train + config->batch_size - 1) / config->batch_size;
+  if (trainer->n_val > 0)
+    trainer->val = nn_split_new_view (trainer->train, trainer->n_train, trainer->n_val);
 
   nn_rng_seed (&trainer->rng, config->seed);
   trainer->model = nn_model_new_preset_rng (config->model, &trainer->rng, error);
@@ -253,6 +257,9 @@ nn_trainer_free (NnTrainer *trainer)
   if (trainer == NULL)
     return;
   g_clear_pointer (&trainer->model, nn_model_unref);
+  g_clear_pointer (&trainer->train, nn_split_unref);
+  g_clear_pointer (&trainer->val, nn_split_unref);
+  g_clear_pointer (&trainer->test, nn_split_unref);
   g_clear_pointer (&trainer->optimizer, nn_optimizer_free);
   g_clear_pointer (&trainer->ws, nn_workspace_free);
   g_free (trainer->order);
