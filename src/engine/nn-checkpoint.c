@@ -18,7 +18,9 @@
 
 #include "nn-checkpoint.h"
 #include "nn-checkpoint-meta.h"
+#include "nn-durable-write.h"
 #include "nn-safetensors.h"
+#include "nn-safetensors-private.h"
 
 #define FORMAT_NAME    "atelier"
 #define FORMAT_VERSION "1"
@@ -307,6 +309,40 @@ nn_checkpoint_load_model (const char *path,
   if (st == NULL)
     return NULL;
   return model_from_file (st, error);
+}
+
+gboolean
+nn_checkpoint_copy (const char *src_path,
+                    const char *dest_path,
+                    GError    **error)
+{
+  g_autoptr(NnSafetensors) st = NULL;
+  g_autoptr(NnModel) model = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const guint8 *data;
+  gsize length;
+
+  g_return_val_if_fail (src_path != NULL && dest_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The bytes written are the very bytes validated: read once, checked as a checkpoint
+   * (a model loads from them), then written whole, so a file replaced in between cannot
+   * slip an unchecked one through. */
+  st = nn_safetensors_load (src_path, error);
+  if (st == NULL)
+    return FALSE;
+  model = model_from_file (st, error);
+  if (model == NULL)
+    return FALSE;
+  data = nn_safetensors_get_file_data (st, &length);
+  /* A crash leaves the old destination or the whole copy, never half of it. */
+  if (!nn_write_file_durably (dest_path, data, length, &local_error))
+    {
+      g_set_error_literal (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_IO,
+                           local_error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean

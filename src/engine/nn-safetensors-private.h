@@ -12,4 +12,8 @@ GBytes                    *nn_safetensors_serialize  (const NnSafetensorsOut *te
                                                       guint                   n_tensors,
                                                       const char * const     *metadata);
 
+/* Every byte of the file `st` was parsed from (borrowed, (length) bytes). */
+const guint8              *nn_safetensors_get_file_data (const NnSafetensors *st,
+                                                         gsize               *length);
+
 G_END_DECLS

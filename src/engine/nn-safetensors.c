@@ -17,6 +17,7 @@
 struct _NnSafetensors {
   char                *name;        /* for error messages */
   guint8              *storage;     /* the whole file */
+  gsize                storage_len;
   const guint8        *data;        /* the data section, inside storage */
   gsize                data_len;
   NnSafetensorsTensor *tensors;     /* (n_tensors), sorted by begin */
@@ -175,6 +176,15 @@ nn_safetensors_write (const char             *path,
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
+
+const guint8 *
+nn_safetensors_get_file_data (const NnSafetensors *st,
+                              gsize               *length)
+{
+  g_return_val_if_fail (st != NULL && length != NULL, NULL);
+  *length = st->storage_len;
+  return st->storage;
+}
 
 void
 nn_safetensors_free (NnSafetensors *st)
@@ -367,6 +377,7 @@ parse_take (guint8     *storage,
   guint n = 0;
 
   st->storage = storage;
+  st->storage_len = length;
   st->name = g_strdup (display_name);
   st->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   st->by_name = g_hash_table_new (g_str_hash, g_str_equal);
