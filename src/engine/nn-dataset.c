@@ -1,6 +1,6 @@
-/* nn-dataset.c — the dataset in memory: splits, class names, statistics, and loading a
- * dataset from a directory or from two explicit files.  The file formats live in
- * nn-idx.c and nn-csv.c, discovery in nn-dataset-discovery.c.
+/* nn-dataset.c — the dataset in memory: class names, probing a directory, and loading a
+ * dataset from a directory or from two explicit files.  Splits live in nn-split.c, the
+ * file formats in nn-idx.c and nn-csv.c, discovery in nn-dataset-discovery.c.
  */
 #include "config.h"
 

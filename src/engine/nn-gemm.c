@@ -85,7 +85,7 @@ nn_gemm_set_threads (guint threads)
   guint n = threads == 0 ? nn_gemm_n_cores () : threads;
 
   /* The engine parallelises a batch by slices, each slice's GEMMs on its own thread
-   * (nn-model.c), so BLAS itself runs single-threaded: one fork/join per pass instead of
+   * (nn-passes.c), so BLAS itself runs single-threaded: one fork/join per pass instead of
    * one per GEMM (bench/README.md, "Engine speed", has the measurements). */
   openblas_set_num_threads (1);
   nn_parallel_set_threads (n);
