@@ -171,12 +171,10 @@ mismatch (GError             **error,
           ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  nn_safetensors_set_error_valist (error, code, nn_safetensors_get_name (st), format, args);
   va_end (args);
-  g_set_error (error, NN_CHECKPOINT_ERROR, code, "%s: %s", nn_safetensors_get_name (st), message);
   return FALSE;
 }
 

@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include "nn-safetensors.h"
 
 G_BEGIN_DECLS
@@ -15,5 +16,13 @@ GBytes                    *nn_safetensors_serialize  (const NnSafetensorsOut *te
 /* Every byte of the file `st` was parsed from (borrowed, (length) bytes). */
 const guint8              *nn_safetensors_get_file_data (const NnSafetensors *st,
                                                          gsize               *length);
+
+/* Sets an NN_CHECKPOINT_ERROR `code` reading "<name>: <message>"; returns FALSE. */
+gboolean                   nn_safetensors_set_error_valist (GError    **error,
+                                                            int         code,
+                                                            const char *name,
+                                                            const char *format,
+                                                            va_list     args)
+                                                            G_GNUC_PRINTF (4, 0);
 
 G_END_DECLS

@@ -26,6 +26,19 @@ struct _NnSafetensors {
   GHashTable          *meta;        /* key → value, owned strings */
 };
 
+gboolean
+nn_safetensors_set_error_valist (GError    **error,
+                                 int         code,
+                                 const char *name,
+                                 const char *format,
+                                 va_list     args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  g_set_error (error, NN_CHECKPOINT_ERROR, code, "%s: %s", name, message);
+  return FALSE;
+}
+
 static gboolean G_GNUC_PRINTF (4, 5)
 fail (GError    **error,
       int         code,
@@ -34,12 +47,10 @@ fail (GError    **error,
       ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  nn_safetensors_set_error_valist (error, code, name, format, args);
   va_end (args);
-  g_set_error (error, NN_CHECKPOINT_ERROR, code, "%s: %s", name, message);
   return FALSE;
 }
 
