@@ -52,7 +52,7 @@ gboolean    nn_run_watch_uses_monitor      (NnRunWatch *self);
  *                                                         a loaded checkpoint; `model` is an
  *                                                         NnModel *, borrowed: nn_model_ref()
  *                                                         it to keep it
- *   "problem"        (const char *path, const char *message)
+ *   "problem"        (const char *path, const char *message)   the message names the file
  *                                                         a file skipped, and why
  */
 
