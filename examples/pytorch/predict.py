@@ -41,6 +41,7 @@ def main():
     model.load_state_dict(tensors)            # strict: every name and shape must match
     model.eval()
     images, labels = load_split(args.data, "test")
+    images = images.copy()                    # writable: torch warns about read-only buffers
     preds = []
     with torch.no_grad():
         for start in range(0, images.shape[0], 1000):
