@@ -116,6 +116,14 @@ test_follow_torchrun (gconstpointer data)
       g_test_skip ("ATELIER_CLI is not set: run under meson test");
       return;
     }
+  /* One torchrun costs three PyTorch start-ups: the default suite runs the CNN (the
+   * layouts that can go wrong: conv kernels, pooling, the flatten order); -m slow adds the
+   * MLP. */
+  if (strcmp (preset, "mlp") == 0 && !g_test_slow ())
+    {
+      g_test_skip ("the MLP case runs with -m slow");
+      return;
+    }
   if (!have_torch ())
     {
       g_test_skip ("PyTorch is not installed: " PYTHON " -c 'import torch' failed "
