@@ -697,8 +697,8 @@ check_format (const NnSafetensors *st,
   const char *version = nn_safetensors_get_meta (st, "format_version");
 
   /* Files of other programs ("pt" from safetensors.torch) open when their tensors fit. */
-  if (format != NULL && strcmp (format, FORMAT_NAME) == 0 && version != NULL && strcmp (version, FORMAT_VERSION) != 0
-      && strcmp (version, FORMAT_VERSION_MID_EPOCH) != 0)
+  if (format != NULL && strcmp (format, FORMAT_NAME) == 0 && version != NULL
+      && strcmp (version, FORMAT_VERSION) != 0 && strcmp (version, FORMAT_VERSION_MID_EPOCH) != 0)
     return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
                      "unknown format version “%s” (this program reads " FORMAT_VERSION
                      " and " FORMAT_VERSION_MID_EPOCH ")", version);
