@@ -120,10 +120,12 @@ test_follow (void)
   g_rmdir (dir);
 }
 
-/* Stopping while a model is being evaluated drops it, and disposing then is safe. */
+/* Stopping (or dropping the follower without stopping) while a model is being evaluated
+ * drops it: nothing is delivered afterwards, nothing is read after it is freed. */
 static void
-test_stop_while_evaluating (void)
+test_stop_while_evaluating (gconstpointer data)
 {
+  gboolean stop_first = GPOINTER_TO_INT (data);
   g_autofree char *dir = g_dir_make_tmp ("test-run-follower-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "epoch-1.safetensors", NULL);
   g_autoptr(NnSplit) test = nn_split_new (2000);
@@ -142,7 +144,8 @@ test_stop_while_evaluating (void)
   until = g_get_monotonic_time () + 200 * 1000;
   while (g_get_monotonic_time () < until && seen.n_models == 0)
     g_main_context_iteration (NULL, FALSE);
-  at_run_follower_stop (follower);
+  if (stop_first)
+    at_run_follower_stop (follower);
   g_object_unref (follower);
   /* Whatever was in flight finishes on its own; nothing may be delivered after the stop. */
   {
@@ -162,6 +165,9 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/app/core/run-follower/follow", test_follow);
-  g_test_add_func ("/app/core/run-follower/stop-while-evaluating", test_stop_while_evaluating);
+  g_test_add_data_func ("/app/core/run-follower/stop-while-evaluating",
+                        GINT_TO_POINTER (TRUE), test_stop_while_evaluating);
+  g_test_add_data_func ("/app/core/run-follower/drop-while-evaluating",
+                        GINT_TO_POINTER (FALSE), test_stop_while_evaluating);
   return g_test_run ();
 }

@@ -122,7 +122,10 @@ next_checkpoint (NnRunWatch *self,
 
 /* ---- loading a checkpoint in a worker thread ----------------------------------------- */
 
+/* The task holds the watcher weakly: dropping the last reference stops it even while a
+ * file loads, and the result then goes nowhere. */
 typedef struct {
+  GWeakRef watch;
   char    *name;
   char    *path;
   guint    epoch;
@@ -132,6 +135,7 @@ typedef struct {
 static void
 load_job_free (LoadJob *job)
 {
+  g_weak_ref_clear (&job->watch);
   g_free (job->name);
   g_free (job->path);
   g_free (job);
@@ -161,14 +165,15 @@ load_done (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  NnRunWatch *self = NN_RUN_WATCH (source);
   GTask *task = G_TASK (result);
   LoadJob *job = g_task_get_task_data (task);
+  g_autoptr(NnRunWatch) self = g_weak_ref_get (&job->watch);
   g_autoptr(GError) error = NULL;
   g_autoptr(NnModel) model = g_task_propagate_pointer (task, &error);
 
-  /* A stopped watcher, or a load overtaken by stop + start, reports nothing. */
-  if (g_task_get_cancellable (task) != self->cancellable || self->cancellable == NULL)
+  /* A dropped or stopped watcher, or a load overtaken by stop + start, reports nothing. */
+  if (self == NULL || self->cancellable == NULL
+      || g_task_get_cancellable (task) != self->cancellable)
     return;
   g_clear_object (&self->cancellable);
   g_hash_table_replace (self->attempted, g_strdup (job->name), g_memdup2 (&job->version, sizeof job->version));
@@ -194,12 +199,13 @@ start_load (NnRunWatch *self,
   g_autoptr(GTask) task = NULL;
   LoadJob *job = g_new0 (LoadJob, 1);
 
+  g_weak_ref_init (&job->watch, self);
   job->name = name;
   job->path = g_build_filename (self->dir, name, NULL);
   job->epoch = epoch;
   job->version = *version;
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, load_done, NULL);
+  task = g_task_new (NULL, self->cancellable, load_done, NULL);
   g_task_set_source_tag (task, start_load);
   g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
   g_task_run_in_thread (task, load_thread);

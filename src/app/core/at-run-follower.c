@@ -13,7 +13,8 @@ struct _AtRunFollower {
 
   /* owned */
   NnRunWatch   *watch;
-  NnSplit      *test;           /* a copy: a worker reads it while the app may reload its own */
+  NnSplit      *test;           /* a copy: a worker reads it while the app may reload its own;
+                                 * an atomic rc box (split_ref), shared with running tasks */
   GQueue        pending;        /* Pending *, in arrival (epoch) order */
   GCancellable *cancellable;    /* of the evaluation in flight, or NULL */
   guint         n_models;
@@ -24,17 +25,51 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (AtRunFollower, at_run_follower, G_TYPE_OBJECT)
 
+/* The copied test split lives in an atomic rc box: a task keeps it alive after the
+ * follower is gone. */
+static void
+split_clear (gpointer data)
+{
+  NnSplit *split = data;
+
+  g_free (split->images);
+  g_free (split->labels);
+}
+
+static NnSplit *
+split_copy (const NnSplit *test)
+{
+  NnSplit *split = g_atomic_rc_box_new0 (NnSplit);
+
+  split->n = test->n;
+  split->images = g_memdup2 (test->images, (gsize) test->n * NN_IMAGE_PIXELS);
+  split->labels = g_memdup2 (test->labels, test->n);
+  return split;
+}
+
+static void
+split_release (NnSplit *split)
+{
+  g_atomic_rc_box_release_full (split, split_clear);
+}
+
+/* A loaded model waiting for (or in) its evaluation.  The task holds the follower weakly,
+ * as the watcher does its loads. */
 typedef struct {
+  GWeakRef follower;
   guint    epoch;
   char    *path;
   NnModel *model;
+  NnSplit *test;   /* a reference, or NULL */
 } Pending;
 
 static void
 pending_free (Pending *p)
 {
+  g_weak_ref_clear (&p->follower);
   g_free (p->path);
   nn_model_unref (p->model);
+  g_clear_pointer (&p->test, split_release);
   g_free (p);
 }
 
@@ -53,10 +88,9 @@ evaluate_thread (GTask        *task,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
-  AtRunFollower *self = source;
   Pending *p = task_data;
   GError *error = NULL;
-  NnEvaluation *evaluation = nn_evaluate (p->model, self->test, cancellable, &error);
+  NnEvaluation *evaluation = nn_evaluate (p->model, p->test, cancellable, &error);
 
   if (evaluation != NULL)
     g_task_return_pointer (task, evaluation, (GDestroyNotify) nn_evaluation_unref);
@@ -71,14 +105,15 @@ evaluate_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  AtRunFollower *self = AT_RUN_FOLLOWER (source);
   GTask *task = G_TASK (result);
   Pending *p = g_task_get_task_data (task);
+  g_autoptr(AtRunFollower) self = g_weak_ref_get (&p->follower);
   g_autoptr(GError) error = NULL;
   g_autoptr(NnEvaluation) evaluation = g_task_propagate_pointer (task, &error);
 
-  if (self->cancellable == NULL || g_task_get_cancellable (task) != self->cancellable)
-    return;   /* stopped meanwhile */
+  if (self == NULL || self->cancellable == NULL
+      || g_task_get_cancellable (task) != self->cancellable)
+    return;   /* dropped or stopped meanwhile */
   g_clear_object (&self->cancellable);
   if (evaluation != NULL)
     emit_model (self, p, evaluation);
@@ -101,7 +136,9 @@ start_next (AtRunFollower *self)
   if (self->cancellable != NULL || (p = g_queue_pop_head (&self->pending)) == NULL)
     return;
   self->cancellable = g_cancellable_new ();
-  task = g_task_new (self, self->cancellable, evaluate_done, NULL);
+  g_weak_ref_init (&p->follower, self);
+  p->test = g_atomic_rc_box_acquire (self->test);
+  task = g_task_new (NULL, self->cancellable, evaluate_done, NULL);
   g_task_set_source_tag (task, start_next);
   g_task_set_task_data (task, p, (GDestroyNotify) pending_free);
   g_task_run_in_thread (task, evaluate_thread);
@@ -177,12 +214,9 @@ at_run_follower_set_test_split (AtRunFollower *self,
   g_return_if_fail (AT_IS_RUN_FOLLOWER (self));
   g_return_if_fail (self->cancellable == NULL);
 
-  g_clear_pointer (&self->test, nn_split_free);
-  if (test == NULL)
-    return;
-  self->test = nn_split_new (test->n);
-  memcpy (self->test->images, test->images, (gsize) test->n * NN_IMAGE_PIXELS);
-  memcpy (self->test->labels, test->labels, test->n);
+  g_clear_pointer (&self->test, split_release);
+  if (test != NULL)
+    self->test = split_copy (test);
 }
 
 void
@@ -251,8 +285,8 @@ at_run_follower_finalize (GObject *object)
 {
   AtRunFollower *self = AT_RUN_FOLLOWER (object);
 
-  /* A running evaluation holds a reference to us (GTask source), so none reads it now. */
-  g_clear_pointer (&self->test, nn_split_free);
+  /* A running evaluation keeps its own reference to the split. */
+  g_clear_pointer (&self->test, split_release);
   G_OBJECT_CLASS (at_run_follower_parent_class)->finalize (object);
 }
 
