@@ -70,32 +70,11 @@ def load_split(data_dir, prefix):
 
 
 def build_model(torch, name):
-    nn = torch.nn
-    if name == "mlp":
-        layers = [
-            nn.Flatten(),
-            nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.4),
-            nn.Linear(256, 256), nn.ReLU(), nn.Dropout(0.3),
-            nn.Linear(256, 256), nn.ReLU(), nn.Dropout(0.2),
-            nn.Linear(256, 10),
-        ]
-    else:
-        # Output shapes (Keras notation): 24x24x32, 12x12x32, 10x10x64, 5x5x64, 3x3x128.
-        layers = [
-            nn.Conv2d(1, 32, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
-            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
-            nn.Conv2d(64, 128, 3), nn.ReLU(), nn.Dropout(0.4),
-            nn.Flatten(),
-            nn.Linear(1152, 128), nn.ReLU(), nn.Dropout(0.3),
-            nn.Linear(128, 10),
-        ]
-    model = nn.Sequential(*layers)
-    # Keras' initialisation: Glorot-uniform kernels, zero biases.
-    for m in model.modules():
-        if isinstance(m, (nn.Linear, nn.Conv2d)):
-            nn.init.xavier_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
-    return model
+    """The preset as examples/pytorch defines it (Atelier's tensor names, Keras' init)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "examples", "pytorch"))
+    from atelier_models import build_model as build   # imports torch: after the OMP setup
+    return build(name)
 
 
 def cpu_seconds():

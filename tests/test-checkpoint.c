@@ -703,7 +703,8 @@ test_corrupt_container (TmpDir        *tmp,
   const struct { const char *header; gsize data_len; } cases[] = {
     { "{", 0 },                                                             /* bad JSON */
     { "[1, 2]", 0 },                                                        /* not an object */
-    { "{\"a\": {\"dtype\": \"F16\", \"shape\": [2], \"data_offsets\": [0, 4]}}", 4 },
+    { "{\"a\": {\"dtype\": \"Q4\", \"shape\": [2], \"data_offsets\": [0, 4]}}", 4 },
+    { "{\"a\": {\"dtype\": \"F16\", \"shape\": [2], \"data_offsets\": [0, 8]}}", 8 },
     { "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 16]}}", 8 },
     { "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
       " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 12 },

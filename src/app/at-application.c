@@ -17,6 +17,7 @@ struct _AtApplication
 
   gboolean       train;  /* --train */
   gboolean       quit;   /* --quit */
+  char          *follow; /* --follow DIR, absolute, until the window takes it */
 
   /* owned */
   GSettings     *settings;  /* for "dark-style", for the application's life */
@@ -148,6 +149,23 @@ take_autostart (AtApplication *self,
   self->quit = FALSE;
 }
 
+/* --follow DIR: handed to the window's "follow-run" action (a bytestring path), which
+ * follows the run directory as Open Run… does. */
+static void
+take_follow (AtApplication *self,
+             AtWindow      *window)
+{
+  g_autofree char *dir = g_steal_pointer (&self->follow);
+
+  if (dir == NULL)
+    return;
+  if (g_action_group_has_action (G_ACTION_GROUP (window), "follow-run"))
+    g_action_group_activate_action (G_ACTION_GROUP (window), "follow-run",
+                                    g_variant_new_bytestring (dir));
+  else
+    g_printerr (_("--follow: this window cannot follow a run yet\n"));
+}
+
 /* The main window, made if there is none.  Not the active window: that may be Preferences,
  * which belongs to the application too. */
 static AtWindow *
@@ -166,6 +184,7 @@ at_application_activate (GApplication *application)
   AtWindow *window = main_window (self);
 
   take_autostart (self, window, TRUE);
+  take_follow (self, window);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -209,6 +228,13 @@ at_application_handle_local_options (GApplication *application,
 
   self->train = g_variant_dict_contains (options, "train");
   self->quit = g_variant_dict_contains (options, "quit");
+  if (g_variant_dict_lookup (options, "follow", "^ay", &self->follow))
+    {
+      char *absolute = g_canonicalize_filename (self->follow, NULL);
+
+      g_free (self->follow);
+      self->follow = absolute;
+    }
   return -1;  /* carry on */
 }
 
@@ -218,6 +244,7 @@ at_application_dispose (GObject *object)
   AtApplication *self = AT_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->follow, g_free);
   G_OBJECT_CLASS (at_application_parent_class)->dispose (object);
 }
 
@@ -242,6 +269,9 @@ at_application_init (AtApplication *self)
       N_("Start training with the last settings as soon as the dataset is loaded (continuing MODEL if one is given)"), NULL },
     { "quit", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Close the window when that training ends"), NULL },
+    { "follow", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Follow a run that another program writes into DIR (metrics.csv, epoch-N.safetensors)"),
+      N_("DIR") },
     { NULL }
   };
 

@@ -7,6 +7,7 @@
 
 #include "cli-commands.h"
 #include "cli-dataset.h"
+#include "cli-follow.h"
 #include "cli-output.h"
 #include "nn-checkpoint.h"
 #include "nn-evaluation.h"
@@ -97,14 +98,21 @@ cli_eval (int    argc,
           char **argv)
 {
   g_autofree char *predictions = NULL;
+  g_autofree char *follow = NULL;
+  int count = 0;
   CliDatasetOptions data = { 0 };
   const GOptionEntry entries[] = {
     { "predictions", 'p', 0, G_OPTION_ARG_FILENAME, &predictions,
       "Write index,label,predicted,p0,…,p9 for every test image", "FILE.csv" },
+    { "follow", 'f', 0, G_OPTION_ARG_FILENAME, &follow,
+      "Follow a run directory: one line per new epoch-N.safetensors in it", "DIR" },
+    { "count", 'n', 0, G_OPTION_ARG_INT, &count,
+      "With --follow: exit after N checkpoints (default: until Ctrl+C)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    g_option_context_new ("MODEL.safetensors — evaluate a checkpoint on the test images");
+    g_option_context_new ("MODEL.safetensors | --follow DIR — evaluate checkpoints on the "
+                          "test images");
   g_autoptr(NnModel) model = NULL;
   g_autoptr(NnDataset) dataset = NULL;
   g_autoptr(NnEvaluation) evaluation = NULL;
@@ -115,6 +123,12 @@ cli_eval (int    argc,
   cli_dataset_add_options (context, &data);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     status = cli_fail (error);
+  else if (follow != NULL && (argc != 1 || predictions != NULL || count < 0))
+    status = cli_fail (g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                            "eval: --follow DIR takes no checkpoint file and "
+                                            "no --predictions; --count must be ≥ 0"));
+  else if (follow != NULL)
+    status = cli_follow_run (follow, (guint) count, &data);
   else if (argc != 2)
     status = cli_fail (g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                                             "eval: give one checkpoint file (see --help)"));

@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "nn-checkpoint.h"
+#include "nn-checkpoint-match.h"
 #include "nn-checkpoint-meta.h"
 #include "nn-durable-write.h"
+#include "nn-json-guard.h"
 #include "nn-safetensors.h"
 #include "nn-safetensors-private.h"
 
@@ -201,15 +203,25 @@ check_format (const NnSafetensors *st,
 
   const char *version = nn_safetensors_get_meta (st, "format_version");
 
-  if (format != NULL && strcmp (format, FORMAT_NAME) != 0)
-    return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
-                     "metadata format “%s” is not “" FORMAT_NAME "”", format);
-  if (format != NULL && version != NULL && strcmp (version, FORMAT_VERSION) != 0
-      && strcmp (version, FORMAT_VERSION_MID_EPOCH) != 0)
+  /* Files of other programs ("pt" from safetensors.torch) open when their tensors fit. */
+  if (format != NULL && strcmp (format, FORMAT_NAME) == 0 && version != NULL
+      && strcmp (version, FORMAT_VERSION) != 0 && strcmp (version, FORMAT_VERSION_MID_EPOCH) != 0)
     return mismatch (error, NN_CHECKPOINT_ERROR_FORMAT, st,
                      "unknown format version “%s” (this program reads " FORMAT_VERSION
                      " and " FORMAT_VERSION_MID_EPOCH ")", version);
   return TRUE;
+}
+
+/* The preset named in the metadata of our own files (or of files that say nothing of their
+ * format); NULL for other programs' files, whose tensors tell. */
+static const char *
+metadata_preset (const NnSafetensors *st)
+{
+  const char *format = nn_safetensors_get_meta (st, "format");
+
+  if (format != NULL && strcmp (format, FORMAT_NAME) != 0)
+    return NULL;
+  return nn_safetensors_get_meta (st, "preset");
 }
 
 /* The preset named in the metadata; weights exported by hand from PyTorch may lack it, and
@@ -217,7 +229,7 @@ check_format (const NnSafetensors *st,
 static const char *
 checkpoint_preset (const NnSafetensors *st)
 {
-  const char *preset = nn_safetensors_get_meta (st, "preset");
+  const char *preset = metadata_preset (st);
 
   if (preset != NULL)
     return preset;
@@ -241,6 +253,9 @@ read_tensor_exact (const NnSafetensors *st,
 
   if (tensor == NULL)
     return mismatch (error, NN_CHECKPOINT_ERROR_MISMATCH, st, "tensor “%s” is missing", name);
+  if (!nn_safetensors_is_float (tensor))
+    return mismatch (error, NN_CHECKPOINT_ERROR_MISMATCH, st, "tensor “%s” has dtype “%s”, not "
+                     "a floating-point one", name, tensor->dtype_name);
   same = tensor->ndim == ndim;
   for (guint d = 0; same && d < ndim; d++)
     same = tensor->shape[d] == shape[d];
@@ -265,33 +280,9 @@ static NnModel *
 model_from_file (const NnSafetensors *st,
                  GError             **error)
 {
-  g_autoptr(NnModel) model = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *preset;
-  float *params;
-
   if (!check_format (st, error))
     return NULL;
-  preset = checkpoint_preset (st);
-  /* The seed is irrelevant: every parameter is overwritten below. */
-  model = nn_model_new_preset (preset, 0, &local_error);
-  if (model == NULL)
-    {
-      mismatch (error, NN_CHECKPOINT_ERROR_MISMATCH, st, "unknown model preset “%s”", preset);
-      return NULL;
-    }
-  params = nn_model_params (model);
-  for (guint t = 0; t < nn_model_n_tensors (model); t++)
-    {
-      const NnTensorInfo *info = nn_model_tensor_info (model, t);
-      gsize shape[4];
-
-      for (guint d = 0; d < info->ndim; d++)
-        shape[d] = info->shape[d];
-      if (!read_tensor_exact (st, info->name, info->ndim, shape, params + info->offset, error))
-        return NULL;
-    }
-  return g_steal_pointer (&model);
+  return nn_checkpoint_match_model (st, metadata_preset (st), error);
 }
 
 NnModel *

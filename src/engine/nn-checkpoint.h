@@ -32,7 +32,8 @@ gboolean  nn_checkpoint_save_model   (const char    *path,
 gboolean  nn_checkpoint_save_trainer (const char *path,
                                       NnTrainer  *trainer,
                                       GError    **error);
-/* The model stored in `path` (any checkpoint written by the functions above). */
+/* The model stored in `path`: any checkpoint written by the functions above, and any
+ * safetensors file whose tensors fit a preset, such as PyTorch's (nn-checkpoint-match.h). */
 NnModel  *nn_checkpoint_load_model   (const char *path,
                                       GError    **error);
 /* The model and, when `path` stores one, the training config (*config, g_free; NULL for a

@@ -13,6 +13,7 @@
 #include "nn-json-guard.h"
 #include "nn-safetensors.h"
 #include "nn-safetensors-private.h"
+#include "nn-safetensors-dtype.h"
 
 struct _NnSafetensors {
   char                *name;        /* for error messages */
@@ -265,7 +266,8 @@ parse_tensor (NnSafetensors       *st,
   JsonObject *object;
   JsonNode *dtype, *shape, *offsets;
   JsonArray *array;
-  gsize count = 1;
+  gsize count = 1, elem;
+  NnDtype kind;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name, "tensor “%s” is not an object", name);
@@ -275,10 +277,11 @@ parse_tensor (NnSafetensors       *st,
   if (dtype == NULL || !JSON_NODE_HOLDS_VALUE (dtype) ||
       json_node_get_value_type (dtype) != G_TYPE_STRING)
     return fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name, "tensor “%s” has no dtype", name);
-  if (strcmp (json_node_get_string (dtype), "F32") != 0)
+  if (!nn_dtype_parse (json_node_get_string (dtype), &kind, &elem))
     return fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name,
-                 "tensor “%s” has dtype “%s”; only F32 is supported",
-                 name, json_node_get_string (dtype));
+                 "tensor “%s” has the unknown dtype “%s”", name, json_node_get_string (dtype));
+  tensor->dtype = kind;
+  tensor->dtype_name = g_intern_string (json_node_get_string (dtype));
 
   shape = json_object_get_member (object, "shape");
   if (shape == NULL || !JSON_NODE_HOLDS_ARRAY (shape))
@@ -297,7 +300,7 @@ parse_tensor (NnSafetensors       *st,
         return fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name,
                      "tensor “%s”: shape[%u] is not a non-negative integer", name, d);
       /* The product must fit in the data section: checking as we go cannot overflow. */
-      if (dim != 0 && count > st->data_len / 4 / dim)
+      if (dim != 0 && count > st->data_len / elem / dim)
         count = G_MAXSIZE;
       else
         count = count == G_MAXSIZE ? count : count * dim;
@@ -319,10 +322,10 @@ parse_tensor (NnSafetensors       *st,
   if (count == G_MAXSIZE)
     return fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name,
                  "tensor “%s”: its shape needs more bytes than the file holds", name);
-  if (tensor->end - tensor->begin != 4 * count)
+  if (tensor->end - tensor->begin != elem * count)
     return fail (error, NN_CHECKPOINT_ERROR_FORMAT, st->name,
                  "tensor “%s”: data_offsets span %" G_GSIZE_FORMAT " bytes but its shape needs %"
-                 G_GSIZE_FORMAT, name, tensor->end - tensor->begin, 4 * count);
+                 G_GSIZE_FORMAT, name, tensor->end - tensor->begin, elem * count);
   tensor->count = count;
   tensor->name = g_strdup (name);
   return TRUE;
@@ -573,23 +576,16 @@ nn_safetensors_read_f32 (const NnSafetensors       *st,
                          const NnSafetensorsTensor *tensor,
                          float                     *out)
 {
-  const guint8 *src;
-
   g_return_if_fail (st != NULL && tensor != NULL && out != NULL);
+  g_return_if_fail (nn_dtype_is_float (tensor->dtype));
 
-  /* The data section need not be aligned for floats: copy bytes. */
-  src = st->data + tensor->begin;
-#if G_BYTE_ORDER == G_BIG_ENDIAN
-  for (gsize i = 0; i < tensor->count; i++)
-    {
-      guint32 bits;
+  /* The data section need not be aligned for floats: the conversion copies bytes. */
+  nn_dtype_to_f32 (tensor->dtype, st->data + tensor->begin, tensor->count, out);
+}
 
-      memcpy (&bits, src + 4 * i, 4);
-      bits = GUINT32_FROM_LE (bits);
-      memcpy (&out[i], &bits, 4);
-    }
-#else
-  if (tensor->count > 0)
-    memcpy (out, src, 4 * tensor->count);
-#endif
+gboolean
+nn_safetensors_is_float (const NnSafetensorsTensor *tensor)
+{
+  g_return_val_if_fail (tensor != NULL, FALSE);
+  return nn_dtype_is_float (tensor->dtype);
 }

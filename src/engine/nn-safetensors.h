@@ -3,7 +3,8 @@
  * Layout: an 8-byte little-endian header length N, N bytes of a UTF-8 JSON object, then the
  * data section.  The JSON maps each tensor name to {"dtype", "shape", "data_offsets"} (byte
  * offsets into the data section) and "__metadata__" to an object of string values.  Only
- * F32 tensors are written or accepted; that is all a checkpoint holds.
+ * F32 tensors are written; every dtype of the format is accepted on reading, and F32, F16,
+ * BF16 and F64 tensors are read as F32 (nn-safetensors-dtype.h).
  *
  * The reader trusts nothing: every length, offset, dtype and shape is checked against the
  * real file size before use, and failures are GErrors in NN_CHECKPOINT_ERROR that name the
@@ -34,6 +35,8 @@ typedef struct {
   guint       ndim;
   gsize       shape[NN_SAFETENSORS_MAX_DIMS];
   gsize       count;   /* product of shape */
+  int         dtype;   /* an NnDtype (nn-safetensors-dtype.h) */
+  const char *dtype_name;  /* "F32", "BF16" … (interned) */
   gsize       begin;   /* byte offsets into the data section, validated */
   gsize       end;
 } NnSafetensorsTensor;
@@ -69,9 +72,13 @@ const NnSafetensorsTensor *nn_safetensors_tensor     (const NnSafetensors *st,
                                                       guint                index);
 const NnSafetensorsTensor *nn_safetensors_find       (const NnSafetensors *st,
                                                       const char          *name);
-/* Copies the tensor's `count` floats into `out`, in host byte order. */
+/* Copies the tensor's `count` values into `out` as host floats, converting F16, BF16 and
+ * F64; the tensor's dtype must be one of those or F32 (nn_safetensors_is_float()). */
 void                       nn_safetensors_read_f32   (const NnSafetensors       *st,
                                                       const NnSafetensorsTensor *tensor,
                                                       float                     *out);
+
+/* TRUE when nn_safetensors_read_f32() can read the tensor. */
+gboolean                   nn_safetensors_is_float   (const NnSafetensorsTensor *tensor);
 
 G_END_DECLS
