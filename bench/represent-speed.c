@@ -12,6 +12,7 @@
 #include "nn-dataset.h"
 #include "nn-embedding.h"
 #include "nn-gemm.h"
+#include "nn-parallel.h"
 #include "nn-pca.h"
 #include "nn-tsne.h"
 
@@ -57,7 +58,7 @@ main (int    argc,
       fprintf (stderr, "represent-speed: %s\n", error->message);
       return 1;
     }
-  printf ("threads %u, %u test images\n", nn_gemm_get_threads (), data->test->n);
+  printf ("threads %u, %u test images\n", nn_parallel_get_threads (), data->test->n);
 
   t0 = now ();
   acts = nn_embedding_activations (model, data->test->images, data->test->n, NULL, &error);
