@@ -10,6 +10,7 @@ struct _NnPrefix {
   guint          n_layers;
   guint          max_batch;
   guint          last_n;
+  gboolean       last_linear;
   NnLayerState  *states;   /* (n_layers) buffers for max_batch images */
   const float  **inputs;   /* (n_layers) each layer's input in the last forward pass */
   const float  **outputs;  /* (n_layers) each layer's output */
@@ -91,6 +92,26 @@ nn_prefix_new (const NnModel *model,
 }
 
 void
+nn_prefix_set_last_linear (NnPrefix *prefix,
+                           gboolean  last_linear)
+{
+  prefix->last_linear = last_linear;
+}
+
+/* Layer i as this prefix runs it: a copy, without its ReLU when it is the last layer and
+ * that is asked for. */
+static NnLayer
+prefix_layer (const NnPrefix *prefix,
+              guint           i)
+{
+  NnLayer layer = prefix->model->layers[i];
+
+  if (prefix->last_linear && i + 1 == prefix->n_layers)
+    layer.info.activation = NN_ACTIVATION_NONE;
+  return layer;
+}
+
+void
 nn_prefix_free (NnPrefix *prefix)
 {
   if (prefix == NULL)
@@ -120,10 +141,10 @@ nn_prefix_forward (NnPrefix    *prefix,
 
   for (guint i = 0; i < prefix->n_layers; i++)
     {
-      const NnLayer *layer = &model->layers[i];
+      NnLayer layer = prefix_layer (prefix, i);
 
       prefix->inputs[i] = cur;
-      cur = layer->ops->forward (layer, model->params, &prefix->states[i], cur, n, FALSE);
+      cur = layer.ops->forward (&layer, model->params, &prefix->states[i], cur, n, FALSE);
       prefix->outputs[i] = cur;
     }
   prefix->last_n = n;
@@ -133,8 +154,7 @@ nn_prefix_forward (NnPrefix    *prefix,
 void
 nn_prefix_backward (NnPrefix *prefix,
                     float    *dy,
-                    float    *dx,
-                    gboolean  last_linear)
+                    float    *dx)
 {
   const NnModel *model = prefix->model;
   guint n = prefix->last_n;
@@ -144,13 +164,9 @@ nn_prefix_backward (NnPrefix *prefix,
   memset (prefix->grads, 0, model->n_params * sizeof (float));
   for (guint i = prefix->n_layers; i-- > 0;)
     {
-      NnLayer layer = model->layers[i];
+      NnLayer layer = prefix_layer (prefix, i);
       float *din = i == 0 ? dx : (dy == prefix->grad_a ? prefix->grad_b : prefix->grad_a);
 
-      /* A copy of the layer without its ReLU: its backward then passes dy straight to the
-       * pre-activation. */
-      if (last_linear && i + 1 == prefix->n_layers)
-        layer.info.activation = NN_ACTIVATION_NONE;
       layer.ops->backward (&layer, model->params, prefix->grads, &prefix->states[i],
                            prefix->inputs[i], prefix->outputs[i], dy, din, prefix->scratch,
                            n, FALSE);

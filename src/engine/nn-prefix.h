@@ -42,12 +42,14 @@ const float *nn_prefix_forward  (NnPrefix    *prefix,
                                  guint        n);
 
 /* After nn_prefix_forward: from dy, the gradient at the last layer's output (same layout;
- * overwritten), writes dx (n, 784), the gradient with respect to the input.
- * last_linear: treat the last layer's fused ReLU as the identity, i.e. dy is the gradient
- * at its pre-activation (so a channel that is all negative still has a gradient). */
+ * overwritten), writes dx (n, 784), the gradient with respect to the input. */
 void         nn_prefix_backward (NnPrefix *prefix,
                                  float    *dy,
-                                 float    *dx,
-                                 gboolean  last_linear);
+                                 float    *dx);
+
+/* Run the last layer without its fused ReLU, forward and backward: its output is then the
+ * pre-activation (so an objective on it has a gradient even where the ReLU is off). */
+void         nn_prefix_set_last_linear (NnPrefix *prefix,
+                                        gboolean  last_linear);
 
 G_END_DECLS
