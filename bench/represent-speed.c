@@ -11,6 +11,9 @@
 #include "nn-checkpoint.h"
 #include "nn-dataset.h"
 #include "nn-embedding.h"
+#include "nn-featviz.h"
+#include "nn-filters.h"
+#include "nn-occlusion.h"
 #include "nn-gemm.h"
 #include "nn-parallel.h"
 #include "nn-pca.h"
@@ -78,6 +81,49 @@ main (int    argc,
   g_assert_no_error (error);
   nn_pca_project (pca2, acts->values, acts->n, xy);
   printf ("PCA aligned fit + project: %.4f s\n", now () - t0);
+
+  {
+    g_autoptr(NnOcclusion) occ = NULL;
+
+    t0 = now ();
+    occ = nn_occlusion_sweep (model, data->test->images, data->test->labels[0], 4, 2, 0, NULL,
+                              &error);
+    g_assert_no_error (error);
+    printf ("occlusion sweep, patch 4 stride 2 (%u positions): %.3f s\n",
+            occ->n_pos * occ->n_pos, now () - t0);
+  }
+  {
+    g_autofree NnFilterTuning *tunings = NULL;
+    guint n_filters = 0;
+
+    t0 = now ();
+    tunings = nn_filter_tune_layer (model, &n_filters, &error);
+    if (tunings != NULL)
+      printf ("filter tuning of %u filters: %.4f s\n", n_filters, now () - t0);
+    g_clear_error (&error);
+  }
+  for (guint layer = 0; layer < nn_model_n_layers (model); layer++)
+    {
+      const NnLayerInfo *info = nn_model_layer_info (model, layer);
+      g_autofree guint *channels = NULL;
+      g_autofree float *images = NULL;
+      NnFeatvizParams params;
+
+      if (info->kind != NN_LAYER_CONV2D || layer == 0)
+        continue;
+      channels = g_new (guint, info->out_c);
+      images = g_new (float, (gsize) info->out_c * 784);
+      for (guint c = 0; c < info->out_c; c++)
+        channels[c] = c;
+      nn_featviz_params_init (&params);
+      t0 = now ();
+      if (!nn_featviz (model, layer, channels, info->out_c, &params, images, NULL, NULL, NULL,
+                       NULL, &error))
+        g_error ("%s", error->message);
+      printf ("feature visualisation of %s, %u channels, %u steps: %.2f s (%.3f s per channel)\n",
+              info->name, info->out_c, params.steps, now () - t0, (now () - t0) / info->out_c);
+      break;
+    }
 
   if (n_tsne > 0)
     {
