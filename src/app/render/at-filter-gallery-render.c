@@ -100,11 +100,13 @@ render_cell (cairo_t               *cr,
   cairo_rectangle (cr, x + TILE + GAP + 0.5, y + 0.5, TILE - 1, TILE - 1);
   cairo_stroke (cr);
 
+  /* channel, orientation of its line, and how well it is what its word says: an edge's
+   * selectivity, a bar's fit */
   if (isnan (t->orientation))
     snprintf (caption, sizeof caption, "#%u", t->index);
   else
     snprintf (caption, sizeof caption, "#%u  %.0f°  %.2f", t->index, t->orientation,
-              t->selectivity);
+              t->kind == NN_FILTER_BAR ? t->bar_fit : t->selectivity);
   at_set_source_rgb (cr, &palette->fg, 1.0);
   at_render_text (cr, "Sans 8", caption, x, y + TILE + 2, 0.0, 0.0, FALSE);
 }
