@@ -3,7 +3,6 @@
  * index,label,predicted,x,y. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,18 +34,10 @@ write_csv (const char   *path,
            guint         n,
            GError      **error)
 {
-  FILE *out = fopen (path, "w");
-  gboolean ok;
+  FILE *out = cli_output_open (path, error);
 
   if (out == NULL)
-    {
-      int saved_errno = errno;
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "cannot write “%s”: %s", name, g_strerror (saved_errno));
-      return FALSE;
-    }
+    return FALSE;
   fputs ("index,label,predicted,x,y\n", out);
   for (guint i = 0; i < n; i++)
     {
@@ -58,16 +49,7 @@ write_csv (const char   *path,
           best = c;
       fprintf (out, "%u,%u,%u,%.6g,%.6g\n", i, labels[i], best, xy[2 * i], xy[2 * i + 1]);
     }
-  ok = !ferror (out);
-  if (fclose (out) != 0)
-    ok = FALSE;
-  if (!ok)
-    {
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write “%s”", name);
-    }
-  return ok;
+  return cli_output_close (out, path, error);
 }
 
 /* xy (n, 2) by the chosen method. */
