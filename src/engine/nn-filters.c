@@ -2,7 +2,6 @@
 #include "nn-filters.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include "nn-dataset.h"
 
@@ -277,14 +276,14 @@ nn_filter_tune_layer (const NnModel  *model,
   return tunings;
 }
 
-static const NnFilterTuning *sort_tunings;
-
-static int
-compare_filters (const void *a,
-                 const void *b)
+static gint
+compare_filters (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      data)
 {
-  const NnFilterTuning *x = &sort_tunings[*(const guint *) a];
-  const NnFilterTuning *y = &sort_tunings[*(const guint *) b];
+  const NnFilterTuning *tunings = data;
+  const NnFilterTuning *x = &tunings[*(const guint *) a];
+  const NnFilterTuning *y = &tunings[*(const guint *) b];
   double ox = isnan (x->orientation) ? -1.0 : x->orientation;
   double oy = isnan (y->orientation) ? -1.0 : y->orientation;
 
@@ -302,16 +301,9 @@ nn_filter_sort (const NnFilterTuning *tunings,
                 guint                 n,
                 guint                *order)
 {
-  static GMutex lock;
-
   for (guint i = 0; i < n; i++)
     order[i] = i;
-  /* qsort has no user data argument in C11; the comparison reads a static, so one sort at
-   * a time. */
-  g_mutex_lock (&lock);
-  sort_tunings = tunings;
-  qsort (order, n, sizeof (guint), compare_filters);
-  g_mutex_unlock (&lock);
+  g_qsort_with_data (order, (gint) n, sizeof (guint), compare_filters, (gpointer) tunings);
 }
 
 void
