@@ -11,6 +11,7 @@
 #include "nn-checkpoint.h"
 #include "nn-dataset.h"
 #include "nn-embedding.h"
+#include "nn-evaluation.h"
 #include "nn-featviz.h"
 #include "nn-filters.h"
 #include "nn-occlusion.h"
@@ -63,6 +64,14 @@ main (int    argc,
     }
   printf ("threads %u, %u test images\n", nn_parallel_get_threads (), data->test->n);
 
+  {
+    g_autoptr(NnEvaluation) ev = NULL;
+
+    t0 = now ();
+    ev = nn_evaluate (model, data->test, NULL, &error);
+    g_assert_no_error (error);
+    printf ("evaluation of the test set (for comparison): %.3f s\n", now () - t0);
+  }
   t0 = now ();
   acts = nn_embedding_activations (model, data->test->images, data->test->n, NULL, &error);
   g_assert_no_error (error);
