@@ -74,3 +74,38 @@ cli_check_output_path (const char *option,
   g_unlink (probe);
   return TRUE;
 }
+
+FILE *
+cli_output_open (const char *path,
+                 GError    **error)
+{
+  FILE *out = fopen (path, "w");
+
+  if (out == NULL)
+    {
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "cannot write “%s”: %s", name, g_strerror (saved_errno));
+    }
+  return out;
+}
+
+gboolean
+cli_output_close (FILE       *out,
+                  const char *path,
+                  GError    **error)
+{
+  gboolean ok = !ferror (out);
+
+  if (fclose (out) != 0)
+    ok = FALSE;
+  if (!ok)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write “%s”", name);
+    }
+  return ok;
+}

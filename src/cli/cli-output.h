@@ -5,6 +5,7 @@
  * with the name of a temporary file).  Errors are in G_FILE_ERROR. */
 #pragma once
 
+#include <stdio.h>
 #include <glib.h>
 
 /* Checks that `path`, the value of `option` (such as "--save"), can be written: it is not
@@ -12,5 +13,13 @@
  * last is probed by creating and removing a temporary file, because access(2) says yes
  * to root on a read-only directory and knows nothing of read-only mounts. */
 gboolean cli_check_output_path (const char *option,
+                                const char *path,
+                                GError    **error);
+
+/* fopen (path, "w"), or NULL with "cannot write “path”: reason". */
+FILE    *cli_output_open       (const char *path,
+                                GError    **error);
+/* Closes `out`; FALSE with "cannot write “path”" when writing or closing failed. */
+gboolean cli_output_close      (FILE       *out,
                                 const char *path,
                                 GError    **error);
