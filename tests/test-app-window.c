@@ -225,15 +225,15 @@ test_train_one_epoch (void)
   g_assert_true (enabled (window, "save-model"));
   g_assert_true (enabled (window, "export-metrics"));
 
-  /* The analysis pages follow the controller only while shown. */
-  g_assert_null (at_analysis_views_get_controller (at_window_get_analysis_views (window)));
+  /* The analysis pages follow the run only while shown. */
+  g_assert_false (at_view_model_get_active (at_analysis_views_get_view_model (at_window_get_analysis_views (window))));
   at_window_set_page (window, "analysis");
-  g_assert_true (at_analysis_views_get_controller (at_window_get_analysis_views (window)) == controller);
-  /* Drawn with the controller attached, not merely attached. */
+  g_assert_true (at_view_model_get_active (at_analysis_views_get_view_model (at_window_get_analysis_views (window))));
+  /* Drawn with the view model active, not merely activated. */
   at_test_wait_frames (GTK_WIDGET (at_window_get_analysis_views (window)), 2, WAIT_SECONDS,
                        "the analysis page to be drawn");
   at_window_set_page (window, "training");
-  g_assert_null (at_analysis_views_get_controller (at_window_get_analysis_views (window)));
+  g_assert_false (at_view_model_get_active (at_analysis_views_get_view_model (at_window_get_analysis_views (window))));
 
   close_and_wait (window);
 }
@@ -416,6 +416,8 @@ is_set (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
+static gboolean train_enabled (gpointer data);
+
 static void
 test_save_and_resume (void)
 {
@@ -433,12 +435,12 @@ test_save_and_resume (void)
 
   g_assert_no_error (error);
   /* Nothing to save before any training. */
-  g_assert_false (at_training_controller_save (controller, path, &error));
+  g_assert_false (at_shown_model_save (at_window_get_shown_model (window), path, &error));
   g_clear_error (&error);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
   wait_until (is_finished, controller, "the first epoch");
-  g_assert_true (at_training_controller_save (controller, path, &error));
+  g_assert_true (at_shown_model_save (at_window_get_shown_model (window), path, &error));
   g_assert_no_error (error);
 
   /* Opened off the main thread, as Open Model… does. */
@@ -449,7 +451,8 @@ test_save_and_resume (void)
   /* Train continues the saved run: epoch 2 only. */
   g_signal_connect (controller, "epoch-report", G_CALLBACK (on_epoch_number), &last_epoch);
   g_settings_set_uint (settings, "epochs", 2);
-  at_training_controller_set_resume_path (controller, path);
+  at_window_open_model (window, path);
+  wait_until (train_enabled, window, "the saved model to be opened");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
   wait_until (is_finished, controller, "the resumed epoch");
   g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
@@ -571,7 +574,7 @@ test_open_model_and_train (void)
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
   wait_until (is_finished, controller, "the first epoch");
-  g_assert_true (at_training_controller_save (controller, path, &error));
+  g_assert_true (at_shown_model_save (at_window_get_shown_model (window), path, &error));
   g_assert_no_error (error);
   /* While a model is being opened Train waits for it (pressed, it would start afresh). */
   at_window_open_model (window, path);
@@ -584,7 +587,7 @@ test_open_model_and_train (void)
     gsize la, lb;
     NnTrainConfig stored;
 
-    g_assert_true (at_training_controller_save (controller, copy, &error));
+    g_assert_true (at_shown_model_save (at_window_get_shown_model (window), copy, &error));
     g_assert_no_error (error);
     g_assert_true (nn_checkpoint_load_config (copy, &stored, &error));
     g_assert_no_error (error);
@@ -614,9 +617,9 @@ test_open_model_and_train (void)
       g_assert_true (is_state (controller, AT_TRAINING_STATE_FAILED));
       g_settings_set_uint (settings, "batch-size", 64);
       g_settings_set_double (settings, "validation-split", 0.25);
-      g_assert_true (at_training_controller_save (controller, saved_path, &error));
+      g_assert_true (at_shown_model_save (at_window_get_shown_model (window), saved_path, &error));
       g_assert_no_error (error);
-      shown = at_training_controller_dup_snapshot (controller);
+      shown = nn_model_ref (at_shown_model_get_model (at_window_get_shown_model (window)));
       saved = nn_checkpoint_load_model (saved_path, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (nn_model_n_params (saved), ==, nn_model_n_params (shown));
@@ -642,7 +645,7 @@ test_open_model_and_train (void)
   g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
   /* Epoch 2 only: a run started before the model was there would have trained epoch 1. */
   g_assert_cmpuint (last_epoch, ==, 2);
-  g_assert_nonnull (at_training_controller_get_snapshot_config (controller));
+  g_assert_nonnull (at_shown_model_get_config (at_window_get_shown_model (window)));
   g_assert_false (shows_open_error (window));
   /* That run made the model shown: Train now starts anew, as after any run, rather than
    * going back to the file and throwing the run away. */
@@ -712,9 +715,9 @@ shows_nothing_opened (gpointer data)
 static gboolean
 has_preset_snapshot (gpointer data)
 {
-  g_autoptr(NnModel) snapshot = at_training_controller_dup_snapshot (at_window_get_controller (data));
+  NnModel *shown = at_shown_model_get_model (at_window_get_shown_model (data));
 
-  return snapshot != NULL && g_str_equal (nn_model_get_preset (snapshot), "cnn");
+  return shown != NULL && g_str_equal (nn_model_get_preset (shown), "cnn");
 }
 
 /* Dropped on the window: a model opens, a folder becomes the dataset, too many files are

@@ -17,7 +17,9 @@
 #include "at-hyperparams-popover.h"
 #include "at-io.h"
 #include "at-plot-view.h"
+#include "at-shown-model.h"
 #include "at-train-settings.h"
+#include "at-view-model.h"
 #include "at-window.h"
 
 typedef void (*ChooserDone) (AtWindow       *self,
@@ -54,11 +56,12 @@ struct _AtWindow
   /* owned references */
   GSettings            *settings;
   AtTrainingController *controller;
+  AtShownModel         *shown;       /* the model shown: its origin, config and history */
+  AtViewModel          *view_model;  /* what the analysis pages show */
   GCancellable         *load_cancellable;
   GtkNativeDialog      *chooser;
   GtkWindow            *close_dialog;
   AtFrameStats         *frame_stats;
-  char                 *resume_preset;  /* the preset of an opened model, or NULL */
   char                 *opening_path;   /* the model being loaded */
 
   gboolean              loading;
@@ -74,6 +77,7 @@ struct _AtWindow
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void update_actions (AtWindow *self);
+static void update_model_label (AtWindow *self);
 static void load_dataset (AtWindow *self, const char *train_file, const char *test_file);
 
 /* ---- small helpers ------------------------------------------------------------------ */
@@ -489,7 +493,7 @@ update_actions (AtWindow *self)
   AtTrainingState state = at_training_controller_get_state (self->controller);
   gboolean running = at_training_controller_is_running (self->controller);
   gboolean have_data = at_training_controller_get_dataset (self->controller) != NULL;
-  g_autoptr(NnModel) snapshot = at_training_controller_dup_snapshot (self->controller);
+  gboolean shown = at_shown_model_get_model (self->shown) != NULL;
   gboolean paused = state == AT_TRAINING_STATE_PAUSED;
 
   /* Not while a model is being opened: Train then continues it, a moment later. */
@@ -501,7 +505,7 @@ update_actions (AtWindow *self)
   set_action_enabled (self, "stop", state == AT_TRAINING_STATE_TRAINING || paused);
   set_action_enabled (self, "open-dataset", !running);
   set_action_enabled (self, "open-model", !running);
-  set_action_enabled (self, "save-model", snapshot != NULL);
+  set_action_enabled (self, "save-model", shown);
   set_action_enabled (self, "export-metrics", at_plot_view_get_n_epochs (self->plot_view) > 0);
   set_action_enabled (self, "export-plot", TRUE);
 
@@ -516,6 +520,42 @@ update_actions (AtWindow *self)
                                paused ? _("Resume (Ctrl+P)") : _("Pause (Ctrl+P)"));
 }
 
+/* An opened model's cards and bar: its file's last epoch, not the last run's here. */
+static void
+show_opened_progress (AtWindow *self)
+{
+  guint n = 0;
+  const NnEpochReport *history = at_shown_model_get_history (self->shown, &n);
+  const NnEpochReport *last = n > 0 ? &history[n - 1] : NULL;
+  guint n_epochs = last != NULL ? MAX (last->n_epochs, last->epoch) : 0;
+  double fraction = last != NULL && n_epochs > 0 ? CLAMP ((double) last->epoch / n_epochs, 0, 1) : 0;
+  g_autofree char *text = NULL;
+
+  set_label_owned (self->epoch_label, last ? g_strdup_printf (_("%u of %u"), last->epoch, n_epochs)
+                                           : g_strdup ("–"));
+  set_label_owned (self->batch_label, g_strdup ("–"));
+  set_label_owned (self->speed_label, g_strdup ("–"));
+  set_label_owned (self->eta_label, g_strdup ("–"));
+  set_label_owned (self->train_acc_label, format_percent (last ? last->train_accuracy : NAN));
+  set_label_owned (self->test_acc_label, format_percent (last ? last->test_accuracy : NAN));
+  if (last != NULL)
+    /* Translators: the progress bar of a model opened from a file */
+    text = g_strdup_printf (ngettext ("Opened · %u epoch trained",
+                                         "Opened · %u epochs trained", last->epoch), last->epoch);
+  else
+    text = g_strdup (_("Opened · no training history"));
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static gboolean
+shows_opened_model (AtWindow *self)
+{
+  AtShownState state = at_shown_model_get_state (self->shown);
+
+  return state == AT_SHOWN_OPENED || state == AT_SHOWN_OPENED_WEIGHTS;
+}
+
 static void
 update_progress (AtWindow *self)
 {
@@ -527,6 +567,11 @@ update_progress (AtWindow *self)
   double fraction = 0;
   g_autofree char *text = NULL;
 
+  if (shows_opened_model (self) && !at_training_controller_is_running (c))
+    {
+      show_opened_progress (self);
+      return;
+    }
   if (epoch > 0 && n_epochs > 0 && n_batches > 0)
     fraction = CLAMP (((epoch - 1) + (double) batch / n_batches) / n_epochs, 0.0, 1.0);
 
@@ -538,7 +583,11 @@ update_progress (AtWindow *self)
                    at_training_controller_get_images_per_second (c) > 0
                    ? g_strdup_printf ("%'.0f", at_training_controller_get_images_per_second (c))
                    : g_strdup ("–"));
-  set_label_owned (self->eta_label, format_duration (at_training_controller_get_eta (c)));
+  /* Only a run that goes has time left: after Stop or the end, "0 s" would say it does. */
+  set_label_owned (self->eta_label,
+                   at_training_controller_is_running (c)
+                   && at_training_controller_get_state (c) != AT_TRAINING_STATE_STOPPING
+                   ? format_duration (at_training_controller_get_eta (c)) : g_strdup ("–"));
   set_label_owned (self->train_acc_label, format_percent (at_training_controller_get_train_accuracy (c)));
   set_label_owned (self->test_acc_label, format_percent (at_training_controller_get_test_accuracy (c)));
 
@@ -591,6 +640,7 @@ on_batch_report (AtWindow            *self,
   /* Cleared only now: a run that fails to start leaves the last curves in place. */
   if (self->reset_epochs > 0)
     {
+      at_plot_view_set_empty_text (self->plot_view, NULL);
       at_plot_view_reset (self->plot_view, self->reset_epochs);
       self->reset_epochs = 0;
     }
@@ -618,9 +668,63 @@ on_epoch_report (AtWindow            *self,
 }
 
 static void
-on_snapshot_ready (AtWindow *self)
+on_shown_changed (AtWindow *self)
 {
-  set_action_enabled (self, "save-model", TRUE);
+  update_actions (self);
+}
+
+/* The curves of the model shown: an opened model's come from its file (or it has none,
+ * and the plot says so); a run's arrive batch by batch and are left alone here. */
+static void
+on_history_changed (AtWindow *self)
+{
+  const NnEpochReport *history;
+  const NnTrainConfig *config;
+  guint n = 0;
+
+  if (!shows_opened_model (self))
+    return;
+  history = at_shown_model_get_history (self->shown, &n);
+  config = at_shown_model_get_config (self->shown);
+  self->reset_epochs = 0;
+  at_plot_view_reset (self->plot_view, MAX (n, config ? config->epochs : 0));
+  for (guint i = 0; i < n; i++)
+    at_plot_view_add_epoch (self->plot_view, &history[i]);
+  at_plot_view_set_empty_text (self->plot_view,
+                               n == 0 ? _("This model's file keeps no training history") : NULL);
+  update_progress (self);
+  update_actions (self);
+}
+
+static void
+update_model_label (AtWindow *self)
+{
+  AtShownState state = at_shown_model_get_state (self->shown);
+  NnModel *model = at_shown_model_get_model (self->shown);
+  const char *path = at_shown_model_get_path (self->shown);
+  g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
+  g_autofree char *text = NULL;
+  const char *kind;
+
+  if (model == NULL || base == NULL || !shows_opened_model (self))
+    {
+      gtk_label_set_text (self->model_label, "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), NULL);
+      return;
+    }
+  kind = g_str_equal (nn_model_get_preset (model), "cnn") ? _("CNN") : _("MLP");
+  if (state == AT_SHOWN_OPENED)
+    /* Translators: "Model: cnn.safetensors (CNN) — Train continues it" */
+    text = g_strdup_printf (_("Model: %s (%s) — Train continues it"), base, kind);
+  else if (at_shown_model_get_config (self->shown) != NULL)
+    /* Translators: an opened model another architecture was chosen over */
+    text = g_strdup_printf (_("Model: %s (%s) — Train starts anew"), base, kind);
+  else
+    /* Translators: "Model: cnn.safetensors (CNN), weights only — Train starts anew" */
+    text = g_strdup_printf (_("Model: %s (%s), weights only — Train starts anew"), base, kind);
+  gtk_label_set_text (self->model_label, text);
+  /* The status line ellipsizes a long name: the whole text on hover. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), text);
 }
 
 static void
@@ -639,16 +743,6 @@ on_finished (AtWindow     *self,
       else
         title = _("Training failed");
       at_window_show_error (self, title, error->message);
-    }
-  /* A run that continued an opened file has made the model now shown: from here on Train
-   * starts anew, as after any run, instead of going back to the file (Save keeps this
-   * run, resumable). */
-  if (self->resume_preset != NULL
-      && (result == NN_TRAIN_COMPLETED || result == NN_TRAIN_STOPPED))
-    {
-      g_clear_pointer (&self->resume_preset, g_free);
-      at_training_controller_set_resume_path (self->controller, NULL);
-      gtk_label_set_text (self->model_label, "");
     }
   update_actions (self);
   update_progress (self);
@@ -683,10 +777,16 @@ train_activated (GSimpleAction *action,
     }
 
   hide_error (self);
+  /* The model shown decides: an opened run is continued, anything else starts anew. */
+  at_training_controller_set_resume_path (self->controller,
+                                          at_shown_model_get_resume_path (self->shown));
   if (!at_training_controller_start (self->controller, &config, &error))
     at_window_show_error (self, _("Training could not start"), error->message);
   else
-    self->reset_epochs = config.epochs;
+    {
+      self->reset_epochs = config.epochs;
+      at_shown_model_run_started (self->shown);
+    }
   update_actions (self);
 }
 
@@ -753,10 +853,10 @@ on_model_loaded (GObject      *source,
   AtWindow *self = req->self;
   g_autoptr(GError) error = NULL;
   g_autofree NnTrainConfig *config = NULL;
-  g_autoptr(NnModel) model = at_model_load_finish_with_config (result, &config, &error);
-  g_autofree char *base = NULL;
-  g_autofree char *text = NULL;
-  const char *kind;
+  g_autofree NnEpochReport *history = NULL;
+  guint n_history = 0;
+  g_autoptr(NnModel) model = at_model_load_finish_full (result, &config, &history, &n_history,
+                                                        &error);
 
   /* Only the latest file asked for counts: an earlier one that took longer is dropped. */
   if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->controller == NULL
@@ -780,23 +880,10 @@ on_model_loaded (GObject      *source,
     }
 
   hide_error (self);
-  base = g_path_get_basename (req->path);
-  g_free (self->resume_preset);
-  self->resume_preset = g_strdup (nn_model_get_preset (model));
-  at_training_controller_set_snapshot_with_config (self->controller, model, config);
-  /* A file of weights only (a snapshot saved mid-run) has no run state to continue: as a
-   * resume path it would make every Train fail ("holds weights only"). */
-  at_training_controller_set_resume_path (self->controller, config != NULL ? req->path : NULL);
-  /* Selecting the model's preset before the text: changed::model clears a mismatch. */
-  g_settings_set_string (self->settings, "model", self->resume_preset);
-  kind = g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP");
-  if (config != NULL)
-    /* Translators: "Model: cnn.safetensors (CNN) — Train continues it" */
-    text = g_strdup_printf (_("Model: %s (%s) — Train continues it"), base, kind);
-  else
-    /* Translators: "Model: cnn.safetensors (CNN), weights only — Train starts anew" */
-    text = g_strdup_printf (_("Model: %s (%s), weights only — Train starts anew"), base, kind);
-  gtk_label_set_text (self->model_label, text);
+  at_shown_model_open (self->shown, req->path, model, config, history, n_history);
+  /* Selecting the model's preset after opening: changed::model forgets a mismatch. */
+  g_settings_set_string (self->settings, "model", nn_model_get_preset (model));
+  update_model_label (self);
   if (config == NULL && self->autostart)
     {
       at_window_show_error (self, _("The model cannot be continued"),
@@ -860,7 +947,7 @@ on_save_chosen (AtWindow       *self,
 
   if (path == NULL)
     return;
-  if (!at_training_controller_save (self->controller, path, &error))
+  if (!at_shown_model_save (self->shown, path, &error))
     {
       self->close_after_save = FALSE;
       at_window_show_error (self, _("The model could not be saved"), error->message);
@@ -1061,7 +1148,7 @@ on_page_changed (AtWindow *self)
 {
   gboolean analysis = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "analysis") == 0;
 
-  at_analysis_views_set_controller (self->analysis_views, analysis ? self->controller : NULL);
+  at_view_model_set_active (self->view_model, analysis);
 }
 
 static void
@@ -1076,14 +1163,14 @@ static void
 on_model_setting_changed (AtWindow *self)
 {
   g_autofree char *model = g_settings_get_string (self->settings, "model");
+  NnModel *shown = at_shown_model_get_model (self->shown);
 
-  if (self->resume_preset != NULL && !g_str_equal (model, self->resume_preset)
-      && !at_training_controller_is_running (self->controller))
+  /* A different architecture cannot continue the opened model. */
+  if (at_shown_model_get_state (self->shown) == AT_SHOWN_OPENED && shown != NULL
+      && !g_str_equal (model, nn_model_get_preset (shown)))
     {
-      /* A different architecture cannot continue the opened model. */
-      g_clear_pointer (&self->resume_preset, g_free);
-      at_training_controller_set_resume_path (self->controller, NULL);
-      gtk_label_set_text (self->model_label, "");
+      at_shown_model_forget_file (self->shown);
+      update_model_label (self);
     }
 }
 
@@ -1102,7 +1189,7 @@ at_window_dispose (GObject *object)
   if (self->analysis_views != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->main_stack, on_page_changed, self);
-      at_analysis_views_set_controller (self->analysis_views, NULL);
+      at_analysis_views_set_view_model (self->analysis_views, NULL);
     }
   if (self->controller != NULL)
     {
@@ -1115,6 +1202,10 @@ at_window_dispose (GObject *object)
                            at_plot_view_get_max_draw_usec (self->plot_view) / 1000.0);
     }
   g_clear_pointer (&self->frame_stats, at_frame_stats_free);
+  if (self->shown != NULL)
+    g_signal_handlers_disconnect_by_data (self->shown, self);
+  g_clear_object (&self->view_model);
+  g_clear_object (&self->shown);
   g_clear_object (&self->controller);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_WINDOW);
@@ -1128,7 +1219,6 @@ at_window_finalize (GObject *object)
 {
   AtWindow *self = AT_WINDOW (object);
 
-  g_free (self->resume_preset);
   g_free (self->opening_path);
   G_OBJECT_CLASS (at_window_parent_class)->finalize (object);
 }
@@ -1185,6 +1275,9 @@ at_window_init (AtWindow *self)
 
   self->settings = g_settings_new (APP_ID);
   self->controller = at_training_controller_new ();
+  self->shown = at_shown_model_new (self->controller);
+  self->view_model = at_view_model_new (self->controller, self->shown);
+  at_analysis_views_set_view_model (self->analysis_views, self->view_model);
   {
     GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
 
@@ -1220,7 +1313,9 @@ at_window_init (AtWindow *self)
   g_signal_connect_swapped (self->controller, "notify::state", G_CALLBACK (on_state_changed), self);
   g_signal_connect_swapped (self->controller, "batch-report", G_CALLBACK (on_batch_report), self);
   g_signal_connect_swapped (self->controller, "epoch-report", G_CALLBACK (on_epoch_report), self);
-  g_signal_connect_swapped (self->controller, "snapshot-ready", G_CALLBACK (on_snapshot_ready), self);
+  g_signal_connect_swapped (self->shown, "changed", G_CALLBACK (on_shown_changed), self);
+  g_signal_connect_swapped (self->shown, "notify::state", G_CALLBACK (update_model_label), self);
+  g_signal_connect_swapped (self->shown, "history-changed", G_CALLBACK (on_history_changed), self);
   g_signal_connect_swapped (self->controller, "finished", G_CALLBACK (on_finished), self);
 
   at_plot_view_reset (self->plot_view, g_settings_get_uint (self->settings, "epochs"));
@@ -1252,6 +1347,13 @@ at_window_get_controller (AtWindow *self)
 {
   g_return_val_if_fail (AT_IS_WINDOW (self), NULL);
   return self->controller;
+}
+
+AtShownModel *
+at_window_get_shown_model (AtWindow *self)
+{
+  g_return_val_if_fail (AT_IS_WINDOW (self), NULL);
+  return self->shown;
 }
 
 AtAnalysisViews *

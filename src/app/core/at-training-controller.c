@@ -15,7 +15,6 @@
 
 #include "at-training-controller.h"
 #include "nn-checkpoint.h"
-#include "nn-durable-write.h"
 
 /* How many reports one dispatch of the queue source may deliver: a flood of batches
  * is spread over several main-loop iterations instead of stalling a frame. */
@@ -52,9 +51,8 @@ struct _AtTrainingController
 
   /* owned references */
   NnDataset       *dataset;
-  NnModel         *snapshot;
+  NnModel         *snapshot;     /* the run's latest weights */
   NnTrainConfig    snapshot_config;   /* of the run that made `snapshot` */
-  gboolean         has_snapshot_config;
   NnEvaluation    *last_evaluation;
   GAsyncQueue     *queue;       /* of Item, worker → main */
   GSource         *source;      /* a QueueSource on the main context */
@@ -64,9 +62,6 @@ struct _AtTrainingController
   GThread         *thread;
   NnTrainConfig    config;
   char            *resume_path;
-  /* `snapshot` when `resume_path` was set (the model opened from it): while it is still
-   * the one shown, the file's bytes are what Save copies.  Owned, so never a reused address. */
-  NnModel         *resume_model;
 
   GMutex           lock;        /* guards trainer and the pending requests only */
   NnTrainer       *trainer;     /* owned; the worker's while it runs */
@@ -121,6 +116,7 @@ enum {
   EPOCH_REPORT,
   SNAPSHOT_READY,
   FINISHED,
+  DATASET_CHANGED,
   N_SIGNALS
 };
 
@@ -170,10 +166,6 @@ on_batch_done (const NnBatchReport *report,
   Item *item = g_new0 (Item, 1);
 
   g_atomic_int_inc (&self->batches_done);
-  /* nn_trainer_run() clears the stop flag as it starts; a stop requested in that instant
-   * is repeated here, so it still lands within a batch. */
-  if (g_atomic_int_get (&self->stop_pending))
-    nn_trainer_request_stop (self->trainer);
   item->kind = ITEM_BATCH;
   item->batch = *report;
   post (self, item);
@@ -359,8 +351,7 @@ handle_item (AtTrainingController *self,
       g_clear_pointer (&self->snapshot, nn_model_unref);
       self->snapshot = g_steal_pointer (&item->snapshot);
       self->snapshot_config = item->config;
-      self->has_snapshot_config = TRUE;
-      g_signal_emit (self, signals[SNAPSHOT_READY], 0);
+      g_signal_emit (self, signals[SNAPSHOT_READY], 0, self->snapshot, &self->snapshot_config);
       break;
 
     case ITEM_FINISHED:
@@ -442,6 +433,7 @@ at_training_controller_set_dataset (AtTrainingController *self,
 
   g_clear_pointer (&self->dataset, nn_dataset_free);
   self->dataset = dataset;
+  g_signal_emit (self, signals[DATASET_CHANGED], 0);
 }
 
 const NnDataset *
@@ -474,9 +466,6 @@ at_training_controller_set_resume_path (AtTrainingController *self,
 
   g_free (self->resume_path);
   self->resume_path = g_strdup (path);
-  g_clear_pointer (&self->resume_model, nn_model_unref);
-  if (path != NULL && self->snapshot != NULL)
-    self->resume_model = nn_model_ref (self->snapshot);
 }
 
 gboolean
@@ -625,13 +614,6 @@ at_training_controller_dup_snapshot (AtTrainingController *self)
   return self->snapshot ? nn_model_ref (self->snapshot) : NULL;
 }
 
-const NnTrainConfig *
-at_training_controller_get_snapshot_config (AtTrainingController *self)
-{
-  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), NULL);
-  return self->has_snapshot_config ? &self->snapshot_config : NULL;
-}
-
 NnEvaluation *
 at_training_controller_dup_last_evaluation (AtTrainingController *self)
 {
@@ -639,60 +621,29 @@ at_training_controller_dup_last_evaluation (AtTrainingController *self)
   return self->last_evaluation ? nn_evaluation_ref (self->last_evaluation) : NULL;
 }
 
-void
-at_training_controller_set_snapshot_with_config (AtTrainingController *self,
-                                                 NnModel              *model,
-                                                 const NnTrainConfig  *config)
-{
-  g_return_if_fail (AT_IS_TRAINING_CONTROLLER (self));
-
-  /* A finished run's trainer no longer made the model shown: kept, Save would write it
-   * instead of this one.  (During a run the worker owns it.) */
-  if (self->thread == NULL)
-    g_clear_pointer (&self->trainer, nn_trainer_free);
-  g_clear_pointer (&self->snapshot, nn_model_unref);
-  self->snapshot = model ? nn_model_ref (model) : NULL;
-  self->has_snapshot_config = model != NULL && config != NULL;
-  if (self->has_snapshot_config)
-    self->snapshot_config = *config;
-  g_signal_emit (self, signals[SNAPSHOT_READY], 0);
-}
-
-void
-at_training_controller_set_snapshot (AtTrainingController *self,
-                                     NnModel              *model)
-{
-  at_training_controller_set_snapshot_with_config (self, model, NULL);
-}
-
 gboolean
-at_training_controller_save (AtTrainingController *self,
-                             const char           *path,
-                             GError              **error)
+at_training_controller_save_trainer (AtTrainingController *self,
+                                     const char           *path,
+                                     GError              **error)
 {
   g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  /* After the run the trainer is ours again: save everything needed to resume. */
-  if (self->thread == NULL && self->trainer != NULL)
-    return nn_checkpoint_save_trainer (path, self->trainer, error);
-  /* Shown as opened, not trained since: a copy of its file keeps what resumes it, which
-   * the weights alone would lose.  Not once trained since: a later run that could not
-   * start leaves no trainer, and the file may no longer hold the model shown. */
-  if (self->thread == NULL && self->snapshot != NULL && self->resume_path != NULL
-      && self->snapshot == self->resume_model)
+  /* After the run the trainer is ours again: everything needed to resume. */
+  if (self->thread != NULL || self->trainer == NULL)
     {
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      return g_file_get_contents (self->resume_path, &contents, &length, error)
-             && nn_write_file_durably (path, contents, length, error);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("No ended run to save"));
+      return FALSE;
     }
-  if (self->snapshot != NULL)
-    return nn_checkpoint_save_model (path, self->snapshot, error);
+  return nn_checkpoint_save_trainer (path, self->trainer, error);
+}
 
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no model to save yet"));
-  return FALSE;
+gboolean
+at_training_controller_has_ended_run (AtTrainingController *self)
+{
+  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), FALSE);
+  return self->thread == NULL && self->trainer != NULL;
 }
 
 /* ---- GObject ------------------------------------------------------------------------ */
@@ -705,11 +656,7 @@ at_training_controller_dispose (GObject *object)
   /* Nothing may outlive the window: stop after the current batch and join. */
   if (self->thread != NULL)
     {
-      g_mutex_lock (&self->lock);
-      g_atomic_int_set (&self->stop_pending, TRUE);
-      if (self->trainer != NULL)
-        nn_trainer_request_stop (self->trainer);
-      g_mutex_unlock (&self->lock);
+      at_training_controller_stop (self);
       join_worker (self);
     }
   if (self->source != NULL)
@@ -732,7 +679,6 @@ at_training_controller_finalize (GObject *object)
   g_clear_pointer (&self->last_evaluation, nn_evaluation_unref);
   g_clear_pointer (&self->dataset, nn_dataset_free);
   g_clear_pointer (&self->resume_path, g_free);
-  g_clear_pointer (&self->resume_model, nn_model_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
@@ -816,8 +762,12 @@ at_training_controller_class_init (AtTrainingControllerClass *klass)
   signals[EPOCH_REPORT] =
     g_signal_new ("epoch-report", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* (NnModel *snapshot, const NnTrainConfig *config): both valid during the emission */
   signals[SNAPSHOT_READY] =
     g_signal_new ("snapshot-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
+  signals[DATASET_CHANGED] =
+    g_signal_new ("dataset-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* (NnTrainResult result, const GError *error) */
   signals[FINISHED] =

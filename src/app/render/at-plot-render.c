@@ -56,6 +56,7 @@ at_plot_style_init (AtPlotStyle *style,
   style->show_raw = TRUE;
   style->hover_x = -1;
   style->font = NULL;
+  style->empty_text = NULL;
 }
 
 static AtColor
@@ -724,7 +725,7 @@ at_plot_render (const AtPlotData  *data,
   draw_text (&ctx, _("Epoch"), frames[1].x + frames[1].w / 2, height - 2, 0.5, 1.0, FALSE, 0.75);
 
   if (n_buckets == 0 && n_epochs == 0)
-    draw_text (&ctx, _("No training yet — press Train to start"),
+    draw_text (&ctx, style->empty_text ? style->empty_text : _("No training yet — press Train to start"),
                frames[0].x + frames[0].w / 2, frames[0].y + frames[0].h / 2, 0.5, 0.5, FALSE, 0.5);
   else if (style->hover_x >= 0)
     draw_hover (&ctx, &frames[0], &frames[1]);
