@@ -37,6 +37,7 @@ struct _AtWindow
   GtkLabel             *data_bar_label;
   GtkButton            *choose_folder_button;
   GtkButton            *choose_files_button;
+  GtkButton            *search_default_button;
   GtkInfoBar           *error_bar;
   GtkLabel             *error_bar_label;
   GtkLabel             *epoch_label;
@@ -63,6 +64,7 @@ struct _AtWindow
   GtkWindow            *close_dialog;
   AtFrameStats         *frame_stats;
   char                 *opening_path;   /* the model being loaded */
+  char                 *trying_dir;     /* a folder opened, remembered only once it loads */
 
   gboolean              loading;
   gboolean              reload_pending;  /* the dataset folder changed during a run */
@@ -78,7 +80,10 @@ G_DEFINE_FINAL_TYPE (AtWindow, at_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void update_actions (AtWindow *self);
 static void update_model_label (AtWindow *self);
+static void on_data_dir_changed (AtWindow *self);
 static void load_dataset (AtWindow *self, const char *train_file, const char *test_file);
+static void load_dataset_from (AtWindow *self, const char *dir, const char *train_file,
+                               const char *test_file);
 
 /* ---- small helpers ------------------------------------------------------------------ */
 
@@ -255,6 +260,13 @@ show_data_missing (AtWindow     *self,
                                       _("The dataset could not be loaded"),
                                       error->message);
   gtk_label_set_markup (self->data_bar_label, markup);
+  /* A remembered folder that no longer loads: the default places may still hold one. */
+  {
+    g_autofree char *remembered = g_settings_get_string (self->settings, "data-dir");
+
+    gtk_widget_set_visible (GTK_WIDGET (self->search_default_button),
+                            self->trying_dir == NULL && remembered[0] != '\0');
+  }
   gtk_info_bar_set_revealed (self->data_bar, TRUE);
   gtk_label_set_text (self->data_label, _("No dataset"));
 }
@@ -315,6 +327,7 @@ on_dataset_loaded (GObject      *source,
   if (dataset == NULL)
     {
       show_data_missing (self, error);
+      g_clear_pointer (&self->trying_dir, g_free);
       /* A failed reload leaves the previous dataset, if any, in place. */
       if (at_training_controller_get_dataset (self->controller) != NULL)
         show_dataset (self, at_training_controller_get_dataset (self->controller));
@@ -322,6 +335,14 @@ on_dataset_loaded (GObject      *source,
   else
     {
       gtk_info_bar_set_revealed (self->data_bar, FALSE);
+      /* Only a folder that loaded is remembered for the next start. */
+      if (self->trying_dir != NULL)
+        {
+          g_signal_handlers_block_by_func (self->settings, on_data_dir_changed, self);
+          g_settings_set_string (self->settings, "data-dir", self->trying_dir);
+          g_signal_handlers_unblock_by_func (self->settings, on_data_dir_changed, self);
+          g_clear_pointer (&self->trying_dir, g_free);
+        }
       at_training_controller_set_dataset (self->controller, dataset);
       show_dataset (self, dataset);
       at_frame_stats_note (self->frame_stats, "dataset loaded %.0f ms after start",
@@ -332,6 +353,7 @@ on_dataset_loaded (GObject      *source,
   maybe_autostart (self);
 }
 
+/* The folder of the preference (or the default places when it is empty). */
 static void
 load_dataset (AtWindow   *self,
               const char *train_file,
@@ -339,6 +361,15 @@ load_dataset (AtWindow   *self,
 {
   g_autofree char *dir = g_settings_get_string (self->settings, "data-dir");
 
+  load_dataset_from (self, dir, train_file, test_file);
+}
+
+static void
+load_dataset_from (AtWindow   *self,
+                   const char *dir,
+                   const char *train_file,
+                   const char *test_file)
+{
   if (at_training_controller_is_running (self->controller))
     {
       self->reload_pending = TRUE;
@@ -358,18 +389,30 @@ load_dataset (AtWindow   *self,
                          on_dataset_loaded, g_object_ref (self));
 }
 
-/* The folder becomes the preference and changed::data-dir reloads; the same folder again
- * is a retry. */
+/* The folder is loaded, and becomes the preference only once it has loaded: a folder that
+ * fails is not what the next start should look in. */
 static void
 open_dataset_folder (AtWindow   *self,
                      const char *path)
 {
-  g_autofree char *current = g_settings_get_string (self->settings, "data-dir");
+  g_free (self->trying_dir);
+  self->trying_dir = g_strdup (path);
+  load_dataset_from (self, path, NULL, NULL);
+}
 
-  if (g_str_equal (current, path))
-    load_dataset (self, NULL, NULL);
-  else
-    g_settings_set_string (self->settings, "data-dir", path);
+static void
+on_search_default_clicked (AtWindow *self)
+{
+  /* changed::data-dir reloads from the default places. */
+  g_settings_set_string (self->settings, "data-dir", "");
+}
+
+static void
+on_data_bar_response (AtWindow *self,
+                      int       response)
+{
+  if (response == GTK_RESPONSE_CLOSE)
+    gtk_info_bar_set_revealed (self->data_bar, FALSE);
 }
 
 static void
@@ -1220,6 +1263,7 @@ at_window_finalize (GObject *object)
   AtWindow *self = AT_WINDOW (object);
 
   g_free (self->opening_path);
+  g_free (self->trying_dir);
   G_OBJECT_CLASS (at_window_parent_class)->finalize (object);
 }
 
@@ -1246,6 +1290,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, data_bar_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, choose_folder_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, choose_files_button);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, search_default_button);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, error_bar);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, error_bar_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, epoch_label);
@@ -1264,6 +1309,8 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_choose_folder_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_choose_files_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_error_bar_response);
+  gtk_widget_class_bind_template_callback (widget_class, on_data_bar_response);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_default_clicked);
 }
 
 static void
