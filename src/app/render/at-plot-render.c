@@ -451,7 +451,10 @@ draw_epochs (Ctx         *ctx,
 
   epochs = at_plot_data_get_epochs (ctx->data, &n);
   cairo_save (cr);
-  for (Series s = SERIES_VAL; s < N_SERIES; s++)
+  /* Training is drawn from its batches; a history without them (a model opened from a
+   * file) has only the epoch means, drawn like the other series. */
+  for (Series s = at_plot_data_get_n_batches (ctx->data) == 0 ? SERIES_TRAIN : SERIES_VAL;
+       s < N_SERIES; s++)
     {
       gboolean pen_down = FALSE;
 
