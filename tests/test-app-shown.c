@@ -199,6 +199,54 @@ test_header_and_cards (void)
   close_and_wait (window);
 }
 
+static gboolean
+bars_hidden (gpointer data)
+{
+  AtWindow *window = data;
+
+  return !gtk_widget_get_child_visible (child (window, "data_bar"))
+         || !gtk_info_bar_get_revealed (GTK_INFO_BAR (child (window, "data_bar")));
+}
+
+typedef struct {
+  AtWindow *window;
+  int       height;
+} HeightWanted;
+
+static gboolean
+height_back (gpointer data)
+{
+  HeightWanted *want = data;
+
+  return gtk_widget_get_height (GTK_WIDGET (want->window)) <= want->height;
+}
+
+/* Two banners shown at once and closed again: the window returns to its height. */
+static void
+test_banners_leave_no_height (void)
+{
+  AtWindow *window = open_window (1, 64);
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  int before;
+
+  at_test_wait_frames (GTK_WIDGET (window), 3, WAIT_SECONDS, "the window to settle");
+  before = gtk_widget_get_height (GTK_WIDGET (window));
+  for (guint i = 0; i < 12; i++)
+    g_string_append (long_text, "A line of the message that goes on.\n");
+  at_window_show_error (window, "First", long_text->str);
+  gtk_label_set_text (GTK_LABEL (child (window, "data_bar_label")), long_text->str);
+  gtk_info_bar_set_revealed (GTK_INFO_BAR (child (window, "data_bar")), TRUE);
+  at_test_wait_frames (GTK_WIDGET (window), 5, WAIT_SECONDS, "both banners to show");
+  g_test_message ("height %d before, %d with both banners", before,
+                  gtk_widget_get_height (GTK_WIDGET (window)));
+
+  gtk_info_bar_response (GTK_INFO_BAR (child (window, "data_bar")), GTK_RESPONSE_CLOSE);
+  gtk_info_bar_response (GTK_INFO_BAR (child (window, "error_bar")), GTK_RESPONSE_CLOSE);
+  wait_until (bars_hidden, window, "the banners to close");
+  wait_until (height_back, &(HeightWanted) { window, before }, "the window's height to come back");
+  close_and_wait (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -212,6 +260,7 @@ main (int   argc,
   g_test_add_func ("/app/shown/no-time-left-after-stop", test_no_time_left_after_stop);
   g_test_add_func ("/app/shown/failed-folder-not-remembered", test_failed_folder_not_remembered);
   g_test_add_func ("/app/shown/header-and-cards", test_header_and_cards);
+  g_test_add_func ("/app/shown/banners-leave-no-height", test_banners_leave_no_height);
   status = g_test_run ();
 
   fixture_teardown ();

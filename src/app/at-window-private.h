@@ -71,6 +71,7 @@ struct _AtWindow
   guint                 reset_epochs;      /* a run started: clear the plot at its first batch */
   gboolean              autostart;         /* --train: train as soon as the data is there */
   gboolean              quit_when_done;    /* --quit: close when that run ends */
+  int                   height_without_banners;  /* 0 while no banner shows */
 };
 
 /* at-window.c */

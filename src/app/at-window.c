@@ -51,6 +51,48 @@ at_window_hide_error (AtWindow *self)
   gtk_info_bar_set_revealed (self->error_bar, FALSE);
 }
 
+/* A banner makes the window taller when the pages cannot give up the room; GTK keeps that
+ * height after the banner closes.  Once none shows (its slide-out finished, or the window
+ * could not shrink yet), the window goes back to the height it had before the first. */
+static gboolean
+banner_showing (GtkInfoBar *bar)
+{
+  GtkWidget *revealer = gtk_widget_get_first_child (GTK_WIDGET (bar));
+
+  if (GTK_IS_REVEALER (revealer))
+    return gtk_revealer_get_child_revealed (GTK_REVEALER (revealer))
+           || gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+  return gtk_info_bar_get_revealed (bar);
+}
+
+static void
+on_banner_revealed (AtWindow *self)
+{
+  gboolean any = banner_showing (self->data_bar) || banner_showing (self->error_bar);
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (any && self->height_without_banners == 0)
+    self->height_without_banners = height;
+  else if (!any && self->height_without_banners > 0)
+    {
+      if (!gtk_window_is_maximized (GTK_WINDOW (self)) && height > self->height_without_banners)
+        gtk_window_set_default_size (GTK_WINDOW (self), width, self->height_without_banners);
+      self->height_without_banners = 0;
+    }
+}
+
+static void
+watch_banner (AtWindow   *self,
+              GtkInfoBar *bar)
+{
+  GtkWidget *revealer = gtk_widget_get_first_child (GTK_WIDGET (bar));
+
+  g_signal_connect_swapped (bar, "notify::revealed", G_CALLBACK (on_banner_revealed), self);
+  if (GTK_IS_REVEALER (revealer))
+    g_signal_connect_swapped (revealer, "notify::child-revealed", G_CALLBACK (on_banner_revealed), self);
+}
+
 static void
 on_error_bar_response (AtWindow *self,
                        int       response)
@@ -385,6 +427,8 @@ at_window_init (AtWindow *self)
   at_analysis_views_set_view_model (self->analysis_views, self->view_model);
   at_window_files_init (self);
   at_window_data_init (self);
+  watch_banner (self, self->data_bar);
+  watch_banner (self, self->error_bar);
   self->frame_stats = at_frame_stats_new (GTK_WIDGET (self));
   if (self->frame_stats != NULL)
     g_signal_connect (self, "map", G_CALLBACK (on_first_map), NULL);
