@@ -19,6 +19,7 @@
 #include "at-io.h"
 #include "at-model-view.h"
 #include "at-training-controller.h"
+#include "at-view-model.h"
 #include "nn-checkpoint.h"
 #include "app-test-wait.h"
 
@@ -27,8 +28,23 @@
 #define WAIT_SECONDS 30
 
 static AtTrainingController *controller;
+static AtShownModel *shown_model;
+static AtViewModel *view_model;
 static AtModelView *view;
 static GtkWindow *window;
+
+static void
+on_snapshot (AtViewModel *vm)
+{
+  at_model_view_set_snapshot (view, at_view_model_get_snapshot (vm), at_view_model_get_config (vm));
+}
+
+/* A model shown as if opened from a file of weights only. */
+static void
+show_opened (NnModel *model)
+{
+  at_shown_model_open (shown_model, "opened.safetensors", model, NULL, NULL, 0);
+}
 
 /* ---- looking at what is shown ------------------------------------------------------- */
 
@@ -316,7 +332,7 @@ test_cnn (void)
   g_autoptr(NnModel) cnn = nn_model_new_preset ("cnn", 11, NULL);
   g_autoptr(GPtrArray) kinds = NULL;
 
-  at_training_controller_set_snapshot (controller, cnn);
+  show_opened (cnn);
   wait_for_table (cnn);
   check_table (cnn, "Convolutional network (cnn)", "242,058 parameters");
 
@@ -335,7 +351,7 @@ test_cnn (void)
 static void
 test_copy_row (void)
 {
-  g_autoptr(NnModel) cnn = at_training_controller_dup_snapshot (controller);
+  g_autoptr(NnModel) cnn = nn_model_ref (at_shown_model_get_model (shown_model));
   GtkWidget *table = find_column_view (GTK_WIDGET (view));
   GtkSelectionModel *selection;
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (view));
@@ -370,13 +386,13 @@ test_switch_to_mlp (void)
   g_autoptr(NnModel) mlp = nn_model_new_preset ("mlp", 12, NULL);
   g_autoptr(NnModel) cnn = nn_model_new_preset ("cnn", 13, NULL);
 
-  at_training_controller_set_snapshot (controller, mlp);
+  show_opened (mlp);
   wait_for_table (mlp);
   check_table (mlp, "Multilayer perceptron (mlp)", "335,114 parameters");
   check_keras_copy (mlp);
 
   /* And back: the CNN's table again, not the MLP's left over. */
-  at_training_controller_set_snapshot (controller, cnn);
+  show_opened (cnn);
   wait_for_table (cnn);
   check_table (cnn, "Convolutional network (cnn)", "242,058 parameters");
 }
@@ -450,7 +466,7 @@ test_run_settings (void)
   /* A model set from outside carries no settings: none are shown. */
   settings = shown_settings ();
   g_assert_cmpuint (g_hash_table_size (settings), ==, 0);
-  g_assert_null (at_training_controller_get_snapshot_config (controller));
+  g_assert_null (at_shown_model_get_config (shown_model));
   g_clear_pointer (&settings, g_hash_table_unref);
 
   at_training_controller_set_dataset (controller, make_dataset ());
@@ -470,10 +486,11 @@ test_run_settings (void)
   config.optimizer.momentum = 0.9f;
   g_assert_true (at_training_controller_start (controller, &config, &error));
   g_assert_no_error (error);
+  at_shown_model_run_started (shown_model);
   at_test_wait_until (run_is_over, NULL, WAIT_SECONDS, "the tiny run to end");
   g_assert_cmpint (at_training_controller_get_state (controller), ==, AT_TRAINING_STATE_FINISHED);
 
-  got = at_training_controller_get_snapshot_config (controller);
+  got = at_shown_model_get_config (shown_model);
   g_assert_nonnull (got);
   g_assert_cmpuint (got->seed, ==, 7);
   g_assert_cmpuint (got->batch_size, ==, 16);
@@ -492,9 +509,9 @@ test_run_settings (void)
   g_clear_pointer (&settings, g_hash_table_unref);
 
   /* A model opened afterwards was not trained by this run: its settings go away. */
-  at_training_controller_set_snapshot (controller, opened);
+  show_opened (opened);
   wait_for_table (opened);
-  g_assert_null (at_training_controller_get_snapshot_config (controller));
+  g_assert_null (at_shown_model_get_config (shown_model));
   settings = shown_settings ();
   g_assert_cmpuint (g_hash_table_size (settings), ==, 0);
 
@@ -505,7 +522,7 @@ test_run_settings (void)
     g_autoptr(NnModel) saved = NULL;
 
     g_assert_no_error (error);
-    g_assert_true (at_training_controller_save (controller, path, &error));
+    g_assert_true (at_shown_model_save (shown_model, path, &error));
     g_assert_no_error (error);
     saved = nn_checkpoint_load_model (path, &error);
     g_assert_no_error (error);
@@ -552,7 +569,7 @@ open_and_show (const char *path,
   at_model_load_async (path, NULL, on_opened, opened);
   at_test_wait_until (is_opened, opened, WAIT_SECONDS, "the model file to be read");
   g_assert_nonnull (opened->model);
-  at_training_controller_set_snapshot_with_config (controller, opened->model, opened->config);
+  at_shown_model_open (shown_model, path, opened->model, opened->config, NULL, 0);
   wait_for_table (opened->model);
 }
 
@@ -603,7 +620,7 @@ test_opened_settings (void)
   opened.done = FALSE;
   open_and_show (weights, &opened);
   g_assert_null (opened.config);
-  g_assert_null (at_training_controller_get_snapshot_config (controller));
+  g_assert_null (at_shown_model_get_config (shown_model));
   settings = shown_settings ();
   g_assert_cmpuint (g_hash_table_size (settings), ==, 0);
   g_clear_pointer (&opened.model, nn_model_unref);
@@ -632,7 +649,11 @@ main (int   argc,
   /* Tall enough that every layer's row is on screen (a list view makes only those). */
   gtk_window_set_default_size (window, 1100, 900);
   view = AT_MODEL_VIEW (at_model_view_new ());
-  at_model_view_set_controller (view, controller);
+  /* The route the analysis page wires: the view model's snapshot to the view's setter. */
+  shown_model = at_shown_model_new (controller);
+  view_model = at_view_model_new (controller, shown_model);
+  g_signal_connect (view_model, "notify::snapshot", G_CALLBACK (on_snapshot), NULL);
+  at_view_model_set_active (view_model, TRUE);
   gtk_window_set_child (window, GTK_WIDGET (view));
   gtk_window_present (window);
   at_test_wait_frames (GTK_WIDGET (view), 2, WAIT_SECONDS, "the window to be shown");
@@ -647,6 +668,8 @@ main (int   argc,
 
   at_training_controller_shutdown (controller);
   gtk_window_destroy (window);
+  g_object_unref (view_model);
+  g_object_unref (shown_model);
   g_object_unref (controller);
   return status;
 }

@@ -18,6 +18,7 @@
 #include "at-inference.h"
 #include "at-sample-cell.h"
 #include "at-training-controller.h"
+#include "at-view-model.h"
 #include "nn-inspect.h"
 #include "app-test-wait.h"
 
@@ -28,6 +29,8 @@
 #define WAIT_SECONDS 50
 
 static AtTrainingController *controller;
+static AtShownModel *shown_model;
+static AtViewModel *view_model;
 static AtAnalysisViews *views;
 static GtkWindow *window;
 static GThread *main_thread;
@@ -192,8 +195,8 @@ test_train (void)
     g_autoptr(NnEvaluation) last = at_training_controller_dup_last_evaluation (controller);
     guint delivered = at_inference_get_n_delivered ();
 
-    at_analysis_views_set_controller (views, NULL);
-    at_analysis_views_set_controller (views, controller);
+    at_view_model_set_active (view_model, FALSE);
+    at_view_model_set_active (view_model, TRUE);
     delivered_target = delivered + 2;  /* the probe and the maps */
     wait_until (has_delivered_target, NULL, "the probe and the maps after re-attaching");
     g_assert_true (at_sample_grid_get_evaluation (at_analysis_views_get_predictions (views)) == last);
@@ -490,7 +493,7 @@ test_feature_maps (void)
   g_autoptr(NnModel) snapshot = at_training_controller_dup_snapshot (controller);
 
   at_analysis_views_set_page (views, "inside");
-  at_feature_map_view_set_image (view, pixels, 5);
+  at_feature_map_view_set_image (view, pixels, 5, dataset->test->labels[5]);
   /* Wait for the result for image 5 on the final snapshot. */
   wait_until (shows_image, &(ShowsImage) { view, snapshot, pixels }, "image 5's maps");
 
@@ -606,7 +609,7 @@ test_mlp (void)
   TilesWanted want = { view, 256, 64 };
 
   at_analysis_views_set_page (views, "inside");
-  at_training_controller_set_snapshot (controller, mlp);
+  at_shown_model_open (shown_model, "mlp.safetensors", mlp, NULL, NULL, 0);
   wait_until (drew_tiles, &want, "the MLP's first dense layer");
   g_assert_true (at_feature_map_view_get_model (view) == mlp);
   g_assert_false (at_feature_map_view_select_layer (view, "conv2d"));
@@ -642,9 +645,9 @@ test_mlp (void)
     const NnDataset *dataset = at_training_controller_get_dataset (controller);
     g_autoptr(NnEvaluation) expected = nn_evaluate (other, dataset->test, NULL, NULL);
 
-    at_analysis_views_set_controller (views, NULL);
-    at_training_controller_set_snapshot (controller, other);
-    at_analysis_views_set_controller (views, controller);
+    at_view_model_set_active (view_model, FALSE);
+    at_shown_model_open (shown_model, "other.safetensors", other, NULL, NULL, 0);
+    at_view_model_set_active (view_model, TRUE);
     wait_until (grid_shows_accuracy, &expected->accuracy, "the model opened meanwhile");
     g_assert_cmpmem (at_sample_grid_get_evaluation (at_analysis_views_get_predictions (views))->predicted,
                      N_TEST, expected->predicted, N_TEST);
@@ -783,7 +786,7 @@ test_scroll_kept (void)
   g_assert_cmpfloat (before, >, 1000);
 
   again = nn_evaluate (snapshot, dataset->test, NULL, NULL);
-  at_sample_grid_set_evaluation (grid, again, dataset->test);
+  at_sample_grid_set_evaluation (grid, again, at_view_model_get_test_images (view_model));
   /* If the new items were to move the view, it would be by the next layout. */
   wait_frames (GTK_WIDGET (scroller), 2, "the grid to be drawn with the new evaluation");
   g_test_message ("scrolled to %.0f, after a new evaluation %.0f", before, gtk_adjustment_get_value (adj));
@@ -827,7 +830,11 @@ main (int   argc,
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 1200, 800);
   views = AT_ANALYSIS_VIEWS (at_analysis_views_new ());
-  at_analysis_views_set_controller (views, controller);
+  /* As the window does: one view model, active while the pages show. */
+  shown_model = at_shown_model_new (controller);
+  view_model = at_view_model_new (controller, shown_model);
+  at_view_model_set_active (view_model, TRUE);
+  at_analysis_views_set_view_model (views, view_model);
   gtk_window_set_child (window, GTK_WIDGET (views));
   gtk_window_present (window);
 
@@ -846,6 +853,8 @@ main (int   argc,
 
   at_training_controller_shutdown (controller);
   gtk_window_destroy (window);
+  g_object_unref (view_model);
+  g_object_unref (shown_model);
   g_object_unref (controller);
   return status;
 }

@@ -14,9 +14,12 @@
 #include "at-inference.h"
 #include "at-theme.h"
 #include "at-training-controller.h"
+#include "at-view-model.h"
 
 static AtAnalysisViews *views;
 static AtTrainingController *controller;
+static AtShownModel *shown_model;
+static AtViewModel *view_model;
 static GtkWindow *window;
 static const char *out_dir;
 
@@ -184,7 +187,10 @@ main (int   argc,
   gtk_window_set_title (window, "Atelier");
   gtk_window_set_default_size (window, 1280, 800);
   views = AT_ANALYSIS_VIEWS (at_analysis_views_new ());
-  at_analysis_views_set_controller (views, controller);
+  shown_model = at_shown_model_new (controller);
+  view_model = at_view_model_new (controller, shown_model);
+  at_view_model_set_active (view_model, TRUE);
+  at_analysis_views_set_view_model (views, view_model);
   gtk_window_set_child (window, GTK_WIDGET (views));
   gtk_window_present (window);
   maps = at_analysis_views_get_feature_maps (views);
@@ -259,7 +265,7 @@ main (int   argc,
                                                   NULL, NULL);
         gint64 t0 = g_get_monotonic_time (), t1;
 
-        at_sample_grid_set_evaluation (grid, ev, data->test);
+        at_sample_grid_set_evaluation (grid, ev, at_view_model_get_test_images (view_model));
         t1 = g_get_monotonic_time ();
         spin_for (200);
         g_print ("new evaluation of %u images into the grid (%s): %.1f ms on the main thread, "

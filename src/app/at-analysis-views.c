@@ -1,5 +1,6 @@
-/* at-analysis-views.c — the pages wired together: a confusion cell filters the mistakes
- * grid, a selected image feeds the feature maps, Enter opens the detail page. */
+/* at-analysis-views.c — the pages wired together: the view model's data reaches every
+ * view here and only here; a confusion cell filters the mistakes grid, a selected image
+ * becomes the view model's chosen image, Enter opens the detail page. */
 #define G_LOG_DOMAIN "at-analysis-views"
 
 #include "config.h"
@@ -9,8 +10,6 @@
 #include <string.h>
 
 #include "at-analysis-views.h"
-#include "at-inference.h"
-#include "nn-evaluation.h"
 
 /* Exported grids stop at 10 rows: a sheet, not 10,000 images. */
 #define EXPORT_MAX_IMAGES 100
@@ -30,11 +29,8 @@ struct _AtAnalysisViews
   AtImageDetail        *detail;
 
   /* owned references */
-  AtTrainingController *controller;
+  AtViewModel          *view_model;
   GtkFileChooserNative *chooser;
-  AtInference          *evaluation_job;  /* a model opened from a file, on the test set */
-
-  gulong                snapshot_handler;
 
   char                 *return_page;  /* where Escape goes from the detail page */
 };
@@ -43,7 +39,7 @@ G_DEFINE_FINAL_TYPE (AtAnalysisViews, at_analysis_views, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
-  PROP_CONTROLLER,
+  PROP_VIEW_MODEL,
   N_PROPS
 };
 
@@ -128,8 +124,8 @@ on_item_selected (AtSampleGrid    *grid,
                   AtSampleItem    *item,
                   AtAnalysisViews *self)
 {
-  at_feature_map_view_set_image (self->feature_maps, at_sample_item_get_pixels (item),
-                                 at_sample_item_get_index (item));
+  if (self->view_model != NULL)
+    at_view_model_set_image (self->view_model, (int) at_sample_item_get_index (item));
 }
 
 static void
@@ -236,174 +232,72 @@ back_action (GtkWidget  *widget,
   at_analysis_views_back (AT_ANALYSIS_VIEWS (widget));
 }
 
-/* ---- a snapshot that no epoch evaluated: a model opened from a file ---- */
-
-/* Images checked to tell whether the controller's last evaluation is this model's. */
-#define PROBE_IMAGES 64
-
-typedef struct {
-  NnModel      *model;
-  NnSplit      *test;   /* a copy: the controller may swap datasets meanwhile */
-  NnEvaluation *last;   /* the controller's last evaluation, or NULL */
-} EvalRequest;
-
-typedef struct {
-  NnEvaluation *evaluation;
-  NnSplit      *test;
-} EvalResult;
+/* ---- the view model's data to the views: the one route ---- */
 
 static void
-eval_request_free (gpointer data)
+show_evaluation (AtAnalysisViews *self)
 {
-  EvalRequest *req = data;
+  NnEvaluation *evaluation = at_view_model_get_evaluation (self->view_model);
+  GBytes *images = at_view_model_get_test_images (self->view_model);
 
-  g_clear_pointer (&req->model, nn_model_unref);
-  g_clear_pointer (&req->test, nn_split_free);
-  g_clear_pointer (&req->last, nn_evaluation_unref);
-  g_free (req);
+  at_sample_grid_set_evaluation (self->predictions_grid, evaluation, images);
+  at_sample_grid_set_evaluation (self->mistakes_grid, evaluation, images);
+  at_confusion_view_set_evaluation (self->confusion, evaluation);
 }
 
 static void
-eval_result_free (gpointer data)
+show_snapshot (AtAnalysisViews *self)
 {
-  EvalResult *res = data;
+  NnModel *model = at_view_model_get_snapshot (self->view_model);
 
-  g_clear_pointer (&res->evaluation, nn_evaluation_unref);
-  g_clear_pointer (&res->test, nn_split_free);
-  g_free (res);
-}
-
-/* Whether `last` is an evaluation of `model`: the same probabilities on the first test
- * images (to rounding: the trainer may run BLAS with other threads or batches). */
-static gboolean
-evaluation_matches (const NnModel      *model,
-                    const NnSplit      *test,
-                    const NnEvaluation *last,
-                    GCancellable       *cancellable)
-{
-  float probs[PROBE_IMAGES * NN_N_CLASSES];
-  guint n = MIN (PROBE_IMAGES, test->n);
-
-  if (last->n != test->n || memcmp (last->labels, test->labels, test->n) != 0)
-    return FALSE;
-  if (!nn_model_predict (model, test->images, n, probs, cancellable, NULL))
-    return FALSE;
-  for (guint i = 0; i < n * NN_N_CLASSES; i++)
-    if (fabsf (probs[i] - last->probs[i]) > 1e-4f)
-      return FALSE;
-  return TRUE;
-}
-
-static gpointer
-evaluate_job (gpointer       input,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  EvalRequest *req = input;
-  EvalResult *res;
-  NnEvaluation *evaluation;
-
-  if (req->last != NULL && evaluation_matches (req->model, req->test, req->last, cancellable))
-    evaluation = nn_evaluation_ref (req->last);
-  else
-    evaluation = nn_evaluate (req->model, req->test, cancellable, error);
-  if (evaluation == NULL)
-    return NULL;
-  res = g_new0 (EvalResult, 1);
-  res->evaluation = evaluation;
-  res->test = g_steal_pointer (&req->test);
-  return res;
+  at_model_view_set_snapshot (self->model_view, model, at_view_model_get_config (self->view_model));
+  at_image_detail_set_snapshot (self->detail, model);
+  at_feature_map_view_set_snapshot (self->feature_maps, model);
 }
 
 static void
-on_evaluated (gpointer      data,
-              const GError *error,
-              gpointer      user_data)
+show_image (AtAnalysisViews *self)
 {
-  AtAnalysisViews *self = user_data;
-  EvalResult *res = data;
+  const guint8 *pixels = at_view_model_get_image_pixels (self->view_model);
 
-  if (res == NULL)
-    {
-      if (!g_error_matches (error, NN_MODEL_ERROR, NN_MODEL_ERROR_CANCELLED))
-        g_warning ("Could not evaluate the model: %s", error->message);
-      return;
-    }
-  at_sample_grid_set_evaluation (self->predictions_grid, res->evaluation, res->test);
-  at_sample_grid_set_evaluation (self->mistakes_grid, res->evaluation, res->test);
-  at_confusion_view_set_evaluation (self->confusion, res->evaluation);
+  if (pixels != NULL)
+    at_feature_map_view_set_image (self->feature_maps, pixels,
+                                   (guint) at_view_model_get_image (self->view_model),
+                                   at_view_model_get_image_label (self->view_model));
 }
 
-/* During a run every epoch brings its own evaluation.  Outside a run the snapshot may be
- * a model someone opened, which nobody evaluated: check (a few images) and evaluate it if
- * the controller's last evaluation is another model's. */
-static void
-evaluate_if_needed (AtAnalysisViews      *self,
-                    AtTrainingController *controller)
-{
-  g_autoptr(NnModel) model = NULL;
-  const NnDataset *dataset;
-  EvalRequest *req;
-
-  if (at_training_controller_is_running (controller))
-    return;
-  model = at_training_controller_dup_snapshot (controller);
-  dataset = at_training_controller_get_dataset (controller);
-  if (model == NULL || dataset == NULL || dataset->test == NULL || dataset->test->n == 0)
-    return;
-
-  req = g_new0 (EvalRequest, 1);
-  req->model = g_steal_pointer (&model);
-  req->test = nn_split_new (dataset->test->n);
-  memcpy (req->test->images, dataset->test->images, (gsize) dataset->test->n * NN_IMAGE_PIXELS);
-  memcpy (req->test->labels, dataset->test->labels, dataset->test->n);
-  req->last = at_training_controller_dup_last_evaluation (controller);
-  at_inference_submit (self->evaluation_job, evaluate_job, req, eval_request_free,
-                       eval_result_free, on_evaluated, self);
-}
-
-static void
-on_snapshot_ready (AtTrainingController *controller,
-                   AtAnalysisViews      *self)
-{
-  evaluate_if_needed (self, controller);
-}
-
-AtTrainingController *
-at_analysis_views_get_controller (AtAnalysisViews *self)
+AtViewModel *
+at_analysis_views_get_view_model (AtAnalysisViews *self)
 {
   g_return_val_if_fail (AT_IS_ANALYSIS_VIEWS (self), NULL);
-  return self->controller;
+  return self->view_model;
 }
 
 void
-at_analysis_views_set_controller (AtAnalysisViews      *self,
-                                  AtTrainingController *controller)
+at_analysis_views_set_view_model (AtAnalysisViews *self,
+                                  AtViewModel     *view_model)
 {
   g_return_if_fail (AT_IS_ANALYSIS_VIEWS (self));
-  g_return_if_fail (controller == NULL || AT_IS_TRAINING_CONTROLLER (controller));
+  g_return_if_fail (view_model == NULL || AT_IS_VIEW_MODEL (view_model));
 
-  if (controller == self->controller)
+  if (view_model == self->view_model)
     return;
-  if (self->controller != NULL)
-    g_clear_signal_handler (&self->snapshot_handler, self->controller);
-  g_set_object (&self->controller, controller);
-  if (controller != NULL)
-    self->snapshot_handler = g_signal_connect (controller, "snapshot-ready",
-                                               G_CALLBACK (on_snapshot_ready), self);
-  at_sample_grid_set_controller (self->predictions_grid, controller);
-  at_sample_grid_set_controller (self->mistakes_grid, controller);
-  at_confusion_view_set_controller (self->confusion, controller);
-  at_feature_map_view_set_controller (self->feature_maps, controller);
-  at_model_view_set_controller (self->model_view, controller);
-  at_image_detail_set_controller (self->detail, controller);
-  /* The window attaches the controller only while these pages show: a model may have
-   * been opened meanwhile. */
-  if (controller != NULL)
-    evaluate_if_needed (self, controller);
-  else
-    at_inference_cancel (self->evaluation_job);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
+  if (self->view_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->view_model, self);
+  g_set_object (&self->view_model, view_model);
+  if (view_model != NULL)
+    {
+      g_signal_connect_swapped (view_model, "notify::evaluation", G_CALLBACK (show_evaluation), self);
+      g_signal_connect_swapped (view_model, "notify::snapshot", G_CALLBACK (show_snapshot), self);
+      g_signal_connect_swapped (view_model, "notify::image", G_CALLBACK (show_image), self);
+      if (at_view_model_get_active (view_model))
+        {
+          show_image (self);
+          show_evaluation (self);
+          show_snapshot (self);
+        }
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW_MODEL]);
 }
 
 AtSampleGrid *
@@ -456,13 +350,8 @@ at_analysis_views_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  if (self->stack != NULL)
-    at_analysis_views_set_controller (self, NULL);
-  if (self->evaluation_job != NULL)
-    at_inference_cancel (self->evaluation_job);
-  g_clear_object (&self->evaluation_job);
+  at_analysis_views_set_view_model (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_ANALYSIS_VIEWS);
-  g_clear_object (&self->controller);
   g_clear_pointer (&self->return_page, g_free);
   G_OBJECT_CLASS (at_analysis_views_parent_class)->dispose (object);
 }
@@ -477,8 +366,8 @@ at_analysis_views_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_CONTROLLER:
-      g_value_set_object (value, self->controller);
+    case PROP_VIEW_MODEL:
+      g_value_set_object (value, self->view_model);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -495,8 +384,8 @@ at_analysis_views_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_CONTROLLER:
-      at_analysis_views_set_controller (self, g_value_get_object (value));
+    case PROP_VIEW_MODEL:
+      at_analysis_views_set_view_model (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -513,8 +402,8 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   object_class->get_property = at_analysis_views_get_property;
   object_class->set_property = at_analysis_views_set_property;
 
-  properties[PROP_CONTROLLER] =
-    g_param_spec_object ("controller", NULL, NULL, AT_TYPE_TRAINING_CONTROLLER,
+  properties[PROP_VIEW_MODEL] =
+    g_param_spec_object ("view-model", NULL, NULL, AT_TYPE_VIEW_MODEL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -548,7 +437,6 @@ static void
 at_analysis_views_init (AtAnalysisViews *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->evaluation_job = at_inference_new ();
 
   /* The Mistakes page starts on the worst mistakes; a confusion cell narrows it. */
   at_sample_grid_set_filter (self->mistakes_grid, AT_SAMPLE_ALL, AT_SAMPLE_ALL, TRUE);

@@ -1,7 +1,7 @@
 /* at-analysis-views.h — "See what the network sees": one container with the pages
  * Predictions, Mistakes, Inside and Model, plus an image detail page (Enter on an image;
- * Escape goes back).  Its `controller` is passed to every view: the single integration
- * point with the window. */
+ * Escape goes back).  Its view model's data reaches every view through their setters,
+ * connected here and nowhere else: the single integration point with the window. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -11,7 +11,7 @@
 #include "at-image-detail.h"
 #include "at-model-view.h"
 #include "at-sample-grid.h"
-#include "at-training-controller.h"
+#include "at-view-model.h"
 
 G_BEGIN_DECLS
 
@@ -20,9 +20,10 @@ G_DECLARE_FINAL_TYPE (AtAnalysisViews, at_analysis_views, AT, ANALYSIS_VIEWS, Gt
 
 GtkWidget            *at_analysis_views_new              (void);
 
-AtTrainingController *at_analysis_views_get_controller   (AtAnalysisViews      *self);
-void                  at_analysis_views_set_controller   (AtAnalysisViews      *self,
-                                                          AtTrainingController *controller);
+/* What the pages show (the window's); they follow it while it is active. */
+AtViewModel          *at_analysis_views_get_view_model   (AtAnalysisViews      *self);
+void                  at_analysis_views_set_view_model   (AtAnalysisViews      *self,
+                                                          AtViewModel          *view_model);
 
 /* "predictions", "mistakes", "inside", "model" or "detail". */
 const char           *at_analysis_views_get_page         (AtAnalysisViews      *self);

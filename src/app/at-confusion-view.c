@@ -1,5 +1,5 @@
-/* at-confusion-view.c — a GtkWidget drawing at_confusion_render() from the evaluation the
- * controller holds; redrawn on ::epoch-report. */
+/* at-confusion-view.c — a GtkWidget drawing at_confusion_render() from the evaluation it
+ * is given (at_confusion_view_set_evaluation). */
 #define G_LOG_DOMAIN "at-confusion-view"
 
 #include "config.h"
@@ -16,10 +16,8 @@ struct _AtConfusionView
   GtkWidget             parent_instance;
 
   /* owned references */
-  AtTrainingController *controller;
   NnEvaluation         *evaluation;
 
-  gulong                epoch_handler;
   int                   selected_true;       /* -1: none */
   int                   selected_predicted;
 };
@@ -27,17 +25,10 @@ struct _AtConfusionView
 G_DEFINE_FINAL_TYPE (AtConfusionView, at_confusion_view, GTK_TYPE_WIDGET)
 
 enum {
-  PROP_0,
-  PROP_CONTROLLER,
-  N_PROPS
-};
-
-enum {
   CELL_ACTIVATED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
@@ -197,54 +188,6 @@ at_confusion_view_get_evaluation (AtConfusionView *self)
 }
 
 static void
-refresh (AtConfusionView *self)
-{
-  g_autoptr(NnEvaluation) evaluation = NULL;
-
-  if (self->controller == NULL)
-    return;
-  evaluation = at_training_controller_dup_last_evaluation (self->controller);
-  if (evaluation != NULL)
-    at_confusion_view_set_evaluation (self, evaluation);
-}
-
-static void
-on_epoch_report (AtTrainingController *controller,
-                 gconstpointer         report,
-                 AtConfusionView      *self)
-{
-  refresh (self);
-}
-
-AtTrainingController *
-at_confusion_view_get_controller (AtConfusionView *self)
-{
-  g_return_val_if_fail (AT_IS_CONFUSION_VIEW (self), NULL);
-  return self->controller;
-}
-
-void
-at_confusion_view_set_controller (AtConfusionView      *self,
-                                  AtTrainingController *controller)
-{
-  g_return_if_fail (AT_IS_CONFUSION_VIEW (self));
-  g_return_if_fail (controller == NULL || AT_IS_TRAINING_CONTROLLER (controller));
-
-  if (controller == self->controller)
-    return;
-  if (self->controller != NULL)
-    g_clear_signal_handler (&self->epoch_handler, self->controller);
-  g_set_object (&self->controller, controller);
-  if (controller != NULL)
-    {
-      self->epoch_handler = g_signal_connect (controller, "epoch-report",
-                                              G_CALLBACK (on_epoch_report), self);
-      refresh (self);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
-}
-
-static void
 draw_export (cairo_t  *cr,
              double    width,
              double    height,
@@ -280,45 +223,8 @@ at_confusion_view_dispose (GObject *object)
 {
   AtConfusionView *self = AT_CONFUSION_VIEW (object);
 
-  at_confusion_view_set_controller (self, NULL);
   g_clear_pointer (&self->evaluation, nn_evaluation_unref);
   G_OBJECT_CLASS (at_confusion_view_parent_class)->dispose (object);
-}
-
-static void
-at_confusion_view_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  AtConfusionView *self = AT_CONFUSION_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      g_value_set_object (value, self->controller);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-at_confusion_view_set_property (GObject      *object,
-                                guint         prop_id,
-                                const GValue *value,
-                                GParamSpec   *pspec)
-{
-  AtConfusionView *self = AT_CONFUSION_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      at_confusion_view_set_controller (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -328,15 +234,8 @@ at_confusion_view_class_init (AtConfusionViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = at_confusion_view_dispose;
-  object_class->get_property = at_confusion_view_get_property;
-  object_class->set_property = at_confusion_view_set_property;
   widget_class->snapshot = at_confusion_view_snapshot;
   widget_class->measure = at_confusion_view_measure;
-
-  properties[PROP_CONTROLLER] =
-    g_param_spec_object ("controller", NULL, NULL, AT_TYPE_TRAINING_CONTROLLER,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (guint true_class, guint predicted_class) */
   signals[CELL_ACTIVATED] =

@@ -4,7 +4,8 @@
 
 #include <gtk/gtk.h>
 
-#include "at-training-controller.h"
+#include "nn-model.h"
+#include "nn-trainer.h"
 #include "nn-evaluation.h"
 
 G_BEGIN_DECLS
@@ -14,9 +15,6 @@ G_DECLARE_FINAL_TYPE (AtConfusionView, at_confusion_view, AT, CONFUSION_VIEW, Gt
 
 GtkWidget            *at_confusion_view_new            (void);
 
-AtTrainingController *at_confusion_view_get_controller (AtConfusionView      *self);
-void                  at_confusion_view_set_controller (AtConfusionView      *self,
-                                                        AtTrainingController *controller);
 void                  at_confusion_view_set_evaluation (AtConfusionView      *self,
                                                         NnEvaluation         *evaluation);
 NnEvaluation         *at_confusion_view_get_evaluation (AtConfusionView      *self);

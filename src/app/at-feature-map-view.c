@@ -37,10 +37,10 @@ struct _AtFeatureMapView
   GtkLabel             *filters_caption;
 
   /* owned references */
-  AtTrainingController *controller;
   AtInference          *inference;
   NnInspection         *inspection;     /* of `model` on `pixels` */
   NnModel              *model;
+  NnModel              *snapshot;       /* the model to look inside, as given */
   float                *filters;        /* (n_filters, side, side) */
   GArray               *layers;         /* guint: inspection layers in the dropdown */
   GArray               *latencies;      /* gint64 µs, snapshot → redraw */
@@ -51,7 +51,6 @@ struct _AtFeatureMapView
   guint                 image_index;
   guint                 n_filters;
   guint                 filter_side;
-  gulong                snapshot_handler;
   gboolean              stale;          /* a snapshot arrived while unmapped */
   guint                 sizes_idle;
   gint64                pending_since;  /* snapshot time of a result not yet drawn */
@@ -61,14 +60,6 @@ struct _AtFeatureMapView
 };
 
 G_DEFINE_FINAL_TYPE (AtFeatureMapView, at_feature_map_view, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_CONTROLLER,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* ---- the job (worker thread) ---- */
 
@@ -152,8 +143,6 @@ inspect_job (gpointer       input,
 }
 
 /* ---- main thread ---- */
-
-static void pick_default_image (AtFeatureMapView *self);
 
 static gboolean
 layer_is_listed (const NnLayerActivation *act,
@@ -306,7 +295,7 @@ request (AtFeatureMapView *self,
   g_autoptr(NnModel) model = NULL;
   Request *req;
 
-  if (self->controller == NULL || !self->has_pixels)
+  if (self->snapshot == NULL || !self->has_pixels)
     return;
   /* Hidden: remember to catch up when shown, don't burn a core the trainer needs. */
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -314,9 +303,7 @@ request (AtFeatureMapView *self,
       self->stale = TRUE;
       return;
     }
-  model = at_training_controller_dup_snapshot (self->controller);
-  if (model == NULL)
-    return;
+  model = nn_model_ref (self->snapshot);
 
   self->stale = FALSE;
   req = g_new0 (Request, 1);
@@ -327,12 +314,17 @@ request (AtFeatureMapView *self,
                        on_result, self);
 }
 
-static void
-on_snapshot_ready (AtTrainingController *controller,
-                   AtFeatureMapView     *self)
+void
+at_feature_map_view_set_snapshot (AtFeatureMapView *self,
+                                  NnModel          *model)
 {
-  /* The dataset may have arrived after the controller was set. */
-  pick_default_image (self);
+  g_return_if_fail (AT_IS_FEATURE_MAP_VIEW (self));
+
+  if (model != self->snapshot)
+    {
+      g_clear_pointer (&self->snapshot, nn_model_unref);
+      self->snapshot = model ? nn_model_ref (model) : NULL;
+    }
   request (self, g_get_monotonic_time ());
 }
 
@@ -344,39 +336,28 @@ on_map (GtkWidget        *widget,
     request (self, 0);
 }
 
-static void
-pick_default_image (AtFeatureMapView *self)
-{
-  const NnDataset *dataset;
-
-  if (self->has_pixels || self->controller == NULL)
-    return;
-  dataset = at_training_controller_get_dataset (self->controller);
-  if (dataset != NULL && dataset->test != NULL && dataset->test->n > 0)
-    at_feature_map_view_set_image (self, dataset->test->images, 0);
-}
-
 void
 at_feature_map_view_set_image (AtFeatureMapView *self,
                                const guint8     *pixels,
-                               guint             index)
+                               guint             index,
+                               int               label)
 {
   g_autofree char *text = NULL;
-  const NnDataset *dataset;
 
   g_return_if_fail (AT_IS_FEATURE_MAP_VIEW (self));
   g_return_if_fail (pixels != NULL);
 
+  if (self->has_pixels && index == self->image_index
+      && memcmp (self->pixels, pixels, sizeof self->pixels) == 0)
+    return;
   memcpy (self->pixels, pixels, sizeof self->pixels);
   self->has_pixels = TRUE;
   self->image_index = index;
   at_image_view_set_pixels (self->image, pixels);
 
-  dataset = self->controller ? at_training_controller_get_dataset (self->controller) : NULL;
-  if (dataset != NULL && dataset->test != NULL && index < dataset->test->n)
+  if (label >= 0 && label < NN_N_CLASSES)
     /* Translators: the image the feature maps are of, e.g. "Test image 12 · Sneaker" */
-    text = g_strdup_printf (_("Test image %u · %s"), index,
-                            at_class_name (dataset->test->labels[index]));
+    text = g_strdup_printf (_("Test image %u · %s"), index, at_class_name (label));
   else
     text = g_strdup_printf (_("Test image %u"), index);
   gtk_label_set_text (self->image_label, text);
@@ -595,37 +576,6 @@ at_feature_map_view_export (AtFeatureMapView  *self,
   return at_export_draw (path, EXPORT_WIDTH, height, draw_export, &data, error);
 }
 
-/* ---- controller ---- */
-
-AtTrainingController *
-at_feature_map_view_get_controller (AtFeatureMapView *self)
-{
-  g_return_val_if_fail (AT_IS_FEATURE_MAP_VIEW (self), NULL);
-  return self->controller;
-}
-
-void
-at_feature_map_view_set_controller (AtFeatureMapView     *self,
-                                    AtTrainingController *controller)
-{
-  g_return_if_fail (AT_IS_FEATURE_MAP_VIEW (self));
-  g_return_if_fail (controller == NULL || AT_IS_TRAINING_CONTROLLER (controller));
-
-  if (controller == self->controller)
-    return;
-  if (self->controller != NULL)
-    g_clear_signal_handler (&self->snapshot_handler, self->controller);
-  g_set_object (&self->controller, controller);
-  if (controller != NULL)
-    {
-      self->snapshot_handler = g_signal_connect (controller, "snapshot-ready",
-                                                 G_CALLBACK (on_snapshot_ready), self);
-      pick_default_image (self);
-      request (self, 0);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
-}
-
 /* ---- GObject ---- */
 
 static void
@@ -633,7 +583,6 @@ at_feature_map_view_dispose (GObject *object)
 {
   AtFeatureMapView *self = AT_FEATURE_MAP_VIEW (object);
 
-  at_feature_map_view_set_controller (self, NULL);
   if (self->inference != NULL)
     at_inference_cancel (self->inference);
   g_clear_object (&self->inference);
@@ -649,47 +598,12 @@ at_feature_map_view_finalize (GObject *object)
 
   g_clear_pointer (&self->inspection, nn_inspection_free);
   g_clear_pointer (&self->model, nn_model_unref);
+  g_clear_pointer (&self->snapshot, nn_model_unref);
   g_clear_pointer (&self->filters, g_free);
   g_clear_pointer (&self->layers, g_array_unref);
   g_clear_pointer (&self->latencies, g_array_unref);
   g_clear_pointer (&self->architecture, g_free);
   G_OBJECT_CLASS (at_feature_map_view_parent_class)->finalize (object);
-}
-
-static void
-at_feature_map_view_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  AtFeatureMapView *self = AT_FEATURE_MAP_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      g_value_set_object (value, self->controller);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-at_feature_map_view_set_property (GObject      *object,
-                                  guint         prop_id,
-                                  const GValue *value,
-                                  GParamSpec   *pspec)
-{
-  AtFeatureMapView *self = AT_FEATURE_MAP_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      at_feature_map_view_set_controller (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -700,13 +614,6 @@ at_feature_map_view_class_init (AtFeatureMapViewClass *klass)
 
   object_class->dispose = at_feature_map_view_dispose;
   object_class->finalize = at_feature_map_view_finalize;
-  object_class->get_property = at_feature_map_view_get_property;
-  object_class->set_property = at_feature_map_view_set_property;
-
-  properties[PROP_CONTROLLER] =
-    g_param_spec_object ("controller", NULL, NULL, AT_TYPE_TRAINING_CONTROLLER,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (AT_TYPE_IMAGE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -1,12 +1,13 @@
 /* at-feature-map-view.h — "Inside": for the chosen image, one layer's feature maps as
  * tiles (conv and pool layers; dense layers for the MLP), and the first layer's weights
  * (the CNN's 32 filters of 5x5; the MLP's first 64 of 256 units as 28x28 images).
- * Recomputed off the main thread on every ::snapshot-ready while the view is mapped. */
+ * Recomputed off the main thread for every snapshot it is given while it is mapped. */
 #pragma once
 
 #include <gtk/gtk.h>
 
-#include "at-training-controller.h"
+#include "nn-model.h"
+#include "nn-trainer.h"
 #include "nn-inspect.h"
 
 G_BEGIN_DECLS
@@ -16,14 +17,16 @@ G_DECLARE_FINAL_TYPE (AtFeatureMapView, at_feature_map_view, AT, FEATURE_MAP_VIE
 
 GtkWidget            *at_feature_map_view_new            (void);
 
-AtTrainingController *at_feature_map_view_get_controller (AtFeatureMapView     *self);
-void                  at_feature_map_view_set_controller (AtFeatureMapView     *self,
-                                                          AtTrainingController *controller);
 
-/* The image to look at: (28, 28) bytes, copied; index is its place in the test split. */
+/* The model to look inside (immutable, referenced), or NULL. */
+void                  at_feature_map_view_set_snapshot   (AtFeatureMapView     *self,
+                                                          NnModel              *model);
+/* The image to look at: (28, 28) bytes, copied; index is its place in the test split,
+ * label its class (-1: unknown). */
 void                  at_feature_map_view_set_image      (AtFeatureMapView     *self,
                                                           const guint8         *pixels,
-                                                          guint                 index);
+                                                          guint                 index,
+                                                          int                   label);
 /* Shows the layer named `name` ("conv2d", "max_pooling2d_1" …); FALSE if not listed. */
 gboolean              at_feature_map_view_select_layer   (AtFeatureMapView     *self,
                                                           const char           *name);

@@ -30,26 +30,17 @@ struct _AtImageDetail
   GtkDrawingArea       *probs_area;
 
   /* owned references */
-  AtTrainingController *controller;
   AtSampleItem         *item;
   AtInference          *inference;
+  NnModel              *snapshot;     /* the model the saliency is computed on, as given */
 
   float                 saliency[NN_IMAGE_PIXELS];  /* (28, 28) */
   gboolean              has_saliency;
-  gulong                snapshot_handler;
   gulong                item_handler;
   GThread              *last_thread;
 };
 
 G_DEFINE_FINAL_TYPE (AtImageDetail, at_image_detail, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_CONTROLLER,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 /* ---- the job (worker thread) ---- */
 
@@ -129,15 +120,14 @@ request (AtImageDetail *self)
   Request *req;
   guint k;
 
-  if (self->item == NULL || self->controller == NULL
-      || !gtk_toggle_button_get_active (self->saliency_toggle))
+  if (self->item == NULL || !gtk_toggle_button_get_active (self->saliency_toggle))
     return;
-  model = at_training_controller_dup_snapshot (self->controller);
-  if (model == NULL)
+  if (self->snapshot == NULL)
     {
       gtk_label_set_text (self->saliency_label, _("No model yet: start training first."));
       return;
     }
+  model = nn_model_ref (self->snapshot);
   k = gtk_drop_down_get_selected (self->saliency_class);
   req = g_new0 (Request, 1);
   req->model = g_steal_pointer (&model);
@@ -147,10 +137,17 @@ request (AtImageDetail *self)
                        on_result, self);
 }
 
-static void
-on_snapshot_ready (AtTrainingController *controller,
-                   AtImageDetail        *self)
+void
+at_image_detail_set_snapshot (AtImageDetail *self,
+                              NnModel       *model)
 {
+  g_return_if_fail (AT_IS_IMAGE_DETAIL (self));
+
+  if (model != self->snapshot)
+    {
+      g_clear_pointer (&self->snapshot, nn_model_unref);
+      self->snapshot = model ? nn_model_ref (model) : NULL;
+    }
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     request (self);
 }
@@ -288,81 +285,20 @@ at_image_detail_get_last_thread (AtImageDetail *self)
   return self->last_thread;
 }
 
-AtTrainingController *
-at_image_detail_get_controller (AtImageDetail *self)
-{
-  g_return_val_if_fail (AT_IS_IMAGE_DETAIL (self), NULL);
-  return self->controller;
-}
-
-void
-at_image_detail_set_controller (AtImageDetail        *self,
-                                AtTrainingController *controller)
-{
-  g_return_if_fail (AT_IS_IMAGE_DETAIL (self));
-  g_return_if_fail (controller == NULL || AT_IS_TRAINING_CONTROLLER (controller));
-
-  if (controller == self->controller)
-    return;
-  if (self->controller != NULL)
-    g_clear_signal_handler (&self->snapshot_handler, self->controller);
-  g_set_object (&self->controller, controller);
-  if (controller != NULL)
-    self->snapshot_handler = g_signal_connect (controller, "snapshot-ready",
-                                               G_CALLBACK (on_snapshot_ready), self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
-}
-
 static void
 at_image_detail_dispose (GObject *object)
 {
   AtImageDetail *self = AT_IMAGE_DETAIL (object);
 
-  at_image_detail_set_controller (self, NULL);
   if (self->inference != NULL)
     at_inference_cancel (self->inference);
   g_clear_object (&self->inference);
   if (self->item != NULL)
     g_clear_signal_handler (&self->item_handler, self->item);
   g_clear_object (&self->item);
+  g_clear_pointer (&self->snapshot, nn_model_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_IMAGE_DETAIL);
   G_OBJECT_CLASS (at_image_detail_parent_class)->dispose (object);
-}
-
-static void
-at_image_detail_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  AtImageDetail *self = AT_IMAGE_DETAIL (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      g_value_set_object (value, self->controller);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-at_image_detail_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  AtImageDetail *self = AT_IMAGE_DETAIL (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      at_image_detail_set_controller (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -372,13 +308,6 @@ at_image_detail_class_init (AtImageDetailClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = at_image_detail_dispose;
-  object_class->get_property = at_image_detail_get_property;
-  object_class->set_property = at_image_detail_set_property;
-
-  properties[PROP_CONTROLLER] =
-    g_param_spec_object ("controller", NULL, NULL, AT_TYPE_TRAINING_CONTROLLER,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (AT_TYPE_IMAGE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,

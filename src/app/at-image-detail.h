@@ -5,7 +5,8 @@
 #include <gtk/gtk.h>
 
 #include "at-sample-item.h"
-#include "at-training-controller.h"
+#include "nn-model.h"
+#include "nn-trainer.h"
 
 G_BEGIN_DECLS
 
@@ -14,10 +15,10 @@ G_DECLARE_FINAL_TYPE (AtImageDetail, at_image_detail, AT, IMAGE_DETAIL, GtkWidge
 
 GtkWidget            *at_image_detail_new            (void);
 
-AtTrainingController *at_image_detail_get_controller (AtImageDetail        *self);
-void                  at_image_detail_set_controller (AtImageDetail        *self,
-                                                      AtTrainingController *controller);
 
+/* The model the saliency is computed on (immutable, referenced), or NULL. */
+void                  at_image_detail_set_snapshot   (AtImageDetail        *self,
+                                                      NnModel              *model);
 void                  at_image_detail_set_item       (AtImageDetail        *self,
                                                       AtSampleItem         *item);
 AtSampleItem         *at_image_detail_get_item       (AtImageDetail        *self);

@@ -259,22 +259,11 @@ struct _AtModelView
   GtkLabel             *threads_value;
 
   /* owned references */
-  AtTrainingController *controller;
   char                 *preset;      /* the architecture shown: presets are the only ones */
   char                 *keras_text;  /* nn_model_summary() of `model` */
-
-  gulong                snapshot_handler;
 };
 
 G_DEFINE_FINAL_TYPE (AtModelView, at_model_view, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_CONTROLLER,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
 
 static void
 show_model (AtModelView   *self,
@@ -373,16 +362,14 @@ show_config (AtModelView         *self,
                                                       : g_strdup (_("all cores")));
 }
 
-static void
-refresh (AtModelView *self)
+void
+at_model_view_set_snapshot (AtModelView         *self,
+                            const NnModel       *model,
+                            const NnTrainConfig *config)
 {
-  g_autoptr(NnModel) model = NULL;
+  g_return_if_fail (AT_IS_MODEL_VIEW (self));
 
-  if (self->controller == NULL)
-    return;
-  model = at_training_controller_dup_snapshot (self->controller);
-  show_config (self, model != NULL ? at_training_controller_get_snapshot_config (self->controller)
-                                   : NULL);
+  show_config (self, model != NULL ? config : NULL);
   /* The table depends on the architecture only, not on the weights. */
   if (model == NULL)
     {
@@ -395,13 +382,6 @@ refresh (AtModelView *self)
   g_free (self->preset);
   self->preset = g_strdup (nn_model_get_preset (model));
   show_model (self, model);
-}
-
-static void
-on_snapshot_ready (AtTrainingController *controller,
-                   AtModelView          *self)
-{
-  refresh (self);
 }
 
 static void
@@ -431,34 +411,6 @@ copy_row (GtkWidget  *widget,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
 }
 
-AtTrainingController *
-at_model_view_get_controller (AtModelView *self)
-{
-  g_return_val_if_fail (AT_IS_MODEL_VIEW (self), NULL);
-  return self->controller;
-}
-
-void
-at_model_view_set_controller (AtModelView          *self,
-                              AtTrainingController *controller)
-{
-  g_return_if_fail (AT_IS_MODEL_VIEW (self));
-  g_return_if_fail (controller == NULL || AT_IS_TRAINING_CONTROLLER (controller));
-
-  if (controller == self->controller)
-    return;
-  if (self->controller != NULL)
-    g_clear_signal_handler (&self->snapshot_handler, self->controller);
-  g_set_object (&self->controller, controller);
-  if (controller != NULL)
-    {
-      self->snapshot_handler = g_signal_connect (controller, "snapshot-ready",
-                                                 G_CALLBACK (on_snapshot_ready), self);
-      refresh (self);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
-}
-
 const char *
 at_model_view_get_text (AtModelView *self)
 {
@@ -473,7 +425,6 @@ at_model_view_dispose (GObject *object)
 {
   AtModelView *self = AT_MODEL_VIEW (object);
 
-  at_model_view_set_controller (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_MODEL_VIEW);
   G_OBJECT_CLASS (at_model_view_parent_class)->dispose (object);
 }
@@ -489,42 +440,6 @@ at_model_view_finalize (GObject *object)
 }
 
 static void
-at_model_view_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  AtModelView *self = AT_MODEL_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      g_value_set_object (value, self->controller);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-at_model_view_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  AtModelView *self = AT_MODEL_VIEW (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      at_model_view_set_controller (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 at_model_view_class_init (AtModelViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -532,13 +447,6 @@ at_model_view_class_init (AtModelViewClass *klass)
 
   object_class->dispose = at_model_view_dispose;
   object_class->finalize = at_model_view_finalize;
-  object_class->get_property = at_model_view_get_property;
-  object_class->set_property = at_model_view_set_property;
-
-  properties[PROP_CONTROLLER] =
-    g_param_spec_object ("controller", NULL, NULL, AT_TYPE_TRAINING_CONTROLLER,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The template's list store and cell bindings name the row type. */
   g_type_ensure (AT_TYPE_MODEL_LAYER_ROW);

@@ -6,7 +6,8 @@
 
 #include <gtk/gtk.h>
 
-#include "at-training-controller.h"
+#include "nn-model.h"
+#include "nn-trainer.h"
 
 G_BEGIN_DECLS
 
@@ -14,9 +15,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtModelView, at_model_view, AT, MODEL_VIEW, GtkWidget)
 
 GtkWidget            *at_model_view_new            (void);
-AtTrainingController *at_model_view_get_controller (AtModelView          *self);
-void                  at_model_view_set_controller (AtModelView          *self,
-                                                    AtTrainingController *controller);
+/* The model to describe and the config of the run that trained it (NULL: unknown); both
+ * only read here. */
+void                  at_model_view_set_snapshot   (AtModelView          *self,
+                                                    const NnModel        *model,
+                                                    const NnTrainConfig  *config);
 /* The Keras-style summary of the model shown, or the empty page's text. */
 const char           *at_model_view_get_text       (AtModelView          *self);
 

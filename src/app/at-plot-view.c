@@ -25,6 +25,7 @@ struct _AtPlotView
   double      smoothing;
   gint64      max_draw_usec;
   guint       redraw_id;   /* the throttled redraw for new batches */
+  char       *empty_text;  /* NULL: the renderer's default */
 };
 
 /* New batches redraw the plot at most this often: smooth enough to watch, and the
@@ -60,6 +61,7 @@ style_from_widget (AtPlotView  *self,
     style->background = (AtColor) { bg.red, bg.green, bg.blue, 1.0 };
   style->show_raw = self->show_raw;
   style->hover_x = self->hover_x;
+  style->empty_text = self->empty_text;
 }
 
 static void
@@ -125,6 +127,7 @@ at_plot_view_finalize (GObject *object)
 {
   AtPlotView *self = AT_PLOT_VIEW (object);
 
+  g_free (self->empty_text);
   g_clear_pointer (&self->data, at_plot_data_free);
   G_OBJECT_CLASS (at_plot_view_parent_class)->finalize (object);
 }
@@ -228,6 +231,26 @@ at_plot_view_reset (AtPlotView *self,
   g_return_if_fail (AT_IS_PLOT_VIEW (self));
 
   at_plot_data_reset (self->data, n_epochs);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+at_plot_view_get_empty_text (AtPlotView *self)
+{
+  g_return_val_if_fail (AT_IS_PLOT_VIEW (self), NULL);
+  return self->empty_text;
+}
+
+void
+at_plot_view_set_empty_text (AtPlotView *self,
+                             const char *text)
+{
+  g_return_if_fail (AT_IS_PLOT_VIEW (self));
+
+  if (g_strcmp0 (text, self->empty_text) == 0)
+    return;
+  g_free (self->empty_text);
+  self->empty_text = g_strdup (text);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -15,6 +15,10 @@ GtkWidget        *at_plot_view_new             (void);
 
 void              at_plot_view_reset           (AtPlotView          *self,
                                                 guint                n_epochs);
+/* What an empty plot says (NULL: that no training happened yet). */
+const char       *at_plot_view_get_empty_text  (AtPlotView          *self);
+void              at_plot_view_set_empty_text  (AtPlotView          *self,
+                                                const char          *text);
 void              at_plot_view_add_batch       (AtPlotView          *self,
                                                 const NnBatchReport *report);
 void              at_plot_view_add_epoch       (AtPlotView          *self,

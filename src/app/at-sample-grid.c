@@ -33,9 +33,8 @@ struct _AtSampleGrid
   GtkGridView          *grid_view;
 
   /* owned references */
-  AtTrainingController *controller;
   NnEvaluation         *evaluation;
-  GBytes               *images;        /* (n, 28, 28) copy of the evaluated test split */
+  GBytes               *images;        /* (n, 28, 28): the evaluated test split, shared */
   GListStore           *store;         /* of AtSampleItem, test order */
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
@@ -43,7 +42,6 @@ struct _AtSampleGrid
   GtkSortListModel     *sorted;
   GtkSingleSelection   *selection;
 
-  gulong                epoch_handler;
   int                   true_class;
   int                   predicted_class;
   gboolean              mistakes_only;
@@ -54,18 +52,11 @@ struct _AtSampleGrid
 G_DEFINE_FINAL_TYPE (AtSampleGrid, at_sample_grid, GTK_TYPE_WIDGET)
 
 enum {
-  PROP_0,
-  PROP_CONTROLLER,
-  N_PROPS
-};
-
-enum {
   ITEM_ACTIVATED,
   ITEM_SELECTED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static const char *const sort_names[] = {
@@ -227,32 +218,31 @@ on_control_changed (GObject      *object,
 
 /* ---- data ---- */
 
-/* Whether the rows show exactly the images and labels of `test`. */
+/* Whether the rows show exactly `images` and the labels of `evaluation`: the same shared
+ * bytes (every epoch of a run), or equal ones. */
 static gboolean
-same_images (AtSampleGrid  *self,
-             const NnSplit *test)
+same_images (AtSampleGrid       *self,
+             GBytes             *images,
+             const NnEvaluation *evaluation)
 {
-  gsize size = (gsize) test->n * NN_IMAGE_PIXELS;
-
-  if (self->images == NULL || g_bytes_get_size (self->images) != size
-      || g_list_model_get_n_items (G_LIST_MODEL (self->store)) != test->n)
+  if (self->images == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->store)) != evaluation->n)
     return FALSE;
-  if (memcmp (g_bytes_get_data (self->images, NULL), test->images, size) != 0)
+  if (self->images != images && !g_bytes_equal (self->images, images))
     return FALSE;
-  for (guint i = 0; i < test->n; i++)
+  for (guint i = 0; i < evaluation->n; i++)
     {
       g_autoptr(AtSampleItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), i);
 
-      if (at_sample_item_get_label (item) != test->labels[i])
+      if (at_sample_item_get_label (item) != evaluation->labels[i])
         return FALSE;
     }
   return TRUE;
 }
 
 void
-at_sample_grid_set_evaluation (AtSampleGrid  *self,
-                               NnEvaluation  *evaluation,
-                               const NnSplit *test)
+at_sample_grid_set_evaluation (AtSampleGrid *self,
+                               NnEvaluation *evaluation,
+                               GBytes       *images)
 {
   g_autoptr(GPtrArray) items = NULL;
 
@@ -260,7 +250,8 @@ at_sample_grid_set_evaluation (AtSampleGrid  *self,
 
   if (evaluation == self->evaluation)
     return;
-  if (evaluation != NULL && (test == NULL || test->n != evaluation->n))
+  if (evaluation != NULL
+      && (images == NULL || g_bytes_get_size (images) != (gsize) evaluation->n * NN_IMAGE_PIXELS))
     {
       g_warning ("An evaluation of %u images does not match the test split", evaluation->n);
       return;
@@ -274,7 +265,7 @@ at_sample_grid_set_evaluation (AtSampleGrid  *self,
    * rows, their recycled cells and the scroll position stay; only the filter and sort
    * look again.  Replacing 10,000 rows instead makes GTK 4.8 tear down and rebuild every
    * cell widget, a few hundred milliseconds on the main thread. */
-  if (evaluation != NULL && same_images (self, test))
+  if (evaluation != NULL && same_images (self, images, evaluation))
     {
       for (guint i = 0; i < evaluation->n; i++)
         {
@@ -295,9 +286,9 @@ at_sample_grid_set_evaluation (AtSampleGrid  *self,
   items = g_ptr_array_new_with_free_func (g_object_unref);
   if (evaluation != NULL)
     {
-      /* One copy of the pixels per dataset, shared by its rows. */
+      /* The caller's pixels, shared by every row (and every view): never copied here. */
       g_clear_pointer (&self->images, g_bytes_unref);
-      self->images = g_bytes_new (test->images, (gsize) test->n * NN_IMAGE_PIXELS);
+      self->images = g_bytes_ref (images);
       g_ptr_array_set_size (items, 0);
       for (guint i = 0; i < evaluation->n; i++)
         g_ptr_array_add (items, at_sample_item_new (self->images, i, evaluation->labels[i],
@@ -314,56 +305,6 @@ at_sample_grid_get_evaluation (AtSampleGrid *self)
 {
   g_return_val_if_fail (AT_IS_SAMPLE_GRID (self), NULL);
   return self->evaluation;
-}
-
-static void
-refresh (AtSampleGrid *self)
-{
-  g_autoptr(NnEvaluation) evaluation = NULL;
-  const NnDataset *dataset;
-
-  if (self->controller == NULL)
-    return;
-  evaluation = at_training_controller_dup_last_evaluation (self->controller);
-  dataset = at_training_controller_get_dataset (self->controller);
-  if (evaluation != NULL && dataset != NULL)
-    at_sample_grid_set_evaluation (self, evaluation, dataset->test);
-}
-
-static void
-on_epoch_report (AtTrainingController *controller,
-                 gconstpointer         report,
-                 AtSampleGrid         *self)
-{
-  refresh (self);
-}
-
-AtTrainingController *
-at_sample_grid_get_controller (AtSampleGrid *self)
-{
-  g_return_val_if_fail (AT_IS_SAMPLE_GRID (self), NULL);
-  return self->controller;
-}
-
-void
-at_sample_grid_set_controller (AtSampleGrid         *self,
-                               AtTrainingController *controller)
-{
-  g_return_if_fail (AT_IS_SAMPLE_GRID (self));
-  g_return_if_fail (controller == NULL || AT_IS_TRAINING_CONTROLLER (controller));
-
-  if (controller == self->controller)
-    return;
-  if (self->controller != NULL)
-    g_clear_signal_handler (&self->epoch_handler, self->controller);
-  g_set_object (&self->controller, controller);
-  if (controller != NULL)
-    {
-      self->epoch_handler = g_signal_connect (controller, "epoch-report",
-                                              G_CALLBACK (on_epoch_report), self);
-      refresh (self);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTROLLER]);
 }
 
 /* ---- cells ---- */
@@ -515,7 +456,6 @@ at_sample_grid_dispose (GObject *object)
 {
   AtSampleGrid *self = AT_SAMPLE_GRID (object);
 
-  at_sample_grid_set_controller (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_SAMPLE_GRID);
   g_clear_object (&self->selection);
   g_clear_object (&self->sorted);
@@ -529,55 +469,12 @@ at_sample_grid_dispose (GObject *object)
 }
 
 static void
-at_sample_grid_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  AtSampleGrid *self = AT_SAMPLE_GRID (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      g_value_set_object (value, self->controller);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-at_sample_grid_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  AtSampleGrid *self = AT_SAMPLE_GRID (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONTROLLER:
-      at_sample_grid_set_controller (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 at_sample_grid_class_init (AtSampleGridClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = at_sample_grid_dispose;
-  object_class->get_property = at_sample_grid_get_property;
-  object_class->set_property = at_sample_grid_set_property;
-
-  properties[PROP_CONTROLLER] =
-    g_param_spec_object ("controller", NULL, NULL, AT_TYPE_TRAINING_CONTROLLER,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (AtSampleItem *item): Enter or a double click on a cell */
   signals[ITEM_ACTIVATED] =

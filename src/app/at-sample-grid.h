@@ -1,12 +1,13 @@
 /* at-sample-grid.h — every test image with the model's prediction as caption, in a
  * GtkGridView (recycled cells), filtered by true class, predicted class or mistakes, and
- * sorted by test order, confidence or loss.  Follows the controller's latest evaluation. */
+ * sorted by test order, confidence or loss.  Shows the evaluation it is given. */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "at-sample-item.h"
-#include "at-training-controller.h"
+#include "nn-model.h"
+#include "nn-trainer.h"
 #include "nn-evaluation.h"
 
 G_BEGIN_DECLS
@@ -25,14 +26,12 @@ G_DECLARE_FINAL_TYPE (AtSampleGrid, at_sample_grid, AT, SAMPLE_GRID, GtkWidget)
 
 GtkWidget            *at_sample_grid_new             (void);
 
-AtTrainingController *at_sample_grid_get_controller  (AtSampleGrid         *self);
-void                  at_sample_grid_set_controller  (AtSampleGrid         *self,
-                                                      AtTrainingController *controller);
 
-/* Shows `evaluation` of the dataset's test split (what a new epoch does). */
+/* Shows `evaluation` of the test images `images` ((n, 28, 28) bytes, shared, not copied:
+ * the labels are the evaluation's).  What a new epoch does. */
 void                  at_sample_grid_set_evaluation  (AtSampleGrid         *self,
                                                       NnEvaluation         *evaluation,
-                                                      const NnSplit        *test);
+                                                      GBytes               *images);
 NnEvaluation         *at_sample_grid_get_evaluation  (AtSampleGrid         *self);
 
 /* AT_SAMPLE_ALL or a class 0..9 for each. */

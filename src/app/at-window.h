@@ -6,6 +6,7 @@
 #include "at-analysis-views.h"
 #include "at-application.h"
 #include "at-plot-view.h"
+#include "at-shown-model.h"
 #include "at-training-controller.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,8 @@ void                  at_window_open_model     (AtWindow   *self,
                                                 const char *path);
 
 AtTrainingController *at_window_get_controller (AtWindow *self);
+/* The model shown: Save writes it, Train continues or replaces it. */
+AtShownModel         *at_window_get_shown_model (AtWindow *self);
 AtPlotView           *at_window_get_plot_view  (AtWindow *self);
 AtAnalysisViews      *at_window_get_analysis_views (AtWindow *self);
 /* "training" or "analysis" */

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "at-io.h"
+#include "at-checkpoint-history.h"
 #include "nn-checkpoint.h"
 
 typedef struct {
@@ -75,7 +76,9 @@ at_dataset_load_finish (GAsyncResult  *result,
 
 typedef struct {
   NnModel       *model;
-  NnTrainConfig *config;  /* NULL: weights only */
+  NnTrainConfig *config;   /* NULL: weights only */
+  NnEpochReport *history;  /* NULL: none stored */
+  guint          n_history;
 } LoadedModel;
 
 static void
@@ -85,6 +88,7 @@ loaded_model_free (gpointer data)
 
   g_clear_pointer (&loaded->model, nn_model_unref);
   g_free (loaded->config);
+  g_free (loaded->history);
   g_free (loaded);
 }
 
@@ -105,6 +109,10 @@ model_load_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  /* The curves of the run that trained it, when the file keeps them: an unreadable
+   * history only costs the curves, never the model. */
+  if (loaded->config != NULL)
+    loaded->history = at_checkpoint_load_history (task_data, &loaded->n_history, NULL);
   g_task_return_pointer (task, loaded, loaded_model_free);
 }
 
@@ -122,9 +130,11 @@ at_model_load_async (const char          *path,
 }
 
 NnModel *
-at_model_load_finish_with_config (GAsyncResult   *result,
-                                  NnTrainConfig **config,
-                                  GError        **error)
+at_model_load_finish_full (GAsyncResult   *result,
+                           NnTrainConfig **config,
+                           NnEpochReport **history,
+                           guint          *n_history,
+                           GError        **error)
 {
   LoadedModel *loaded;
   NnModel *model;
@@ -136,8 +146,21 @@ at_model_load_finish_with_config (GAsyncResult   *result,
   model = g_steal_pointer (&loaded->model);
   if (config != NULL)
     *config = g_steal_pointer (&loaded->config);
+  if (history != NULL)
+    {
+      *history = g_steal_pointer (&loaded->history);
+      *n_history = *history != NULL ? loaded->n_history : 0;
+    }
   loaded_model_free (loaded);
   return model;
+}
+
+NnModel *
+at_model_load_finish_with_config (GAsyncResult   *result,
+                                  NnTrainConfig **config,
+                                  GError        **error)
+{
+  return at_model_load_finish_full (result, config, NULL, NULL, error);
 }
 
 NnModel *

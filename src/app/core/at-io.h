@@ -32,4 +32,12 @@ NnModel   *at_model_load_finish_with_config (GAsyncResult   *result,
                                              NnTrainConfig **config,
                                              GError        **error);
 
+/* Also the metrics history stored with a whole run (*history, g_free; NULL with
+ * *n_history 0 when the file keeps none). */
+NnModel   *at_model_load_finish_full (GAsyncResult   *result,
+                                      NnTrainConfig **config,
+                                      NnEpochReport **history,
+                                      guint          *n_history,
+                                      GError        **error);
+
 G_END_DECLS

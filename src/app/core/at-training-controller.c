@@ -1,6 +1,7 @@
 /* at-training-controller.c — the training thread and its report queue (see the header).
  *
- * Ownership across the thread boundary: the worker owns the NnTrainer while it runs and
+ * The worker side (the training thread) is at-training-worker.c.  Ownership across the
+ * thread boundary: the worker owns the NnTrainer while it runs and
  * reads `config`, `dataset` and `resume_path`, which the main thread leaves alone until
  * the thread is joined.  Everything else the worker touches is thread-safe by itself:
  * the GAsyncQueue, g_main_context_wakeup(), atomics, and `lock`, which guards only the
@@ -13,84 +14,12 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "at-training-controller.h"
+#include "at-training-controller-private.h"
 #include "nn-checkpoint.h"
-#include "nn-durable-write.h"
 
 /* How many reports one dispatch of the queue source may deliver: a flood of batches
  * is spread over several main-loop iterations instead of stalling a frame. */
 #define MAX_ITEMS_PER_DISPATCH 256
-/* Snapshots are a full copy of the parameters: at most this often during an epoch. */
-#define SNAPSHOT_INTERVAL_USEC (G_USEC_PER_SEC / 4)
-
-typedef enum {
-  ITEM_BATCH,
-  ITEM_EPOCH,
-  ITEM_SNAPSHOT,
-  ITEM_FINISHED,
-} ItemKind;
-
-typedef struct {
-  ItemKind       kind;
-  NnBatchReport  batch;
-  NnEpochReport  epoch;     /* epoch.test: an owned reference */
-  NnModel       *snapshot;  /* owned */
-  NnTrainConfig  config;    /* ITEM_SNAPSHOT: the run's config, as its trainer has it */
-  NnTrainResult  result;
-  GError        *error;     /* owned */
-} Item;
-
-typedef struct {
-  GSource               source;
-  GAsyncQueue          *queue;
-  AtTrainingController *self;  /* borrowed: the controller destroys the source first */
-} QueueSource;
-
-struct _AtTrainingController
-{
-  GObject          parent_instance;
-
-  /* owned references */
-  NnDataset       *dataset;
-  NnModel         *snapshot;
-  NnTrainConfig    snapshot_config;   /* of the run that made `snapshot` */
-  gboolean         has_snapshot_config;
-  NnEvaluation    *last_evaluation;
-  GAsyncQueue     *queue;       /* of Item, worker → main */
-  GSource         *source;      /* a QueueSource on the main context */
-  GMainContext    *context;
-
-  /* the run: read by the worker, left alone by the main thread until joined */
-  GThread         *thread;
-  NnTrainConfig    config;
-  char            *resume_path;
-  /* `snapshot` when `resume_path` was set (the model opened from it): while it is still
-   * the one shown, the file's bytes are what Save copies.  Owned, so never a reused address. */
-  NnModel         *resume_model;
-
-  GMutex           lock;        /* guards trainer and the pending requests only */
-  NnTrainer       *trainer;     /* owned; the worker's while it runs */
-  gint             stop_pending;      /* also read atomically by the worker */
-  gboolean         pause_pending;
-
-  gint             batches_done;      /* atomic */
-  gint64           max_dispatch_usec; /* the longest queue dispatch, main thread */
-  gint64           last_snapshot_at;  /* worker only */
-
-  /* progress as seen on the main thread */
-  AtTrainingState  state;
-  guint            epoch;
-  guint            n_epochs;
-  guint            batch;
-  guint            n_batches;
-  double           images_per_second;
-  double           eta;
-  double           train_accuracy;
-  double           test_accuracy;
-  double           epoch_accuracy_sum;
-  guint            epoch_accuracy_count;
-  guint            first_epoch;       /* of this run: resumed runs start later */
-};
 
 G_DEFINE_FINAL_TYPE (AtTrainingController, at_training_controller, G_TYPE_OBJECT)
 
@@ -121,155 +50,12 @@ enum {
   EPOCH_REPORT,
   SNAPSHOT_READY,
   FINISHED,
+  DATASET_CHANGED,
   N_SIGNALS
 };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static void
-item_free (gpointer data)
-{
-  Item *item = data;
-
-  g_clear_pointer (&item->epoch.test, nn_evaluation_unref);
-  g_clear_pointer (&item->snapshot, nn_model_unref);
-  g_clear_error (&item->error);
-  g_free (item);
-}
-
-/* ---- the worker side ---------------------------------------------------------------- */
-
-static void
-post (AtTrainingController *self,
-      Item                 *item)
-{
-  g_async_queue_push (self->queue, item);
-  g_main_context_wakeup (self->context);
-}
-
-static void
-post_snapshot (AtTrainingController *self,
-               NnTrainer            *trainer)
-{
-  Item *item = g_new0 (Item, 1);
-
-  item->kind = ITEM_SNAPSHOT;
-  item->snapshot = nn_trainer_snapshot (trainer);
-  /* The trainer's own copy: a resumed run's model and optimizer come from its checkpoint. */
-  item->config = *nn_trainer_get_config (trainer);
-  self->last_snapshot_at = g_get_monotonic_time ();
-  post (self, item);
-}
-
-static void
-on_batch_done (const NnBatchReport *report,
-               gpointer             user_data)
-{
-  AtTrainingController *self = user_data;
-  Item *item = g_new0 (Item, 1);
-
-  g_atomic_int_inc (&self->batches_done);
-  /* nn_trainer_run() clears the stop flag as it starts; a stop requested in that instant
-   * is repeated here, so it still lands within a batch. */
-  if (g_atomic_int_get (&self->stop_pending))
-    nn_trainer_request_stop (self->trainer);
-  item->kind = ITEM_BATCH;
-  item->batch = *report;
-  post (self, item);
-
-  if (g_get_monotonic_time () - self->last_snapshot_at >= SNAPSHOT_INTERVAL_USEC)
-    post_snapshot (self, self->trainer);
-}
-
-static void
-on_epoch_done (const NnEpochReport *report,
-               gpointer             user_data)
-{
-  AtTrainingController *self = user_data;
-  Item *item = g_new0 (Item, 1);
-
-  item->kind = ITEM_EPOCH;
-  item->epoch = *report;
-  if (report->test != NULL)
-    item->epoch.test = nn_evaluation_ref (report->test);
-  post (self, item);
-  /* The epoch's weights, unless a snapshot went out moments ago (tiny epochs). */
-  if (g_get_monotonic_time () - self->last_snapshot_at >= SNAPSHOT_INTERVAL_USEC)
-    post_snapshot (self, self->trainer);
-}
-
-static NnTrainer *
-build_trainer (AtTrainingController *self,
-               GError              **error)
-{
-  g_autoptr(NnTrainer) trainer = NULL;
-  NnTrainConfig config = self->config;
-
-  if (self->resume_path != NULL)
-    {
-      /* The checkpoint decides the model and optimizer; the person decides how far. */
-      guint epochs = config.epochs;
-      gboolean evaluate_test = config.evaluate_test;
-      guint threads = config.threads;
-
-      if (!nn_checkpoint_load_config (self->resume_path, &config, error))
-        return NULL;
-      config.epochs = MAX (epochs, config.epochs);
-      config.evaluate_test = evaluate_test;
-      config.threads = threads;
-    }
-
-  trainer = nn_trainer_new (&config, self->dataset, error);
-  if (trainer == NULL)
-    return NULL;
-  if (self->resume_path != NULL && !nn_checkpoint_resume (self->resume_path, trainer, error))
-    return NULL;
-  return g_steal_pointer (&trainer);
-}
-
-static gpointer
-worker_main (gpointer data)
-{
-  AtTrainingController *self = data;
-  g_autoptr(GError) error = NULL;
-  NnTrainer *trainer;
-  Item *item;
-
-  trainer = build_trainer (self, &error);
-  if (trainer == NULL)
-    {
-      item = g_new0 (Item, 1);
-      item->kind = ITEM_FINISHED;
-      item->result = NN_TRAIN_FAILED;
-      item->error = g_steal_pointer (&error);
-      post (self, item);
-      return NULL;
-    }
-
-  g_mutex_lock (&self->lock);
-  self->trainer = trainer;
-  if (self->stop_pending)
-    nn_trainer_request_stop (trainer);
-  if (self->pause_pending)
-    nn_trainer_request_pause (trainer);
-  g_mutex_unlock (&self->lock);
-
-  nn_trainer_set_callbacks (trainer, on_batch_done, on_epoch_done, self);
-  self->last_snapshot_at = g_get_monotonic_time ();
-
-  item = g_new0 (Item, 1);
-  item->kind = ITEM_FINISHED;
-  if (g_atomic_int_get (&self->stop_pending))
-    item->result = NN_TRAIN_STOPPED;  /* stopped before it began */
-  else
-    item->result = nn_trainer_run (trainer, &error);
-  item->error = g_steal_pointer (&error);
-  /* The final weights, exact, for saving and for the views. */
-  post_snapshot (self, trainer);
-  post (self, item);
-  return NULL;
-}
 
 /* ---- the main-thread side ----------------------------------------------------------- */
 
@@ -359,8 +145,7 @@ handle_item (AtTrainingController *self,
       g_clear_pointer (&self->snapshot, nn_model_unref);
       self->snapshot = g_steal_pointer (&item->snapshot);
       self->snapshot_config = item->config;
-      self->has_snapshot_config = TRUE;
-      g_signal_emit (self, signals[SNAPSHOT_READY], 0);
+      g_signal_emit (self, signals[SNAPSHOT_READY], 0, self->snapshot, &self->snapshot_config);
       break;
 
     case ITEM_FINISHED:
@@ -412,7 +197,7 @@ queue_source_dispatch (GSource     *source,
       if (item == NULL)
         break;
       handle_item (self, item);
-      item_free (item);
+      at_training_item_free (item);
     }
   self->max_dispatch_usec = MAX (self->max_dispatch_usec, g_get_monotonic_time () - start);
   return G_SOURCE_CONTINUE;
@@ -442,6 +227,7 @@ at_training_controller_set_dataset (AtTrainingController *self,
 
   g_clear_pointer (&self->dataset, nn_dataset_free);
   self->dataset = dataset;
+  g_signal_emit (self, signals[DATASET_CHANGED], 0);
 }
 
 const NnDataset *
@@ -474,9 +260,6 @@ at_training_controller_set_resume_path (AtTrainingController *self,
 
   g_free (self->resume_path);
   self->resume_path = g_strdup (path);
-  g_clear_pointer (&self->resume_model, nn_model_unref);
-  if (path != NULL && self->snapshot != NULL)
-    self->resume_model = nn_model_ref (self->snapshot);
 }
 
 gboolean
@@ -522,7 +305,7 @@ at_training_controller_start (AtTrainingController *self,
   g_object_thaw_notify (G_OBJECT (self));
 
   /* A dedicated thread, not the GTask pool: a run lasts minutes to hours. */
-  self->thread = g_thread_new ("atelier-trainer", worker_main, self);
+  self->thread = g_thread_new ("atelier-trainer", at_training_worker_main, self);
   return TRUE;
 }
 
@@ -583,7 +366,7 @@ at_training_controller_shutdown (AtTrainingController *self)
 
   /* Deliver what the worker said before it ended (the final snapshot, ::finished), so
    * the state is consistent and nothing in the queue leaks. */
-  for (Item *item; (item = g_async_queue_try_pop (self->queue)) != NULL; item_free (item))
+  for (Item *item; (item = g_async_queue_try_pop (self->queue)) != NULL; at_training_item_free (item))
     handle_item (self, item);
 }
 
@@ -625,13 +408,6 @@ at_training_controller_dup_snapshot (AtTrainingController *self)
   return self->snapshot ? nn_model_ref (self->snapshot) : NULL;
 }
 
-const NnTrainConfig *
-at_training_controller_get_snapshot_config (AtTrainingController *self)
-{
-  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), NULL);
-  return self->has_snapshot_config ? &self->snapshot_config : NULL;
-}
-
 NnEvaluation *
 at_training_controller_dup_last_evaluation (AtTrainingController *self)
 {
@@ -639,60 +415,29 @@ at_training_controller_dup_last_evaluation (AtTrainingController *self)
   return self->last_evaluation ? nn_evaluation_ref (self->last_evaluation) : NULL;
 }
 
-void
-at_training_controller_set_snapshot_with_config (AtTrainingController *self,
-                                                 NnModel              *model,
-                                                 const NnTrainConfig  *config)
-{
-  g_return_if_fail (AT_IS_TRAINING_CONTROLLER (self));
-
-  /* A finished run's trainer no longer made the model shown: kept, Save would write it
-   * instead of this one.  (During a run the worker owns it.) */
-  if (self->thread == NULL)
-    g_clear_pointer (&self->trainer, nn_trainer_free);
-  g_clear_pointer (&self->snapshot, nn_model_unref);
-  self->snapshot = model ? nn_model_ref (model) : NULL;
-  self->has_snapshot_config = model != NULL && config != NULL;
-  if (self->has_snapshot_config)
-    self->snapshot_config = *config;
-  g_signal_emit (self, signals[SNAPSHOT_READY], 0);
-}
-
-void
-at_training_controller_set_snapshot (AtTrainingController *self,
-                                     NnModel              *model)
-{
-  at_training_controller_set_snapshot_with_config (self, model, NULL);
-}
-
 gboolean
-at_training_controller_save (AtTrainingController *self,
-                             const char           *path,
-                             GError              **error)
+at_training_controller_save_trainer (AtTrainingController *self,
+                                     const char           *path,
+                                     GError              **error)
 {
   g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  /* After the run the trainer is ours again: save everything needed to resume. */
-  if (self->thread == NULL && self->trainer != NULL)
-    return nn_checkpoint_save_trainer (path, self->trainer, error);
-  /* Shown as opened, not trained since: a copy of its file keeps what resumes it, which
-   * the weights alone would lose.  Not once trained since: a later run that could not
-   * start leaves no trainer, and the file may no longer hold the model shown. */
-  if (self->thread == NULL && self->snapshot != NULL && self->resume_path != NULL
-      && self->snapshot == self->resume_model)
+  /* After the run the trainer is ours again: everything needed to resume. */
+  if (self->thread != NULL || self->trainer == NULL)
     {
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      return g_file_get_contents (self->resume_path, &contents, &length, error)
-             && nn_write_file_durably (path, contents, length, error);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("No ended run to save"));
+      return FALSE;
     }
-  if (self->snapshot != NULL)
-    return nn_checkpoint_save_model (path, self->snapshot, error);
+  return nn_checkpoint_save_trainer (path, self->trainer, error);
+}
 
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no model to save yet"));
-  return FALSE;
+gboolean
+at_training_controller_has_ended_run (AtTrainingController *self)
+{
+  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), FALSE);
+  return self->thread == NULL && self->trainer != NULL;
 }
 
 /* ---- GObject ------------------------------------------------------------------------ */
@@ -705,11 +450,7 @@ at_training_controller_dispose (GObject *object)
   /* Nothing may outlive the window: stop after the current batch and join. */
   if (self->thread != NULL)
     {
-      g_mutex_lock (&self->lock);
-      g_atomic_int_set (&self->stop_pending, TRUE);
-      if (self->trainer != NULL)
-        nn_trainer_request_stop (self->trainer);
-      g_mutex_unlock (&self->lock);
+      at_training_controller_stop (self);
       join_worker (self);
     }
   if (self->source != NULL)
@@ -732,7 +473,6 @@ at_training_controller_finalize (GObject *object)
   g_clear_pointer (&self->last_evaluation, nn_evaluation_unref);
   g_clear_pointer (&self->dataset, nn_dataset_free);
   g_clear_pointer (&self->resume_path, g_free);
-  g_clear_pointer (&self->resume_model, nn_model_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
@@ -816,8 +556,12 @@ at_training_controller_class_init (AtTrainingControllerClass *klass)
   signals[EPOCH_REPORT] =
     g_signal_new ("epoch-report", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  /* (NnModel *snapshot, const NnTrainConfig *config): both valid during the emission */
   signals[SNAPSHOT_READY] =
     g_signal_new ("snapshot-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
+  signals[DATASET_CHANGED] =
+    g_signal_new ("dataset-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /* (NnTrainResult result, const GError *error) */
   signals[FINISHED] =
@@ -831,7 +575,7 @@ at_training_controller_init (AtTrainingController *self)
   QueueSource *qs;
 
   g_mutex_init (&self->lock);
-  self->queue = g_async_queue_new_full (item_free);
+  self->queue = g_async_queue_new_full (at_training_item_free);
   self->context = g_main_context_ref_thread_default ();
   self->eta = NAN;
   self->train_accuracy = NAN;

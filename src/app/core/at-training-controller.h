@@ -73,24 +73,15 @@ guint64               at_training_controller_get_batches_done (AtTrainingControl
 /* The longest time one drain of the report queue took on the main thread (µs). */
 gint64                at_training_controller_get_max_dispatch_usec (AtTrainingController *self);
 
-/* The latest immutable model snapshot and test evaluation, or NULL. */
+/* The run's latest immutable model snapshot and test evaluation, or NULL.  What the
+ * window shows is AtShownModel's: it follows these. */
 NnModel              *at_training_controller_dup_snapshot     (AtTrainingController *self);
 NnEvaluation         *at_training_controller_dup_last_evaluation (AtTrainingController *self);
-/* The config of the run that made the current snapshot (borrowed, valid until the next
- * snapshot), or NULL when there is none or it is unknown (a model file of weights only). */
-const NnTrainConfig  *at_training_controller_get_snapshot_config (AtTrainingController *self);
-/* Makes `model` the current snapshot (a model opened from a file), with no known config.
- * A finished run's trainer is let go: Save then writes `model`'s weights. */
-void                  at_training_controller_set_snapshot     (AtTrainingController *self,
-                                                               NnModel              *model);
-/* The same, with the config of the run that trained it (copied; NULL: unknown). */
-void                  at_training_controller_set_snapshot_with_config (AtTrainingController *self,
-                                                                       NnModel              *model,
-                                                                       const NnTrainConfig  *config);
 
-/* Saves the finished run's trainer (weights, optimizer, history: resumable) when there is
- * one and no run is active, otherwise the latest snapshot's weights. */
-gboolean              at_training_controller_save             (AtTrainingController *self,
+/* Whether an ended run's trainer is kept (weights, optimizer, history: resumable). */
+gboolean              at_training_controller_has_ended_run    (AtTrainingController *self);
+/* Saves that trainer; fails while a run is active or when there is none. */
+gboolean              at_training_controller_save_trainer     (AtTrainingController *self,
                                                                const char           *path,
                                                                GError              **error);
 

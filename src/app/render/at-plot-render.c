@@ -56,6 +56,7 @@ at_plot_style_init (AtPlotStyle *style,
   style->show_raw = TRUE;
   style->hover_x = -1;
   style->font = NULL;
+  style->empty_text = NULL;
 }
 
 static AtColor
@@ -450,7 +451,10 @@ draw_epochs (Ctx         *ctx,
 
   epochs = at_plot_data_get_epochs (ctx->data, &n);
   cairo_save (cr);
-  for (Series s = SERIES_VAL; s < N_SERIES; s++)
+  /* Training is drawn from its batches; a history without them (a model opened from a
+   * file) has only the epoch means, drawn like the other series. */
+  for (Series s = at_plot_data_get_n_batches (ctx->data) == 0 ? SERIES_TRAIN : SERIES_VAL;
+       s < N_SERIES; s++)
     {
       gboolean pen_down = FALSE;
 
@@ -544,75 +548,72 @@ format_metric (AtMetric metric,
   return g_strdup_printf ("%.3f", v);
 }
 
+/* The hover read-out of the batch bucket under the pointer: its batches and metrics. */
 static void
-draw_hover (Ctx         *ctx,
-            const Frame *top,
-            const Frame *bottom)
+describe_bucket (const AtPlotData *data,
+                 int               index,
+                 GString          *text)
 {
-  cairo_t *cr = ctx->cr;
-  const AtPlotData *data = ctx->data;
-  const AtBucket *buckets;
-  const AtEpochPoint *epochs;
-  double hx = ctx->style->hover_x;
-  double x;
-  int index;
-  guint n, n_epochs, per_epoch;
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(PangoLayout) layout = NULL;
-  int w, h;
-  double bx, by;
-  const Frame *frames[2] = { top, bottom };
+  guint n;
+  const AtBucket *b = &at_plot_data_get_buckets (data, &n)[index];
+  guint per_epoch = at_plot_data_get_batches_per_epoch (data);
+  guint64 first = (guint64) index * at_plot_data_get_bucket_width (data);
+  guint64 last = first + at_plot_data_get_bucket_width (data) - 1;
+  guint epoch = first / per_epoch + 1;
 
-  if (hx < top->x || hx > top->x + top->w)
-    return;
-  x = top->x0 + (hx - top->x) / top->w * (top->x1 - top->x0);
-  index = at_plot_data_bucket_at (data, x);
-  buckets = at_plot_data_get_buckets (data, &n);
-  epochs = at_plot_data_get_epochs (data, &n_epochs);
-  per_epoch = at_plot_data_get_batches_per_epoch (data);
-
-  if (index >= 0)
+  if (first == last || last / per_epoch != first / per_epoch)
+    g_string_append_printf (text, _("Epoch %u, batch %u of %u"),
+                            epoch, (guint) (first % per_epoch) + 1, per_epoch);
+  else
+    g_string_append_printf (text, _("Epoch %u, batches %u–%u of %u"),
+                            epoch, (guint) (first % per_epoch) + 1,
+                            (guint) (last % per_epoch) + 1, per_epoch);
+  for (AtMetric m = 0; m < AT_N_METRICS; m++)
     {
-      const AtBucket *b = &buckets[index];
-      guint64 first = (guint64) index * at_plot_data_get_bucket_width (data);
-      guint64 last = first + at_plot_data_get_bucket_width (data) - 1;
-      guint epoch = first / per_epoch + 1;
+      g_autofree char *raw = format_metric (m, b->sum[m] / b->count);
+      g_autofree char *smooth = format_metric (m, b->smooth_sum[m] / b->count);
 
-      if (first == last || last / per_epoch != first / per_epoch)
-        g_string_append_printf (text, _("Epoch %u, batch %u of %u"),
-                                epoch, (guint) (first % per_epoch) + 1, per_epoch);
-      else
-        g_string_append_printf (text, _("Epoch %u, batches %u–%u of %u"),
-                                epoch, (guint) (first % per_epoch) + 1,
-                                (guint) (last % per_epoch) + 1, per_epoch);
-      for (AtMetric m = 0; m < AT_N_METRICS; m++)
-        {
-          g_autofree char *raw = format_metric (m, b->sum[m] / b->count);
-          g_autofree char *smooth = format_metric (m, b->smooth_sum[m] / b->count);
-
-          g_string_append_c (text, '\n');
-          g_string_append_printf (text,
-                                  m == AT_METRIC_LOSS ? _("Loss %s (smoothed %s)")
-                                                      : _("Accuracy %s (smoothed %s)"),
-                                  raw, smooth);
-        }
-
-      /* a dot on each smoothed curve */
-      for (AtMetric m = 0; m < AT_N_METRICS; m++)
-        {
-          const Frame *f = frames[m];
-          double v = b->smooth_sum[m] / b->count;
-
-          if (v < f->y0 || v > f->y1)
-            continue;
-          cairo_new_path (cr);
-          cairo_arc (cr, fx (f, at_plot_data_bucket_x (data, index)), fy (f, v), 4, 0, 2 * G_PI);
-          set_color (cr, &ctx->colors[SERIES_TRAIN], 1.0);
-          cairo_fill (cr);
-        }
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text,
+                              m == AT_METRIC_LOSS ? _("Loss %s (smoothed %s)")
+                                                  : _("Accuracy %s (smoothed %s)"),
+                              raw, smooth);
     }
+}
 
-  /* the epoch whose end is nearest the pointer */
+/* A dot on each smoothed curve at the bucket under the pointer. */
+static void
+mark_bucket (Ctx                *ctx,
+             const Frame *const  frames[AT_N_METRICS],
+             int                 index)
+{
+  guint n;
+  const AtBucket *b = &at_plot_data_get_buckets (ctx->data, &n)[index];
+
+  for (AtMetric m = 0; m < AT_N_METRICS; m++)
+    {
+      const Frame *f = frames[m];
+      double v = b->smooth_sum[m] / b->count;
+
+      if (v < f->y0 || v > f->y1)
+        continue;
+      cairo_new_path (ctx->cr);
+      cairo_arc (ctx->cr, fx (f, at_plot_data_bucket_x (ctx->data, index)), fy (f, v), 4, 0, 2 * G_PI);
+      set_color (ctx->cr, &ctx->colors[SERIES_TRAIN], 1.0);
+      cairo_fill (ctx->cr);
+    }
+}
+
+/* The read-out of the epoch whose end is nearest `x` (in epochs), if one is within half
+ * an epoch. */
+static void
+describe_epoch_near (const AtPlotData *data,
+                     double            x,
+                     GString          *text)
+{
+  guint n_epochs;
+  const AtEpochPoint *epochs = at_plot_data_get_epochs (data, &n_epochs);
+
   for (guint i = 0; i < n_epochs; i++)
     if (fabs (epochs[i].epoch - x) <= 0.5)
       {
@@ -632,24 +633,38 @@ draw_hover (Ctx         *ctx,
             /* Translators: "Validation: loss 0.312, accuracy 88.1 %" */
             g_string_append_printf (text, _("%s: loss %s, accuracy %s"), series_label (s), loss, acc);
           }
-        break;
+        return;
       }
+}
 
-  if (text->len == 0)
-    return;
-
-  /* the cursor line through both panes */
-  cairo_save (cr);
-  set_color (cr, &ctx->style->foreground, 0.35);
-  cairo_set_line_width (cr, 1);
-  for (guint i = 0; i < 2; i++)
+/* The cursor line through both panes. */
+static void
+draw_cursor_line (Ctx                *ctx,
+                  const Frame *const  frames[AT_N_METRICS],
+                  double              hx)
+{
+  set_color (ctx->cr, &ctx->style->foreground, 0.35);
+  cairo_set_line_width (ctx->cr, 1);
+  for (guint i = 0; i < AT_N_METRICS; i++)
     {
-      cairo_move_to (cr, round (hx) + 0.5, frames[i]->y);
-      cairo_line_to (cr, round (hx) + 0.5, frames[i]->y + frames[i]->h);
+      cairo_move_to (ctx->cr, round (hx) + 0.5, frames[i]->y);
+      cairo_line_to (ctx->cr, round (hx) + 0.5, frames[i]->y + frames[i]->h);
     }
-  cairo_stroke (cr);
+  cairo_stroke (ctx->cr);
+}
 
-  layout = make_layout (ctx, text->str, FALSE);
+/* The read-out in a box beside the pointer, kept inside the top pane. */
+static void
+draw_readout (Ctx         *ctx,
+              const Frame *top,
+              double       hx,
+              const char  *text)
+{
+  cairo_t *cr = ctx->cr;
+  g_autoptr(PangoLayout) layout = make_layout (ctx, text, FALSE);
+  int w, h;
+  double bx, by;
+
   pango_layout_get_pixel_size (layout, &w, &h);
   bx = hx + 14;
   if (bx + w + 16 > top->x + top->w)
@@ -666,7 +681,38 @@ draw_hover (Ctx         *ctx,
   set_color (cr, &ctx->style->foreground, 1.0);
   cairo_move_to (cr, round (bx) + 8, round (by) + 6);
   pango_cairo_show_layout (cr, layout);
-  cairo_restore (cr);
+}
+
+/* What is under the pointer: the batches' and the epoch's metrics, dots on the curves, a
+ * cursor line and the read-out. */
+static void
+draw_hover (Ctx         *ctx,
+            const Frame *top,
+            const Frame *bottom)
+{
+  const Frame *const frames[AT_N_METRICS] = { top, bottom };
+  double hx = ctx->style->hover_x;
+  g_autoptr(GString) text = g_string_new (NULL);
+  double x;
+  int index;
+
+  if (hx < top->x || hx > top->x + top->w)
+    return;
+  x = top->x0 + (hx - top->x) / top->w * (top->x1 - top->x0);
+  index = at_plot_data_bucket_at (ctx->data, x);
+  if (index >= 0)
+    {
+      describe_bucket (ctx->data, index, text);
+      mark_bucket (ctx, frames, index);
+    }
+  describe_epoch_near (ctx->data, x, text);
+  if (text->len == 0)
+    return;
+
+  cairo_save (ctx->cr);
+  draw_cursor_line (ctx, frames, hx);
+  draw_readout (ctx, top, hx, text->str);
+  cairo_restore (ctx->cr);
 }
 
 void
@@ -724,7 +770,7 @@ at_plot_render (const AtPlotData  *data,
   draw_text (&ctx, _("Epoch"), frames[1].x + frames[1].w / 2, height - 2, 0.5, 1.0, FALSE, 0.75);
 
   if (n_buckets == 0 && n_epochs == 0)
-    draw_text (&ctx, _("No training yet — press Train to start"),
+    draw_text (&ctx, style->empty_text ? style->empty_text : _("No training yet — press Train to start"),
                frames[0].x + frames[0].w / 2, frames[0].y + frames[0].h / 2, 0.5, 0.5, FALSE, 0.5);
   else if (style->hover_x >= 0)
     draw_hover (&ctx, &frames[0], &frames[1]);

@@ -26,6 +26,7 @@ typedef struct {
   gboolean    show_raw;    /* the faint per-batch band behind the smoothed curve */
   double      hover_x;     /* pointer x in the drawing's coordinates, < 0 for none */
   const char *font;        /* a Pango font description, NULL for "Sans 9" */
+  const char *empty_text;  /* said on an empty plot; NULL for "No training yet …" */
 } AtPlotStyle;
 
 void at_plot_style_init (AtPlotStyle *style,

@@ -1,0 +1,147 @@
+/* at-training-worker.c — the controller's worker side: the training thread builds the
+ * trainer, runs it, and posts copies of its reports and snapshots to the controller's queue
+ * (see at-training-controller.c for who owns what across the thread boundary). */
+#define G_LOG_DOMAIN "at-training-controller"
+
+#include "config.h"
+
+#include "at-training-controller-private.h"
+#include "nn-checkpoint.h"
+
+void
+at_training_item_free (gpointer data)
+{
+  Item *item = data;
+
+  g_clear_pointer (&item->epoch.test, nn_evaluation_unref);
+  g_clear_pointer (&item->snapshot, nn_model_unref);
+  g_clear_error (&item->error);
+  g_free (item);
+}
+
+static void
+post (AtTrainingController *self,
+      Item                 *item)
+{
+  g_async_queue_push (self->queue, item);
+  g_main_context_wakeup (self->context);
+}
+
+static void
+post_snapshot (AtTrainingController *self,
+               NnTrainer            *trainer)
+{
+  Item *item = g_new0 (Item, 1);
+
+  item->kind = ITEM_SNAPSHOT;
+  item->snapshot = nn_trainer_snapshot (trainer);
+  /* The trainer's own copy: a resumed run's model and optimizer come from its checkpoint. */
+  item->config = *nn_trainer_get_config (trainer);
+  self->last_snapshot_at = g_get_monotonic_time ();
+  post (self, item);
+}
+
+static void
+on_batch_done (const NnBatchReport *report,
+               gpointer             user_data)
+{
+  AtTrainingController *self = user_data;
+  Item *item = g_new0 (Item, 1);
+
+  g_atomic_int_inc (&self->batches_done);
+  item->kind = ITEM_BATCH;
+  item->batch = *report;
+  post (self, item);
+
+  if (g_get_monotonic_time () - self->last_snapshot_at >= SNAPSHOT_INTERVAL_USEC)
+    post_snapshot (self, self->trainer);
+}
+
+static void
+on_epoch_done (const NnEpochReport *report,
+               gpointer             user_data)
+{
+  AtTrainingController *self = user_data;
+  Item *item = g_new0 (Item, 1);
+
+  item->kind = ITEM_EPOCH;
+  item->epoch = *report;
+  if (report->test != NULL)
+    item->epoch.test = nn_evaluation_ref (report->test);
+  post (self, item);
+  /* The epoch's weights, unless a snapshot went out moments ago (tiny epochs). */
+  if (g_get_monotonic_time () - self->last_snapshot_at >= SNAPSHOT_INTERVAL_USEC)
+    post_snapshot (self, self->trainer);
+}
+
+static NnTrainer *
+build_trainer (AtTrainingController *self,
+               GError              **error)
+{
+  g_autoptr(NnTrainer) trainer = NULL;
+  NnTrainConfig config = self->config;
+
+  if (self->resume_path != NULL)
+    {
+      /* The checkpoint decides the model and optimizer; the person decides how far. */
+      guint epochs = config.epochs;
+      gboolean evaluate_test = config.evaluate_test;
+      guint threads = config.threads;
+
+      if (!nn_checkpoint_load_config (self->resume_path, &config, error))
+        return NULL;
+      config.epochs = MAX (epochs, config.epochs);
+      config.evaluate_test = evaluate_test;
+      config.threads = threads;
+    }
+
+  trainer = nn_trainer_new (&config, self->dataset, error);
+  if (trainer == NULL)
+    return NULL;
+  if (self->resume_path != NULL && !nn_checkpoint_resume (self->resume_path, trainer, error))
+    return NULL;
+  return g_steal_pointer (&trainer);
+}
+
+gpointer
+at_training_worker_main (gpointer data)
+{
+  AtTrainingController *self = data;
+  g_autoptr(GError) error = NULL;
+  NnTrainer *trainer;
+  Item *item;
+
+  trainer = build_trainer (self, &error);
+  if (trainer == NULL)
+    {
+      item = g_new0 (Item, 1);
+      item->kind = ITEM_FINISHED;
+      item->result = NN_TRAIN_FAILED;
+      item->error = g_steal_pointer (&error);
+      post (self, item);
+      return NULL;
+    }
+
+  g_mutex_lock (&self->lock);
+  self->trainer = trainer;
+  if (self->stop_pending)
+    nn_trainer_request_stop (trainer);
+  if (self->pause_pending)
+    nn_trainer_request_pause (trainer);
+  g_mutex_unlock (&self->lock);
+
+  nn_trainer_set_callbacks (trainer, on_batch_done, on_epoch_done, self);
+  self->last_snapshot_at = g_get_monotonic_time ();
+
+  item = g_new0 (Item, 1);
+  item->kind = ITEM_FINISHED;
+  if (g_atomic_int_get (&self->stop_pending))
+    item->result = NN_TRAIN_STOPPED;  /* stopped before it began */
+  else
+    item->result = nn_trainer_run (trainer, &error);
+  item->error = g_steal_pointer (&error);
+  /* The final weights, exact, for saving and for the views. */
+  post_snapshot (self, trainer);
+  post (self, item);
+  return NULL;
+}
