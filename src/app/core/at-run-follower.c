@@ -27,32 +27,6 @@ G_DEFINE_FINAL_TYPE (AtRunFollower, at_run_follower, G_TYPE_OBJECT)
 
 /* The copied test split lives in an atomic rc box: a task keeps it alive after the
  * follower is gone. */
-static void
-split_clear (gpointer data)
-{
-  NnSplit *split = data;
-
-  g_free (split->images);
-  g_free (split->labels);
-}
-
-static NnSplit *
-split_copy (const NnSplit *test)
-{
-  NnSplit *split = g_atomic_rc_box_new0 (NnSplit);
-
-  split->n = test->n;
-  split->images = g_memdup2 (test->images, (gsize) test->n * NN_IMAGE_PIXELS);
-  split->labels = g_memdup2 (test->labels, test->n);
-  return split;
-}
-
-static void
-split_release (NnSplit *split)
-{
-  g_atomic_rc_box_release_full (split, split_clear);
-}
-
 /* A loaded model waiting for (or in) its evaluation.  The task holds the follower weakly,
  * as the watcher does its loads. */
 typedef struct {
@@ -69,7 +43,7 @@ pending_free (Pending *p)
   g_weak_ref_clear (&p->follower);
   g_free (p->path);
   nn_model_unref (p->model);
-  g_clear_pointer (&p->test, split_release);
+  g_clear_pointer (&p->test, nn_split_unref);
   g_free (p);
 }
 
@@ -137,7 +111,7 @@ start_next (AtRunFollower *self)
     return;
   self->cancellable = g_cancellable_new ();
   g_weak_ref_init (&p->follower, self);
-  p->test = g_atomic_rc_box_acquire (self->test);
+  p->test = nn_split_ref (self->test);
   task = g_task_new (NULL, self->cancellable, evaluate_done, NULL);
   g_task_set_source_tag (task, start_next);
   g_task_set_task_data (task, p, (GDestroyNotify) pending_free);
@@ -214,9 +188,9 @@ at_run_follower_set_test_split (AtRunFollower *self,
   g_return_if_fail (AT_IS_RUN_FOLLOWER (self));
   g_return_if_fail (self->cancellable == NULL);
 
-  g_clear_pointer (&self->test, split_release);
+  g_clear_pointer (&self->test, nn_split_unref);
   if (test != NULL)
-    self->test = split_copy (test);
+    self->test = nn_split_ref ((NnSplit *) test);  /* shared: immutable once loaded */
 }
 
 void
@@ -286,7 +260,7 @@ at_run_follower_finalize (GObject *object)
   AtRunFollower *self = AT_RUN_FOLLOWER (object);
 
   /* A running evaluation keeps its own reference to the split. */
-  g_clear_pointer (&self->test, split_release);
+  g_clear_pointer (&self->test, nn_split_unref);
   G_OBJECT_CLASS (at_run_follower_parent_class)->finalize (object);
 }
 

@@ -29,7 +29,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AtRunFollower, at_run_follower, AT, RUN_FOLLOWER, GObject)
 
 AtRunFollower *at_run_follower_new            (const char    *dir);
-/* Evaluate each model on a copy of `test` (or NULL: do not evaluate).  Call before start. */
+/* Evaluate each model on `test`, shared by reference (or NULL: do not evaluate).  Call
+ * before start. */
 void           at_run_follower_set_test_split (AtRunFollower *self,
                                                const NnSplit *test);
 /* Poll interval in milliseconds (default 1000), before start. */

@@ -7,7 +7,6 @@
 
 #include "at-shown-model.h"
 #include "nn-checkpoint.h"
-#include "nn-durable-write.h"
 
 struct _AtShownModel
 {
@@ -245,20 +244,6 @@ at_shown_model_run_started (AtShownModel *self)
   set_state (self, self->state == AT_SHOWN_OPENED ? AT_SHOWN_CONTINUING : AT_SHOWN_TRAINING);
 }
 
-/* Copies a checkpoint file as it is, durably.  nn_checkpoint_copy() (the engine's, once
- * it lands) takes this body's place: replace the body with a call to it. */
-static gboolean
-copy_checkpoint (const char  *src_path,
-                 const char  *dest_path,
-                 GError     **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  return g_file_get_contents (src_path, &contents, &length, error)
-         && nn_write_file_durably (dest_path, contents, length, error);
-}
-
 gboolean
 at_shown_model_save (AtShownModel  *self,
                      const char    *path,
@@ -273,7 +258,7 @@ at_shown_model_save (AtShownModel  *self,
       break;
     case AT_SHOWN_OPENED:
       /* Shown as opened: the file's bytes keep what resumes it, which weights would lose. */
-      return copy_checkpoint (self->path, path, error);
+      return nn_checkpoint_copy (self->path, path, error);
     case AT_SHOWN_TRAINED:
     case AT_SHOWN_CONTINUED:
       /* A run that failed before a trainer existed leaves only the weights. */

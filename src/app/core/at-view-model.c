@@ -82,9 +82,17 @@ take_dataset (AtViewModel *self)
   self->n_test = 0;
   if (test != NULL && test->n > 0)
     {
-      /* The one copy the views share; the controller may swap datasets under them. */
-      self->images = g_bytes_new (test->images, (gsize) test->n * NN_IMAGE_PIXELS);
-      self->labels = g_bytes_new (test->labels, test->n);
+      /* The split itself, shared by reference: the views keep it alive through these
+       * bytes even when the controller swaps datasets under them.  Nothing is copied. */
+      NnSplit *shared = (NnSplit *) test;  /* immutable once shared; only a ref is taken */
+
+      self->images = g_bytes_new_with_free_func (nn_split_get_images (test),
+                                                 (gsize) test->n * NN_IMAGE_PIXELS,
+                                                 (GDestroyNotify) nn_split_unref,
+                                                 nn_split_ref (shared));
+      self->labels = g_bytes_new_with_free_func (nn_split_get_labels (test), test->n,
+                                                 (GDestroyNotify) nn_split_unref,
+                                                 nn_split_ref (shared));
       self->n_test = test->n;
     }
   self->image = self->n_test > 0 ? 0 : -1;
