@@ -229,16 +229,17 @@ static void
 test_settings_config (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "cnn");
   NnTrainConfig config;
 
   g_settings_set_string (settings, "model", "cnn");
-  g_settings_set_uint (settings, "epochs", 3);
-  g_settings_set_uint (settings, "batch-size", 32);
-  g_settings_set_string (settings, "optimizer", "sgd");
-  g_settings_set_double (settings, "learning-rate", 0.05);
-  g_settings_set_double (settings, "l2", 0.001);
-  g_settings_set_string (settings, "schedule", "cosine");
-  g_settings_set_double (settings, "validation-split", 0.2);
+  g_settings_set_uint (preset, "epochs", 3);
+  g_settings_set_uint (preset, "batch-size", 32);
+  g_settings_set_string (preset, "optimizer", "sgd");
+  g_settings_set_double (preset, "learning-rate", 0.05);
+  g_settings_set_double (preset, "l2", 0.001);
+  g_settings_set_string (preset, "schedule", "cosine");
+  g_settings_set_double (preset, "validation-split", 0.2);
   g_settings_set_uint64 (settings, "seed", 7);
   g_settings_set_uint (settings, "threads", 1);
   g_settings_set_boolean (settings, "evaluate-test", FALSE);

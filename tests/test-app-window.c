@@ -126,12 +126,13 @@ open_window (guint epochs,
              guint batch_size)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "mlp");
   AtWindow *window;
 
   g_settings_set_string (settings, "model", "mlp");
-  g_settings_set_uint (settings, "epochs", epochs);
-  g_settings_set_uint (settings, "batch-size", batch_size);
-  g_settings_set_double (settings, "validation-split", 0.25);
+  g_settings_set_uint (preset, "epochs", epochs);
+  g_settings_set_uint (preset, "batch-size", batch_size);
+  g_settings_set_double (preset, "validation-split", 0.25);
   g_settings_set_uint (settings, "threads", 1);
   g_settings_set_boolean (settings, "evaluate-test", TRUE);
 
@@ -378,10 +379,11 @@ test_bad_settings_inline (void)
   AtWindow *window = open_window (1, 64);
   AtTrainingController *controller = at_window_get_controller (window);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "mlp");
 
   /* A batch larger than the training split is refused by the engine: shown, no crash. */
-  g_settings_set_uint (settings, "batch-size", 4096);
-  g_settings_set_double (settings, "validation-split", 0.9);
+  g_settings_set_uint (preset, "batch-size", 4096);
+  g_settings_set_double (preset, "validation-split", 0.9);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
   wait_until (is_finished, controller, "the refused run");
   g_assert_true (is_state (controller, AT_TRAINING_STATE_FAILED)
@@ -423,6 +425,7 @@ test_save_and_resume (void)
   AtTrainingController *controller = at_window_get_controller (window);
   AtPlotView *plot = at_window_get_plot_view (window);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "mlp");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("atelier-resume-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "mlp.safetensors", NULL);
@@ -448,7 +451,7 @@ test_save_and_resume (void)
 
   /* Train continues the saved run: epoch 2 only. */
   g_signal_connect (controller, "epoch-report", G_CALLBACK (on_epoch_number), &last_epoch);
-  g_settings_set_uint (settings, "epochs", 2);
+  g_settings_set_uint (preset, "epochs", 2);
   at_training_controller_set_resume_path (controller, path);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
   wait_until (is_finished, controller, "the resumed epoch");
@@ -561,6 +564,7 @@ test_open_model_and_train (void)
   AtWindow *window = open_window (1, 64);
   AtTrainingController *controller = at_window_get_controller (window);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "mlp");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("atelier-open-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "mlp.safetensors", NULL);
@@ -607,13 +611,13 @@ test_open_model_and_train (void)
       g_assert_true (nn_checkpoint_save_model (copy, other, &error));
       g_assert_no_error (error);
       /* A batch larger than the training split: the engine refuses the run. */
-      g_settings_set_uint (settings, "batch-size", 4096);
-      g_settings_set_double (settings, "validation-split", 0.9);
+      g_settings_set_uint (preset, "batch-size", 4096);
+      g_settings_set_double (preset, "validation-split", 0.9);
       gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
       wait_until (is_finished, controller, "the run that cannot start");
       g_assert_true (is_state (controller, AT_TRAINING_STATE_FAILED));
-      g_settings_set_uint (settings, "batch-size", 64);
-      g_settings_set_double (settings, "validation-split", 0.25);
+      g_settings_set_uint (preset, "batch-size", 64);
+      g_settings_set_double (preset, "validation-split", 0.25);
       g_assert_true (at_training_controller_save (controller, saved_path, &error));
       g_assert_no_error (error);
       shown = at_training_controller_dup_snapshot (controller);
@@ -630,7 +634,7 @@ test_open_model_and_train (void)
   g_assert_true (g_file_set_contents (junk, "not a model", -1, NULL));
 
   /* Both files asked for before the data is there; --train asked for at once. */
-  g_settings_set_uint (settings, "epochs", 2);
+  g_settings_set_uint (preset, "epochs", 2);
   window = at_window_new (NULL);
   controller = at_window_get_controller (window);
   g_signal_connect (controller, "epoch-report", G_CALLBACK (on_epoch_number), &last_epoch);
@@ -724,6 +728,7 @@ test_drop_files (void)
 {
   AtWindow *window = open_window (1, 64);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "mlp");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("atelier-drop-XXXXXX", &error);
   g_autofree char *model_path = g_build_filename (dir, "cnn.safetensors", NULL);
@@ -772,18 +777,21 @@ static void
 test_templates_and_bindings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  GtkWidget *popover = g_object_ref_sink (at_hyperparams_popover_new ());
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "mlp");
+  GtkWidget *popover = (g_settings_set_string (settings, "model", "mlp"),
+                        g_object_ref_sink (at_hyperparams_popover_new ()));
   GtkWidget *prefs = at_preferences_window_new (NULL);
   g_autoptr(GtkBuilder) builder = NULL;
   GtkSpinButton *spin;
   GtkSwitch *toggle;
 
-  /* The first spin button of the popover is the epochs field, bound both ways. */
-  g_settings_set_uint (settings, "epochs", 7);
+  /* The first spin button of the popover is the epochs field, bound both ways to the
+   * chosen preset's key. */
+  g_settings_set_uint (preset, "epochs", 7);
   spin = GTK_SPIN_BUTTON (find_child (popover, GTK_TYPE_SPIN_BUTTON));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 7);
   gtk_spin_button_set_value (spin, 9);
-  g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 9);
+  g_assert_cmpuint (g_settings_get_uint (preset, "epochs"), ==, 9);
 
   /* The "evaluate the test set" switch, by its id in the template: not by its place,
    * which changes whenever a preference is added above it. */

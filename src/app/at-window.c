@@ -612,7 +612,7 @@ on_epoch_report (AtWindow            *self,
   at_frame_stats_note (self->frame_stats, "epoch %u: %.2f s training, %.0f images/s, test accuracy %.4f",
                        report->epoch, report->seconds,
                        report->seconds > 0 ? at_training_controller_get_n_batches (self->controller)
-                                             * (double) g_settings_get_uint (self->settings, "batch-size")
+                                             * (double) at_train_settings_get_uint (self->settings, "batch-size")
                                              / report->seconds : 0.0,
                        report->test_accuracy);
 }
@@ -1223,7 +1223,7 @@ at_window_init (AtWindow *self)
   g_signal_connect_swapped (self->controller, "snapshot-ready", G_CALLBACK (on_snapshot_ready), self);
   g_signal_connect_swapped (self->controller, "finished", G_CALLBACK (on_finished), self);
 
-  at_plot_view_reset (self->plot_view, g_settings_get_uint (self->settings, "epochs"));
+  at_plot_view_reset (self->plot_view, at_train_settings_get_uint (self->settings, "epochs"));
   update_actions (self);
   update_progress (self);
   load_dataset (self, NULL, NULL);
