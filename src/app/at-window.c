@@ -18,6 +18,7 @@
 #include "at-io.h"
 #include "at-plot-view.h"
 #include "at-train-settings.h"
+#include "nn-durable-write.h"
 #include "at-window.h"
 
 typedef void (*ChooserDone) (AtWindow       *self,
@@ -909,7 +910,8 @@ on_metrics_chosen (AtWindow       *self,
   if (path == NULL)
     return;
   csv = at_plot_data_to_csv (at_plot_view_get_data (self->plot_view));
-  if (!g_file_set_contents (path, csv, -1, &error))
+  /* As a checkpoint is written: g_file_set_contents() leaves "NAME.XXXXXX" when killed. */
+  if (!nn_write_file_durably (path, csv, strlen (csv), &error))
     at_window_show_error (self, _("The metrics could not be exported"), error->message);
 }
 
