@@ -17,6 +17,7 @@
 #include "at-hyperparams-popover.h"
 #include "at-io.h"
 #include "at-plot-view.h"
+#include "at-run-settings-view.h"
 #include "at-train-settings.h"
 #include "nn-durable-write.h"
 #include "at-window.h"
@@ -46,6 +47,7 @@ struct _AtWindow
   GtkLabel             *test_acc_label;
   GtkProgressBar       *progress_bar;
   AtPlotView           *plot_view;
+  AtRunSettingsView    *run_settings_view;
   GtkStack             *main_stack;
   AtAnalysisViews      *analysis_views;
   GtkSpinner           *data_spinner;
@@ -622,6 +624,9 @@ static void
 on_snapshot_ready (AtWindow *self)
 {
   set_action_enabled (self, "save-model", TRUE);
+  /* The settings of the run that made the model shown (an opened file's own). */
+  at_run_settings_view_set_config (self->run_settings_view,
+                                   at_training_controller_get_snapshot_config (self->controller));
 }
 
 static void
@@ -1149,6 +1154,7 @@ at_window_class_init (AtWindowClass *klass)
   g_type_ensure (AT_TYPE_PLOT_VIEW);
   g_type_ensure (AT_TYPE_HYPERPARAMS_POPOVER);
   g_type_ensure (AT_TYPE_ANALYSIS_VIEWS);
+  g_type_ensure (AT_TYPE_RUN_SETTINGS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/atelier/Atelier/ui/at-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtWindow, model_dropdown);
@@ -1168,6 +1174,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, test_acc_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, plot_view);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, run_settings_view);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, analysis_views);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, data_spinner);
