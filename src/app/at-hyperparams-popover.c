@@ -22,6 +22,7 @@ struct _AtHyperparamsPopover
   GtkSpinButton *val_spin;
   GtkSpinButton *seed_spin;
   GtkSpinButton *threads_spin;
+  GtkButton     *defaults_button;
 
   /* owned */
   GSettings     *settings;
@@ -47,11 +48,19 @@ bind_enum (GSettings  *settings,
                                 (gpointer) nicks, NULL);
 }
 
-/* Binds the per-preset fields to the chosen preset's settings (a new binding replaces the
- * old one on the same property). */
+/* Binds the per-preset fields to the chosen preset's settings.  The old bindings go
+ * first: g_settings_bind() sets the widget from the new preset before it drops the old
+ * binding, which would write the new preset's value into the old preset. */
 static void
 bind_preset (AtHyperparamsPopover *self)
 {
+  g_settings_unbind (self->epochs_spin, "value");
+  g_settings_unbind (self->batch_spin, "value");
+  g_settings_unbind (self->lr_spin, "value");
+  g_settings_unbind (self->l2_spin, "value");
+  g_settings_unbind (self->val_spin, "value");
+  g_settings_unbind (self->optimizer_dropdown, "selected");
+  g_settings_unbind (self->schedule_dropdown, "selected");
   g_clear_object (&self->preset);
   self->preset = at_train_settings_dup_preset (self->settings, NULL);
   g_settings_bind (self->preset, "epochs", self->epochs_spin, "value", G_SETTINGS_BIND_DEFAULT);
@@ -93,6 +102,7 @@ at_hyperparams_popover_class_init (AtHyperparamsPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, val_spin);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, threads_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, defaults_button);
   gtk_widget_class_bind_template_callback (widget_class, on_defaults_clicked);
 }
 
