@@ -38,9 +38,9 @@ on_defaults_clicked (AtHyperparamsPopover *self)
 }
 
 static void
-bind_enum (GSettings  *settings,
-           const char *key,
-           GtkDropDown *dropdown,
+bind_enum (GSettings         *settings,
+           const char        *key,
+           GtkDropDown       *dropdown,
            const char *const *nicks)
 {
   g_settings_bind_with_mapping (settings, key, dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
