@@ -118,12 +118,13 @@ open_window (guint epochs,
              guint batch_size)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "mlp");
   AtWindow *window;
 
   g_settings_set_string (settings, "model", "mlp");
-  g_settings_set_uint (settings, "epochs", epochs);
-  g_settings_set_uint (settings, "batch-size", batch_size);
-  g_settings_set_double (settings, "validation-split", 0.25);
+  g_settings_set_uint (preset, "epochs", epochs);
+  g_settings_set_uint (preset, "batch-size", batch_size);
+  g_settings_set_double (preset, "validation-split", 0.25);
   g_settings_set_uint (settings, "threads", 1);
   g_settings_set_boolean (settings, "evaluate-test", TRUE);
 

@@ -24,6 +24,13 @@
 static char *tmp_dir;
 static char *data_dir;
 
+/* How the next launch differs: another binary than $ATELIER_APP, and no schema but the
+ * build tree's reachable (no GSETTINGS_SCHEMA_DIR, empty XDG data folders). */
+static struct {
+  const char *app;
+  gboolean    bare_schemas;
+} launch_as;
+
 static gboolean
 can_launch (void)
 {
@@ -71,6 +78,19 @@ launch_on (const char         *bus,
   g_subprocess_launcher_set_child_setup (launcher, own_group, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "ATELIER_DATA_DIR", data_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "ATELIER_FRAME_STATS", "1", TRUE);
+  if (launch_as.bare_schemas)
+    {
+      g_autofree char *empty = g_build_filename (tmp_dir, "empty", NULL);
+      g_autofree char *mime = g_build_filename (empty, "mime", NULL);
+
+      /* Only the MIME database, which telling an SVG icon from other images needs. */
+      g_assert_no_errno (g_mkdir_with_parents (empty, 0700));
+      if (!g_file_test (mime, G_FILE_TEST_EXISTS))
+        g_assert_no_errno (symlink ("/usr/share/mime", mime));
+      g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_SCHEMA_DIR");
+      g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", empty, TRUE);
+    }
   if (bus != NULL)
     g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
   else
@@ -78,7 +98,7 @@ launch_on (const char         *bus,
       g_ptr_array_add (argv, (char *) "dbus-run-session");
       g_ptr_array_add (argv, (char *) "--");
     }
-  g_ptr_array_add (argv, (char *) g_getenv ("ATELIER_APP"));
+  g_ptr_array_add (argv, (char *) (launch_as.app != NULL ? launch_as.app : g_getenv ("ATELIER_APP")));
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -160,8 +180,9 @@ one_epoch_checkpoint (void)
   return path;
 }
 
+/* `atelier --train --quit MODEL`, with the test's GSETTINGS_SCHEMA_DIR or with none. */
 static void
-test_train_continues_model (void)
+check_continues_model (gboolean bare_schemas)
 {
   g_autofree char *model = NULL;
   g_autofree char *err = NULL;
@@ -170,7 +191,9 @@ test_train_continues_model (void)
   if (!can_launch ())
     return;
   model = one_epoch_checkpoint ();
+  launch_as.bare_schemas = bare_schemas;
   process = launch ((const char * const[]) { "--train", "--quit", model, NULL });
+  launch_as.bare_schemas = FALSE;
   g_assert_true (wait_for_exit (process, 120, &err));
   g_test_message ("stderr: %s", err);
   g_assert_true (g_subprocess_get_if_exited (process));
@@ -181,6 +204,52 @@ test_train_continues_model (void)
   g_assert_null (strstr (err, "WARNING"));
   g_assert_null (strstr (err, "CRITICAL"));
   g_unlink (model);
+}
+
+static void
+test_train_continues_model (void)
+{
+  check_continues_model (FALSE);
+}
+
+/* `builddir/src/app/atelier` run as the README says, without GSETTINGS_SCHEMA_DIR: it finds
+ * the build's schema and trains. */
+static void
+test_uninstalled_finds_schema (void)
+{
+  check_continues_model (TRUE);
+}
+
+/* The same binary copied out of the build tree, with no schema anywhere: a message that
+ * says what to do and status 1, not GSettings' abort. */
+static void
+test_schema_missing_says_so (void)
+{
+  g_autofree char *copy = g_build_filename (tmp_dir, "elsewhere", "atelier", NULL);
+  g_autofree char *dir = g_path_get_dirname (copy);
+  g_autofree char *contents = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gsize length;
+
+  if (!can_launch ())
+    return;
+  g_assert_true (g_file_get_contents (g_getenv ("ATELIER_APP"), &contents, &length, NULL));
+  g_assert_no_errno (g_mkdir_with_parents (dir, 0700));
+  g_assert_true (g_file_set_contents_full (copy, contents, length, G_FILE_SET_CONTENTS_NONE,
+                                           0700, NULL));
+  launch_as.app = copy;
+  launch_as.bare_schemas = TRUE;
+  process = launch ((const char * const[]) { NULL });
+  launch_as.app = NULL;
+  launch_as.bare_schemas = FALSE;
+  g_assert_true (wait_for_exit (process, 60, &err));
+  g_test_message ("stderr: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_nonnull (strstr (err, "atelier: "));
+  g_assert_nonnull (strstr (err, "GSETTINGS_SCHEMA_DIR"));
+  g_unlink (copy);
 }
 
 
@@ -366,6 +435,8 @@ main (int   argc,
   g_test_add_func ("/app/launch/train-continues-model", test_train_continues_model);
   g_test_add_func ("/app/launch/weights-only-trains-nothing", test_weights_only_trains_nothing);
   g_test_add_func ("/app/launch/second-launch-opens-only", test_second_launch_opens_only);
+  g_test_add_func ("/app/launch/uninstalled-finds-schema", test_uninstalled_finds_schema);
+  g_test_add_func ("/app/launch/schema-missing-says-so", test_schema_missing_says_so);
   status = g_test_run ();
 
   cli_fixture_remove_tree (tmp_dir);

@@ -9,6 +9,7 @@
 
 #include "app-test-wait.h"
 #include "at-plot-data.h"
+#include "at-feature-map-render.h"
 #include "at-plot-render.h"
 #include "at-train-settings.h"
 
@@ -229,16 +230,17 @@ static void
 test_settings_config (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "cnn");
   NnTrainConfig config;
 
   g_settings_set_string (settings, "model", "cnn");
-  g_settings_set_uint (settings, "epochs", 3);
-  g_settings_set_uint (settings, "batch-size", 32);
-  g_settings_set_string (settings, "optimizer", "sgd");
-  g_settings_set_double (settings, "learning-rate", 0.05);
-  g_settings_set_double (settings, "l2", 0.001);
-  g_settings_set_string (settings, "schedule", "cosine");
-  g_settings_set_double (settings, "validation-split", 0.2);
+  g_settings_set_uint (preset, "epochs", 3);
+  g_settings_set_uint (preset, "batch-size", 32);
+  g_settings_set_string (preset, "optimizer", "sgd");
+  g_settings_set_double (preset, "learning-rate", 0.05);
+  g_settings_set_double (preset, "l2", 0.001);
+  g_settings_set_string (preset, "schedule", "cosine");
+  g_settings_set_double (preset, "validation-split", 0.2);
   g_settings_set_uint64 (settings, "seed", 7);
   g_settings_set_uint (settings, "threads", 1);
   g_settings_set_boolean (settings, "evaluate-test", FALSE);
@@ -272,6 +274,109 @@ test_settings_config (void)
   }
 }
 
+/* Each preset's schema defaults are the engine's tutorial values for it (but the app's
+ * 10 % validation split); values set in the old shared keys move to the chosen preset. */
+static void
+test_settings_presets (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  for (const char *const *model = at_settings_model_nicks (); *model != NULL; model++)
+    {
+      g_autoptr(GSettings) preset = at_train_settings_dup_preset (settings, *model);
+      NnTrainConfig config, tutorial;
+
+      g_settings_set_string (settings, "model", *model);
+      for (const char *const *key = at_settings_preset_keys (); *key != NULL; key++)
+        g_settings_reset (preset, *key);
+      at_train_settings_to_config (settings, &config);
+      nn_train_config_init (&tutorial, *model);
+      g_assert_cmpuint (config.epochs, ==, tutorial.epochs);
+      g_assert_cmpuint (config.batch_size, ==, tutorial.batch_size);
+      g_assert_cmpint (config.optimizer.kind, ==, tutorial.optimizer.kind);
+      g_assert_cmpfloat (config.optimizer.learning_rate, ==, tutorial.optimizer.learning_rate);
+      g_assert_cmpint (config.schedule, ==, tutorial.schedule);
+      g_assert_cmpfloat (config.l2, ==, tutorial.l2);
+      g_assert_cmpfloat_with_epsilon (config.validation_split, 0.1, 1e-7);
+    }
+
+  /* An older version's shared keys: they belong to the preset that was chosen. */
+  {
+    g_autoptr(GSettings) mlp = at_train_settings_dup_preset (settings, "mlp");
+    g_autoptr(GSettings) cnn = at_train_settings_dup_preset (settings, "cnn");
+    g_autofree char *optimizer = NULL;
+
+    g_settings_set_string (settings, "model", "cnn");
+    g_settings_set_uint (settings, "epochs", 12);
+    g_settings_set_string (settings, "optimizer", "sgd");
+    at_train_settings_migrate (settings);
+    g_assert_cmpuint (g_settings_get_uint (cnn, "epochs"), ==, 12);
+    optimizer = g_settings_get_string (cnn, "optimizer");
+    g_assert_cmpstr (optimizer, ==, "sgd");
+    g_assert_cmpuint (g_settings_get_uint (mlp, "epochs"), ==, 30);
+    g_assert_null (g_settings_get_user_value (settings, "epochs"));
+    /* Once only: a second start changes nothing. */
+    g_settings_set_uint (cnn, "epochs", 13);
+    at_train_settings_migrate (settings);
+    g_assert_cmpuint (g_settings_get_uint (cnn, "epochs"), ==, 13);
+    g_settings_reset (cnn, "epochs");
+    g_settings_reset (cnn, "optimizer");
+  }
+}
+
+/* Green of viridis at (x, y): it rises from the dark bottom of the map to its yellow top. */
+static double
+green_at (cairo_surface_t *surface,
+          double           x,
+          double           y)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint32 pixel = *(const guint32 *) (data + (int) y * cairo_image_surface_get_stride (surface)
+                                      + 4 * (int) x);
+
+  return ((pixel >> 8) & 0xff) / 255.0;
+}
+
+/* A weak 3 × 3 map beside a strong one: on its own range its top is as bright as the
+ * strong map's; on the layer's shared range it stays dark. */
+static void
+test_feature_maps_shared_scale (void)
+{
+  float values[2 * 9];
+  NnLayerActivation act = { "conv2d_2", NN_LAYER_CONV2D, 2, 3, 3, values };
+  AtTileLayout layout;
+  double cell, own_weak, own_strong, shared_weak, shared_strong;
+
+  for (guint i = 0; i < 9; i++)
+    {
+      values[i] = 0.01f * i;   /* weak: 0 … 0.08 */
+      values[9 + i] = 1.0f * i; /* strong: 0 … 8 */
+    }
+  at_tile_layout (2, 3, 400, &layout);
+  cell = layout.tile / 3;
+  for (int shared = 0; shared <= 1; shared++)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                             (int) layout.width + 1,
+                                                             (int) layout.height + 1);
+      cairo_t *cr = cairo_create (surface);
+      double x1 = layout.tile + layout.gap;  /* the second tile */
+
+      g_assert_cmpuint (at_render_feature_maps (cr, &act, &layout, shared), ==, 2);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      /* The centre of each map's largest value, its last cell. */
+      *(shared ? &shared_weak : &own_weak) = green_at (surface, 2.5 * cell, 2.5 * cell);
+      *(shared ? &shared_strong : &own_strong) = green_at (surface, x1 + 2.5 * cell, 2.5 * cell);
+      cairo_surface_destroy (surface);
+    }
+  g_test_message ("own range: weak %.2f strong %.2f; shared: weak %.2f strong %.2f",
+                  own_weak, own_strong, shared_weak, shared_strong);
+  g_assert_cmpfloat (fabs (own_weak - own_strong), <, 0.02);
+  g_assert_cmpfloat (fabs (shared_strong - own_strong), <, 0.02);
+  g_assert_cmpfloat (shared_weak, <, own_weak - 0.4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,5 +391,7 @@ main (int   argc,
   g_test_add_func ("/app/plot/export", test_export);
   g_test_add_func ("/app/plot/csv", test_csv);
   g_test_add_func ("/app/settings/config", test_settings_config);
+  g_test_add_func ("/app/settings/presets", test_settings_presets);
+  g_test_add_func ("/app/render/feature-maps-shared-scale", test_feature_maps_shared_scale);
   return g_test_run ();
 }

@@ -66,6 +66,7 @@ test_opened_model_history (void)
   AtWindow *window = open_window (1, 64);
   AtPlotView *plot = at_window_get_plot_view (window);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) preset = g_settings_get_child (settings, "mlp");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("atelier-shown-XXXXXX", &error);
   g_autofree char *run = g_build_filename (dir, "one-epoch.safetensors", NULL);
@@ -82,7 +83,7 @@ test_opened_model_history (void)
   g_assert_no_error (error);
 
   /* Another run of three epochs fills the page ... */
-  g_settings_set_uint (settings, "epochs", 3);
+  g_settings_set_uint (preset, "epochs", 3);
   train_and_wait (window);
   g_assert_cmpuint (at_plot_view_get_n_epochs (plot), ==, 3);
   g_assert_cmpstr (label_text (window, "epoch_label"), ==, "3 of 3");

@@ -793,6 +793,48 @@ test_scroll_kept (void)
   g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - before), <, 200);
 }
 
+static gboolean
+is_at_top (gpointer data)
+{
+  return gtk_adjustment_get_value (data) < 1.0;
+}
+
+/* A person picks another order (the sort drop-down) or filter with an image selected far
+ * down: the grid shows the top of the new list, not the old selection. */
+static void
+test_sort_shows_top (void)
+{
+  AtSampleGrid *grid = at_analysis_views_get_predictions (views);
+  GtkWidget *grid_view = find_type (GTK_WIDGET (grid), GTK_TYPE_GRID_VIEW);
+  GtkDropDown *sort = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (grid),
+                                                                    AT_TYPE_SAMPLE_GRID,
+                                                                    "sort_dropdown"));
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (grid_view,
+                                                                              GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+  GtkSelectionModel *selection = gtk_grid_view_get_model (GTK_GRID_VIEW (grid_view));
+  guint far = N_TEST - 5;
+
+  at_analysis_views_set_page (views, "predictions");
+  at_sample_grid_set_filter (grid, AT_SAMPLE_ALL, AT_SAMPLE_ALL, FALSE);
+  at_sample_grid_set_sort (grid, AT_SAMPLE_SORT_INDEX);
+  wait_until (can_scroll_past, adj, "the grid to be laid out taller than 3000 px");
+  g_assert_true (gtk_selection_model_select_item (selection, far, TRUE));
+  g_assert_true (gtk_widget_activate_action (grid_view, "list.scroll-to-item", "u", far));
+  wait_frames (grid_view, 2, "the grid scrolled to the selection");
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 1000);
+
+  gtk_drop_down_set_selected (sort, AT_SAMPLE_SORT_LOSS);
+  wait_until (is_at_top, adj, "the top of the grid after a new order");
+
+  g_assert_true (gtk_widget_activate_action (grid_view, "list.scroll-to-item", "u", far));
+  wait_frames (grid_view, 2, "the grid scrolled down again");
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), >, 1000);
+  gtk_drop_down_set_selected (sort, AT_SAMPLE_SORT_INDEX);
+  wait_until (is_at_top, adj, "the top of the grid after the first order again");
+  gtk_selection_model_unselect_all (selection);
+}
+
 /* Enter on a grid cell (the list's activate action) opens the detail; back returns. */
 static void
 test_keyboard (void)
@@ -845,6 +887,7 @@ main (int   argc,
   g_test_add_func ("/app/views/detail", test_detail);
   g_test_add_func ("/app/views/keyboard", test_keyboard);
   g_test_add_func ("/app/views/scroll-kept", test_scroll_kept);
+  g_test_add_func ("/app/views/sort-shows-top", test_sort_shows_top);
   g_test_add_func ("/app/views/export", test_export);
   g_test_add_func ("/app/views/model-summary", test_model_summary);
   g_test_add_func ("/app/views/mlp", test_mlp);

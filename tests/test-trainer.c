@@ -50,6 +50,8 @@ typedef struct {
   guint      n_epochs;
   guint      stop_at;      /* request a stop after this many batches (0: never) */
   guint      pause_at;
+  gint       resume_sent;     /* atomic: the test has asked the paused trainer to resume */
+  guint      batches_unasked; /* batches trained while resume_sent was still 0 */
   NnTrainer *trainer;
   float      last_test_accuracy;
   gboolean   had_test;
@@ -63,6 +65,8 @@ on_batch (const NnBatchReport *report,
 
   g_array_append_val (rec->losses, report->loss);
   rec->n_batches++;
+  if (!g_atomic_int_get (&rec->resume_sent))
+    rec->batches_unasked++;
   g_assert_cmpuint (report->step, >=, rec->n_batches);
   if (rec->stop_at != 0 && rec->n_batches == rec->stop_at)
     nn_trainer_request_stop (rec->trainer);
@@ -304,13 +308,24 @@ test_pause_resume (void)
   job.trainer = trainer;
   thread = g_thread_new ("trainer", run_thread, &job);
 
+  /* The trainer acknowledges the pause once its worker is parked between batches. */
   g_assert_true (wait_until_paused (trainer));
   seen = rec.n_batches;
   g_assert_cmpuint (seen, ==, 2);
-  g_usleep (50000);
-  g_assert_cmpuint (rec.n_batches, ==, seen);  /* nothing trains while paused */
+  /* Nothing trains while paused: every batch after the pause point must come after the
+   * resume below is asked for (counted by the batch callback on the worker).  Not a fixed
+   * sleep: this thread hands the processor over a few thousand times, asserting the worker
+   * stays parked; a trainer that went on would train its next batches meanwhile.  A correct
+   * one passes however long or short that takes. */
+  for (guint turn = 0; turn < 5000; turn++)
+    {
+      g_assert_true (nn_trainer_is_paused (trainer));
+      g_thread_yield ();
+    }
+  g_atomic_int_set (&rec.resume_sent, 1);
   nn_trainer_request_resume (trainer);
   g_thread_join (thread);
+  g_assert_cmpuint (rec.batches_unasked, ==, seen);
   g_assert_cmpint (job.result, ==, NN_TRAIN_COMPLETED);
   g_assert_cmpuint (rec.n_epochs, ==, 2);
   g_assert_cmpuint (rec.n_batches, ==, 2 * 10);  /* 640 images / 64 */

@@ -9,6 +9,7 @@
 #include "at-application.h"
 #include "at-preferences-window.h"
 #include "at-theme.h"
+#include "at-train-settings.h"
 #include "at-window.h"
 
 struct _AtApplication
@@ -130,6 +131,7 @@ at_application_startup (GApplication *application)
 
   at_theme_install_readable_errors (gdk_display_get_default ());
   AT_APPLICATION (application)->settings = g_settings_new (APP_ID);
+  at_train_settings_migrate (AT_APPLICATION (application)->settings);
   at_theme_follow_settings (AT_APPLICATION (application)->settings);
 }
 

@@ -30,6 +30,7 @@ struct _AtFeatureMapView
   GtkLabel             *image_label;
   GtkDropDown          *layer_dropdown;
   GtkLabel             *shape_label;
+  GtkCheckButton       *shared_scale_check;
   GtkStack             *stack;
   GtkDrawingArea       *maps_area;
   GtkLabel             *filters_title;
@@ -182,7 +183,11 @@ update_sizes (AtFeatureMapView *self)
     {
       at_tile_layout (act->c, act->h, width, &layout);
       gtk_drawing_area_set_content_height (self->maps_area, (int) layout.height + 1);
-      if (act->h > 1)
+      if (act->h > 1 && gtk_check_button_get_active (self->shared_scale_check))
+        /* Translators: e.g. "128 maps of 3 × 3, one colour scale for the layer" */
+        shape = g_strdup_printf (_("%u maps of %u × %u, one colour scale for the layer"),
+                                 act->c, act->h, act->w);
+      else if (act->h > 1)
         /* Translators: e.g. "32 maps of 24 × 24, each scaled to its own range" */
         shape = g_strdup_printf (_("%u maps of %u × %u, each scaled to its own range"),
                                  act->c, act->h, act->w);
@@ -379,8 +384,9 @@ at_feature_map_view_select_layer (AtFeatureMapView *self,
   return FALSE;
 }
 
+/* The layer drop-down or the scale check button changed. */
 static void
-on_layer_selected (GtkDropDown      *dropdown,
+on_layer_selected (GObject          *control,
                    GParamSpec       *pspec,
                    AtFeatureMapView *self)
 {
@@ -402,7 +408,8 @@ draw_maps (GtkDrawingArea *area,
   if (act == NULL)
     return;
   at_tile_layout (act->c, act->h, width, &layout);
-  self->n_tiles_drawn = at_render_feature_maps (cr, act, &layout);
+  self->n_tiles_drawn = at_render_feature_maps (cr, act, &layout,
+                                                gtk_check_button_get_active (self->shared_scale_check));
 
   if (self->pending_since != 0)
     {
@@ -534,7 +541,8 @@ draw_export (cairo_t  *cr,
   y += EXPORT_TITLE;
   cairo_save (cr);
   cairo_translate (cr, EXPORT_MARGIN, y);
-  at_render_feature_maps (cr, data->act, &data->maps);
+  at_render_feature_maps (cr, data->act, &data->maps,
+                          gtk_check_button_get_active (self->shared_scale_check));
   cairo_restore (cr);
   y += data->maps.height + EXPORT_MARGIN;
   if (self->filters != NULL)
@@ -623,6 +631,7 @@ at_feature_map_view_class_init (AtFeatureMapViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtFeatureMapView, image_label);
   gtk_widget_class_bind_template_child (widget_class, AtFeatureMapView, layer_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AtFeatureMapView, shape_label);
+  gtk_widget_class_bind_template_child (widget_class, AtFeatureMapView, shared_scale_check);
   gtk_widget_class_bind_template_child (widget_class, AtFeatureMapView, stack);
   gtk_widget_class_bind_template_child (widget_class, AtFeatureMapView, maps_area);
   gtk_widget_class_bind_template_child (widget_class, AtFeatureMapView, filters_title);
@@ -645,6 +654,8 @@ at_feature_map_view_init (AtFeatureMapView *self)
   at_theme_watch_redraw (GTK_WIDGET (self->filters_area));
   g_signal_connect (self->maps_area, "resize", G_CALLBACK (on_area_resize), self);
   g_signal_connect (self->layer_dropdown, "notify::selected", G_CALLBACK (on_layer_selected), self);
+  /* Redrawn as a new layer would be: the label says which scale, the tiles use it. */
+  g_signal_connect (self->shared_scale_check, "notify::active", G_CALLBACK (on_layer_selected), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
 }
 

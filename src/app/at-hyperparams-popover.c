@@ -1,5 +1,6 @@
-/* at-hyperparams-popover.c — every field is bound to its GSettings key, so the last
- * values persist and the window reads them from GSettings when a run starts. */
+/* at-hyperparams-popover.c — every field is bound to its GSettings key in the chosen
+ * preset's settings (seed and threads to the shared ones), so the values persist, each
+ * preset keeps its own, and the window reads them from GSettings when a run starts. */
 #define G_LOG_DOMAIN "at-hyperparams-popover"
 
 #include "config.h"
@@ -21,9 +22,11 @@ struct _AtHyperparamsPopover
   GtkSpinButton *val_spin;
   GtkSpinButton *seed_spin;
   GtkSpinButton *threads_spin;
+  GtkButton     *defaults_button;
 
   /* owned */
   GSettings     *settings;
+  GSettings     *preset;    /* the chosen preset's child of `settings` */
 };
 
 G_DEFINE_FINAL_TYPE (AtHyperparamsPopover, at_hyperparams_popover, GTK_TYPE_POPOVER)
@@ -31,9 +34,42 @@ G_DEFINE_FINAL_TYPE (AtHyperparamsPopover, at_hyperparams_popover, GTK_TYPE_POPO
 static void
 on_defaults_clicked (AtHyperparamsPopover *self)
 {
-  g_autofree char *model = g_settings_get_string (self->settings, "model");
+  at_train_settings_set_defaults (self->settings, NULL);
+}
 
-  at_train_settings_set_defaults (self->settings, model);
+static void
+bind_enum (GSettings         *settings,
+           const char        *key,
+           GtkDropDown       *dropdown,
+           const char *const *nicks)
+{
+  g_settings_bind_with_mapping (settings, key, dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                at_settings_enum_to_selected, at_settings_selected_to_enum,
+                                (gpointer) nicks, NULL);
+}
+
+/* Binds the per-preset fields to the chosen preset's settings.  The old bindings go
+ * first: g_settings_bind() sets the widget from the new preset before it drops the old
+ * binding, which would write the new preset's value into the old preset. */
+static void
+bind_preset (AtHyperparamsPopover *self)
+{
+  g_settings_unbind (self->epochs_spin, "value");
+  g_settings_unbind (self->batch_spin, "value");
+  g_settings_unbind (self->lr_spin, "value");
+  g_settings_unbind (self->l2_spin, "value");
+  g_settings_unbind (self->val_spin, "value");
+  g_settings_unbind (self->optimizer_dropdown, "selected");
+  g_settings_unbind (self->schedule_dropdown, "selected");
+  g_clear_object (&self->preset);
+  self->preset = at_train_settings_dup_preset (self->settings, NULL);
+  g_settings_bind (self->preset, "epochs", self->epochs_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->preset, "batch-size", self->batch_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->preset, "learning-rate", self->lr_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->preset, "l2", self->l2_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->preset, "validation-split", self->val_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  bind_enum (self->preset, "optimizer", self->optimizer_dropdown, at_settings_optimizer_nicks ());
+  bind_enum (self->preset, "schedule", self->schedule_dropdown, at_settings_schedule_nicks ());
 }
 
 static void
@@ -42,6 +78,7 @@ at_hyperparams_popover_dispose (GObject *object)
   AtHyperparamsPopover *self = AT_HYPERPARAMS_POPOVER (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_HYPERPARAMS_POPOVER);
+  g_clear_object (&self->preset);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (at_hyperparams_popover_parent_class)->dispose (object);
 }
@@ -65,6 +102,7 @@ at_hyperparams_popover_class_init (AtHyperparamsPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, val_spin);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, threads_spin);
+  gtk_widget_class_bind_template_child (widget_class, AtHyperparamsPopover, defaults_button);
   gtk_widget_class_bind_template_callback (widget_class, on_defaults_clicked);
 }
 
@@ -74,21 +112,11 @@ at_hyperparams_popover_init (AtHyperparamsPopover *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
-  g_settings_bind (self->settings, "epochs", self->epochs_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "batch-size", self->batch_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "learning-rate", self->lr_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "l2", self->l2_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "validation-split", self->val_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  bind_preset (self);
+  g_signal_connect_object (self->settings, "changed::model", G_CALLBACK (bind_preset), self,
+                           G_CONNECT_SWAPPED);
   g_settings_bind (self->settings, "seed", self->seed_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (self->settings, "optimizer", self->optimizer_dropdown, "selected",
-                                G_SETTINGS_BIND_DEFAULT,
-                                at_settings_enum_to_selected, at_settings_selected_to_enum,
-                                (gpointer) at_settings_optimizer_nicks (), NULL);
-  g_settings_bind_with_mapping (self->settings, "schedule", self->schedule_dropdown, "selected",
-                                G_SETTINGS_BIND_DEFAULT,
-                                at_settings_enum_to_selected, at_settings_selected_to_enum,
-                                (gpointer) at_settings_schedule_nicks (), NULL);
 }
 
 GtkWidget *

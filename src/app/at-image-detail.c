@@ -204,13 +204,13 @@ show_verdict (AtImageDetail *self)
   if (item == NULL)
     return;
   if (at_sample_item_is_wrong (item))
-    verdict = g_strdup_printf (_("✗ A %s, predicted as %s with %.1f %% confidence (loss %.2f)."),
+    verdict = g_strdup_printf (_("✗ True class %s, predicted as %s with %.1f %% confidence (loss %.2f)."),
                                at_class_name (at_sample_item_get_label (item)),
                                at_class_name (at_sample_item_get_predicted (item)),
                                100.0 * at_sample_item_get_confidence (item),
                                at_sample_item_get_loss (item));
   else
-    verdict = g_strdup_printf (_("✓ A %s, recognised with %.1f %% confidence (loss %.2f)."),
+    verdict = g_strdup_printf (_("✓ %s, recognised with %.1f %% confidence (loss %.2f)."),
                                at_class_name (at_sample_item_get_label (item)),
                                100.0 * at_sample_item_get_confidence (item),
                                at_sample_item_get_loss (item));

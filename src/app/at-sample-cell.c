@@ -87,7 +87,7 @@ at_sample_cell_new (void)
 static char *
 dup_description (AtSampleItem *item)
 {
-  return g_strdup_printf (_("Test image %u: a %s, predicted %s (%.1f %%)"),
+  return g_strdup_printf (_("Test image %u: %s, predicted %s (%.1f %%)"),
                           at_sample_item_get_index (item),
                           at_class_name (at_sample_item_get_label (item)),
                           at_class_name (at_sample_item_get_predicted (item)),

@@ -153,6 +153,15 @@ on_items_changed (GListModel   *model,
   update_count (self);
 }
 
+/* A new filter or order starts at its top: GtkGridView would otherwise keep the item it
+ * had in view (the selected one) there, somewhere down the new list. */
+static void
+show_top (AtSampleGrid *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->grid_view), "list.scroll-to-item", "u", 0);
+}
+
 static void
 sync_controls (AtSampleGrid *self)
 {
@@ -179,6 +188,7 @@ at_sample_grid_set_filter (AtSampleGrid *self,
   self->mistakes_only = !!mistakes_only;
   sync_controls (self);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  show_top (self);
 }
 
 void
@@ -191,6 +201,7 @@ at_sample_grid_set_sort (AtSampleGrid *self,
   self->sort = sort;
   sync_controls (self);
   gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  show_top (self);
 }
 
 static void
@@ -214,6 +225,7 @@ on_control_changed (GObject      *object,
       gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
     }
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  show_top (self);
 }
 
 /* ---- data ---- */

@@ -6,9 +6,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "at-io.h"
 #include "at-window-private.h"
+#include "nn-durable-write.h"
 
 /* ---- file choosers ------------------------------------------------------------------ */
 
@@ -289,7 +291,8 @@ on_metrics_chosen (AtWindow       *self,
   if (path == NULL)
     return;
   csv = at_plot_data_to_csv (at_plot_view_get_data (self->plot_view));
-  if (!g_file_set_contents (path, csv, -1, &error))
+  /* As a checkpoint is written: g_file_set_contents() leaves "NAME.XXXXXX" when killed. */
+  if (!nn_write_file_durably (path, csv, strlen (csv), &error))
     at_window_show_error (self, _("The metrics could not be exported"), error->message);
 }
 

@@ -13,6 +13,7 @@
 #include "at-analysis-views.h"
 #include "at-frame-stats.h"
 #include "at-plot-view.h"
+#include "at-run-settings-view.h"
 #include "at-shown-model.h"
 #include "at-view-model.h"
 #include "at-window.h"
@@ -45,6 +46,7 @@ struct _AtWindow
   GtkLabel             *test_acc_label;
   GtkProgressBar       *progress_bar;
   AtPlotView           *plot_view;
+  AtRunSettingsView    *run_settings_view;
   GtkStack             *main_stack;
   AtAnalysisViews      *analysis_views;
   GtkSpinner           *data_spinner;

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "at-train-settings.h"
 #include "at-window-private.h"
 
 static char *
@@ -185,7 +186,7 @@ on_epoch_report (AtWindow            *self,
   at_frame_stats_note (self->frame_stats, "epoch %u: %.2f s training, %.0f images/s, test accuracy %.4f",
                        report->epoch, report->seconds,
                        report->seconds > 0 ? at_training_controller_get_n_batches (self->controller)
-                                             * (double) g_settings_get_uint (self->settings, "batch-size")
+                                             * (double) at_train_settings_get_uint (self->settings, "batch-size")
                                              / report->seconds : 0.0,
                        report->test_accuracy);
 }

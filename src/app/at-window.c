@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "at-hyperparams-popover.h"
+#include "at-run-settings-view.h"
 #include "at-train-settings.h"
 #include "at-window-private.h"
 
@@ -384,6 +385,7 @@ at_window_class_init (AtWindowClass *klass)
   g_type_ensure (AT_TYPE_PLOT_VIEW);
   g_type_ensure (AT_TYPE_HYPERPARAMS_POPOVER);
   g_type_ensure (AT_TYPE_ANALYSIS_VIEWS);
+  g_type_ensure (AT_TYPE_RUN_SETTINGS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/atelier/Atelier/ui/at-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtWindow, model_dropdown);
@@ -404,6 +406,7 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, test_acc_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, plot_view);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, run_settings_view);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, analysis_views);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, data_spinner);
@@ -411,6 +414,14 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, model_label);
   gtk_widget_class_bind_template_callback (widget_class, on_error_bar_response);
   at_window_data_class_init (widget_class);
+}
+
+/* The Training page names the settings of the run that made the model shown (an opened
+ * file's own), so what it says is what ran. */
+static void
+on_shown_model_changed (AtWindow *self)
+{
+  at_run_settings_view_set_config (self->run_settings_view, at_shown_model_get_config (self->shown));
 }
 
 static void
@@ -425,6 +436,8 @@ at_window_init (AtWindow *self)
   self->shown = at_shown_model_new (self->controller);
   self->view_model = at_view_model_new (self->controller, self->shown);
   at_analysis_views_set_view_model (self->analysis_views, self->view_model);
+  g_signal_connect_object (self->shown, "changed", G_CALLBACK (on_shown_model_changed),
+                           self, G_CONNECT_SWAPPED);
   at_window_files_init (self);
   at_window_data_init (self);
   watch_banner (self, self->data_bar);
@@ -456,7 +469,7 @@ at_window_init (AtWindow *self)
   at_window_progress_init (self);
   g_signal_connect_swapped (self->controller, "finished", G_CALLBACK (on_finished), self);
 
-  at_plot_view_reset (self->plot_view, g_settings_get_uint (self->settings, "epochs"));
+  at_plot_view_reset (self->plot_view, at_train_settings_get_uint (self->settings, "epochs"));
   at_window_update_actions (self);
   at_window_update_progress (self);
   at_window_load_dataset (self, NULL, NULL);

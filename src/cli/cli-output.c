@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "cli-output.h"
+#include "nn-durable-write.h"
 
 static gboolean G_GNUC_PRINTF (4, 5)
 fail_path (GError    **error,
@@ -33,9 +34,9 @@ cli_check_output_path (const char *option,
                        const char *path,
                        GError    **error)
 {
-  g_autofree char *name = NULL, *dir = NULL, *dir_name = NULL, *probe = NULL;
+  g_autofree char *name = NULL, *dir = NULL, *dir_name = NULL;
   GStatBuf st;
-  int fd;
+  int probe_errno;
 
   g_return_val_if_fail (option != NULL && path != NULL, FALSE);
 
@@ -60,18 +61,12 @@ cli_check_output_path (const char *option,
   if (!S_ISDIR (st.st_mode))
     return fail_path (error, ENOTDIR, option, "“%s”: “%s” is not a directory", name, dir_name);
 
-  /* The probe: what saving will do first is create a file in this directory. */
-  probe = g_build_filename (dir, ".atelier-write-test-XXXXXX", NULL);
-  fd = g_mkstemp_full (probe, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      return fail_path (error, saved_errno, option, "“%s”: cannot create files in “%s”: %s",
-                        name, dir_name, g_strerror (saved_errno));
-    }
-  close (fd);
-  g_unlink (probe);
+  /* What saving will do first is create a file in this directory.  The probe leaves no
+   * file even when the process is killed during it (nn-durable-write.h). */
+  probe_errno = nn_durable_write_probe (path);
+  if (probe_errno != 0)
+    return fail_path (error, probe_errno, option, "“%s”: cannot create files in “%s”: %s",
+                      name, dir_name, g_strerror (probe_errno));
   return TRUE;
 }
 

@@ -16,6 +16,7 @@
 #include "cli-output.h"
 #include "cli-progress.h"
 #include "nn-checkpoint.h"
+#include "nn-resume.h"
 #include "nn-gemm.h"
 #include "nn-trainer.h"
 
@@ -148,6 +149,22 @@ config_from_options (const TrainOptions *o,
          cli_parse_float ("--validation-split", o->validation_split, &config->validation_split, error) &&
          cli_parse_uint64 ("--seed", o->seed, &config->seed, error) &&
          cli_parse_uint ("--limit", o->limit, 0, G_MAXUINT, &config->limit, error);
+}
+
+/* --threads for a resumed run: left at -1 (the checkpoint's) when not given. */
+static gboolean
+parse_threads (const char *text,
+               int        *threads,
+               GError    **error)
+{
+  guint value = 0;
+
+  if (text == NULL)
+    return TRUE;
+  if (!cli_parse_uint ("--threads", text, 0, G_MAXINT, &value, error))
+    return FALSE;
+  *threads = (int) value;
+  return TRUE;
 }
 
 /* A resumed run keeps the checkpoint's settings; only these may change. */
@@ -399,19 +416,26 @@ train_with (TrainOptions *o)
 
   if (o->resume != NULL)
     {
+      NnResumeRequest request = NN_RESUME_REQUEST_INIT;
+      NnTrainConfig stored;
+
+      /* The checkpoint's settings, but --epochs (the new total) and --threads (nn-resume.h). */
       if (!check_resume_options (o, &error) ||
-          !nn_checkpoint_load_config (o->resume, &config, &error))
+          !cli_parse_uint ("--epochs", o->epochs, 1, G_MAXUINT, &request.epochs, &error) ||
+          !parse_threads (o->threads, &request.threads, &error) ||
+          !nn_checkpoint_load_config (o->resume, &stored, &error))
         return cli_fail (error);
+      nn_resume_config (&stored, &request, &config);
       if (o->model != NULL && strcmp (o->model, config.model) != 0)
         return cli_fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                                       "train: --model %s, but the checkpoint holds a %s",
                                       o->model, config.model));
     }
-  else if (!config_from_options (o, &config, &error))
+  else if (!config_from_options (o, &config, &error) ||
+           !cli_parse_uint ("--epochs", o->epochs, 0, G_MAXUINT, &config.epochs, &error) ||
+           !cli_parse_uint ("--threads", o->threads, 0, G_MAXUINT, &config.threads, &error))
     return cli_fail (error);
-  if (!cli_parse_uint ("--epochs", o->epochs, 0, G_MAXUINT, &config.epochs, &error) ||
-      !cli_parse_uint ("--threads", o->threads, 0, G_MAXUINT, &config.threads, &error) ||
-      !nn_train_config_validate (&config, &error))
+  if (!nn_train_config_validate (&config, &error))
     return cli_fail (error);
   /* Allowed (a machine may be shared differently later), but threads that wait for a core
    * at every batch's barrier make training several times slower: say so. */

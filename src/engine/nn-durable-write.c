@@ -93,6 +93,49 @@ remove_stale_partials (const char *dir_name,
     }
 }
 
+/* ".<base>.partial-XXXXXX" beside `path`: the template of a write's temporary file. */
+static char *
+partial_template (const char *path)
+{
+  g_autofree char *dir_name = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *hidden = g_strconcat (".", base, PARTIAL_INFIX "XXXXXX", NULL);
+
+  return g_build_filename (dir_name, hidden, NULL);
+}
+
+int
+nn_durable_write_probe (const char *path)
+{
+  g_autofree char *tmp = NULL;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, EINVAL);
+
+#ifdef O_TMPFILE
+  {
+    g_autofree char *dir_name = g_path_get_dirname (path);
+
+    fd = open (dir_name, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0)
+      {
+        close (fd);
+        return 0;
+      }
+    /* Only "no unnamed files here" falls back; any other errno is the answer. */
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+      return errno;
+  }
+#endif
+  tmp = partial_template (path);
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return errno;
+  close (fd);
+  g_unlink (tmp);
+  return 0;
+}
+
 gboolean
 nn_write_file_durably (const char *path,
                        const void *data,
@@ -101,7 +144,6 @@ nn_write_file_durably (const char *path,
 {
   g_autofree char *dir_name = NULL;
   g_autofree char *base = NULL;
-  g_autofree char *hidden = NULL;
   g_autofree char *tmp = NULL;
   int fd, dir_fd, saved_errno;
 
@@ -111,8 +153,7 @@ nn_write_file_durably (const char *path,
 
   dir_name = g_path_get_dirname (path);
   base = g_path_get_basename (path);
-  hidden = g_strconcat (".", base, PARTIAL_INFIX "XXXXXX", NULL);
-  tmp = g_build_filename (dir_name, hidden, NULL);
+  tmp = partial_template (path);
 
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)

@@ -19,4 +19,11 @@ gboolean nn_write_file_durably    (const char *path,
                                    gsize       length,
                                    GError    **error);
 
+/* Whether a write of `path` could create its temporary file: 0, or the errno that creating
+ * it gives.  Leaves nothing behind even when the process is killed during the probe: it
+ * opens an unnamed file in the directory (O_TMPFILE); where the file system refuses those,
+ * it creates and removes a temporary file named as a write's, which a kill in between
+ * leaves for the next write of `path` to remove, as any partial write. */
+int      nn_durable_write_probe   (const char *path);
+
 G_END_DECLS

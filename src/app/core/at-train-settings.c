@@ -12,28 +12,59 @@ static const char *const model_nicks[] = { "mlp", "cnn", NULL };
 static const char *const optimizer_nicks[] = { "sgd", "rmsprop", "adam", NULL };
 static const char *const schedule_nicks[] = { "constant", "step", "cosine", NULL };
 
+/* The keys each preset keeps for itself (the io.github.atelier.Atelier.Preset schema);
+ * seed, threads and evaluate-test are shared. */
+static const char *const preset_keys[] = {
+  "epochs", "batch-size", "optimizer", "learning-rate", "schedule", "l2", "validation-split", NULL
+};
+
+GSettings *
+at_train_settings_dup_preset (GSettings  *settings,
+                              const char *model)
+{
+  g_autofree char *chosen = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  if (model == NULL)
+    model = chosen = g_settings_get_string (settings, "model");
+  if (!g_strv_contains (model_nicks, model))
+    model = model_nicks[0];
+  return g_settings_get_child (settings, model);
+}
+
+guint
+at_train_settings_get_uint (GSettings  *settings,
+                            const char *key)
+{
+  g_autoptr(GSettings) preset = at_train_settings_dup_preset (settings, NULL);
+
+  return g_settings_get_uint (preset, key);
+}
+
 void
 at_train_settings_to_config (GSettings     *settings,
                              NnTrainConfig *config)
 {
   g_autofree char *model = g_settings_get_string (settings, "model");
+  g_autoptr(GSettings) preset = at_train_settings_dup_preset (settings, model);
   NnOptimizerKind kind = NN_OPTIMIZER_ADAM;
-  g_autofree char *optimizer = g_settings_get_string (settings, "optimizer");
-  g_autofree char *schedule = g_settings_get_string (settings, "schedule");
+  g_autofree char *optimizer = g_settings_get_string (preset, "optimizer");
+  g_autofree char *schedule = g_settings_get_string (preset, "schedule");
 
   nn_train_config_init (config, model);
-  config->epochs = g_settings_get_uint (settings, "epochs");
-  config->batch_size = g_settings_get_uint (settings, "batch-size");
+  config->epochs = g_settings_get_uint (preset, "epochs");
+  config->batch_size = g_settings_get_uint (preset, "batch-size");
   if (!nn_optimizer_kind_parse (optimizer, &kind))
     kind = NN_OPTIMIZER_ADAM;
   /* Keras defaults for the optimizer's other constants; the learning rate is ours. */
   nn_optimizer_params_init (&config->optimizer, kind);
-  config->optimizer.learning_rate = g_settings_get_double (settings, "learning-rate");
+  config->optimizer.learning_rate = g_settings_get_double (preset, "learning-rate");
   /* step_epochs and gamma keep the engine's defaults */
   if (!nn_checkpoint_schedule_parse (schedule, &config->schedule))
     config->schedule = NN_SCHEDULE_CONSTANT;
-  config->l2 = g_settings_get_double (settings, "l2");
-  config->validation_split = g_settings_get_double (settings, "validation-split");
+  config->l2 = g_settings_get_double (preset, "l2");
+  config->validation_split = g_settings_get_double (preset, "validation-split");
   config->seed = g_settings_get_uint64 (settings, "seed");
   config->threads = g_settings_get_uint (settings, "threads");
   config->evaluate_test = g_settings_get_boolean (settings, "evaluate-test");
@@ -43,19 +74,42 @@ void
 at_train_settings_set_defaults (GSettings  *settings,
                                 const char *model)
 {
-  NnTrainConfig config;
+  g_autoptr(GSettings) preset = at_train_settings_dup_preset (settings, model);
 
-  nn_train_config_init (&config, model);
-  g_settings_delay (settings);
-  g_settings_set_uint (settings, "epochs", config.epochs);
-  g_settings_set_uint (settings, "batch-size", config.batch_size);
-  g_settings_set_string (settings, "optimizer", nn_optimizer_kind_name (config.optimizer.kind));
-  g_settings_set_double (settings, "learning-rate", config.optimizer.learning_rate);
-  g_settings_set_string (settings, "schedule", nn_checkpoint_schedule_name (config.schedule));
-  g_settings_set_double (settings, "l2", config.l2);
-  g_settings_set_double (settings, "validation-split", config.validation_split);
-  g_settings_set_uint64 (settings, "seed", config.seed);
-  g_settings_apply (settings);
+  /* Resetting, not writing the values: the schema holds each preset's tutorial values, and
+   * a reset key follows them.  No delay-apply either — a GSettings put in delay mode stays
+   * in it, and every later change through it would wait for an apply nobody makes. */
+  for (guint i = 0; preset_keys[i] != NULL; i++)
+    g_settings_reset (preset, preset_keys[i]);
+  g_settings_reset (settings, "seed");
+}
+
+void
+at_train_settings_migrate (GSettings *settings)
+{
+  g_autoptr(GSettings) preset = at_train_settings_dup_preset (settings, NULL);
+
+  /* Older versions kept one set of hyper-parameters for both presets: what the person set
+   * there belongs to the preset that was chosen.  Moving it (and resetting the old key)
+   * makes this run once. */
+  for (guint i = 0; preset_keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) old = g_settings_get_user_value (settings, preset_keys[i]);
+      g_autoptr(GVariant) mine = NULL;
+
+      if (old == NULL)
+        continue;
+      mine = g_settings_get_user_value (preset, preset_keys[i]);
+      if (mine == NULL && !g_settings_set_value (preset, preset_keys[i], old))
+        g_warning ("Could not move the setting %s to the preset", preset_keys[i]);
+      g_settings_reset (settings, preset_keys[i]);
+    }
+}
+
+const char *const *
+at_settings_preset_keys (void)
+{
+  return preset_keys;
 }
 
 gboolean

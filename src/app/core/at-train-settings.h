@@ -7,10 +7,25 @@
 
 G_BEGIN_DECLS
 
+/* Each preset ("mlp", "cnn") keeps its hyper-parameters in a child of `settings` named
+ * after it: it starts from the tutorial's values for that preset and keeps the person's own
+ * changes.  The preset's child for `model`, or for the chosen one when `model` is NULL. */
+GSettings *at_train_settings_dup_preset (GSettings  *settings,
+                                         const char *model);
+/* A preset key (e.g. "epochs") of the chosen preset. */
+guint      at_train_settings_get_uint   (GSettings  *settings,
+                                         const char *key);
+/* Moves values set in the keys of older versions (one set for both presets) to the chosen
+ * preset; idempotent. */
+void       at_train_settings_migrate    (GSettings  *settings);
+/* The keys each preset keeps, NULL-terminated. */
+const char *const *at_settings_preset_keys (void);
+
 /* The tutorial's config for the chosen model with the person's settings on top. */
 void at_train_settings_to_config    (GSettings     *settings,
                                      NnTrainConfig *config);
-/* Puts the tutorial's values for `model` ("mlp", "cnn") back into the settings. */
+/* Puts the tutorial's values for `model` ("mlp", "cnn"; NULL: the chosen one) back into
+ * its preset's settings, and the seed. */
 void at_train_settings_set_defaults (GSettings     *settings,
                                      const char    *model);
 

@@ -394,6 +394,18 @@ at_training_controller_get_batches_done (AtTrainingController *self)
   return (guint) g_atomic_int_get (&self->batches_done);
 }
 
+gboolean
+at_training_controller_is_parked (AtTrainingController *self)
+{
+  gboolean parked;
+
+  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), FALSE);
+  g_mutex_lock (&self->lock);
+  parked = self->trainer != NULL && nn_trainer_is_paused (self->trainer);
+  g_mutex_unlock (&self->lock);
+  return parked;
+}
+
 gint64
 at_training_controller_get_max_dispatch_usec (AtTrainingController *self)
 {

@@ -70,6 +70,9 @@ double                at_training_controller_get_test_accuracy (AtTrainingContro
 /* Batches the worker has finished in this run (read atomically; may be ahead of the
  * reports delivered so far). */
 guint64               at_training_controller_get_batches_done (AtTrainingController *self);
+/* TRUE once the worker has acknowledged a pause: it waits between two batches and trains
+ * none until resumed or stopped. */
+gboolean              at_training_controller_is_parked (AtTrainingController *self);
 /* The longest time one drain of the report queue took on the main thread (µs). */
 gint64                at_training_controller_get_max_dispatch_usec (AtTrainingController *self);
 

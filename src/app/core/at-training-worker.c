@@ -7,6 +7,7 @@
 
 #include "at-training-controller-private.h"
 #include "nn-checkpoint.h"
+#include "nn-resume.h"
 
 void
 at_training_item_free (gpointer data)
@@ -83,22 +84,22 @@ build_trainer (AtTrainingController *self,
 
   if (self->resume_path != NULL)
     {
-      /* The checkpoint decides the model and optimizer; the person decides how far. */
-      guint epochs = config.epochs;
-      gboolean evaluate_test = config.evaluate_test;
-      guint threads = config.threads;
+      /* The checkpoint decides the settings; the person how far (nn-resume.h). */
+      NnResumeRequest request = { self->config.epochs, (int) self->config.threads,
+                                  self->config.evaluate_test };
+      NnTrainConfig stored;
 
-      if (!nn_checkpoint_load_config (self->resume_path, &config, error))
+      if (!nn_checkpoint_load_config (self->resume_path, &stored, error))
         return NULL;
-      config.epochs = MAX (epochs, config.epochs);
-      config.evaluate_test = evaluate_test;
-      config.threads = threads;
+      nn_resume_config (&stored, &request, &config);
     }
 
   trainer = nn_trainer_new (&config, self->dataset, error);
   if (trainer == NULL)
     return NULL;
-  if (self->resume_path != NULL && !nn_checkpoint_resume (self->resume_path, trainer, error))
+  if (self->resume_path != NULL
+      && (!nn_checkpoint_resume (self->resume_path, trainer, error)
+          || !nn_resume_check_epochs (nn_trainer_get_epochs_done (trainer), &config, error)))
     return NULL;
   return g_steal_pointer (&trainer);
 }

@@ -46,7 +46,8 @@ tile_origin (const AtTileLayout *layout,
 guint
 at_render_feature_maps (cairo_t                 *cr,
                         const NnLayerActivation *act,
-                        const AtTileLayout      *layout)
+                        const AtTileLayout      *layout,
+                        gboolean                 shared_scale)
 {
   gsize plane = (gsize) act->h * act->w;
   float layer_lo, layer_hi;
@@ -59,7 +60,7 @@ at_render_feature_maps (cairo_t                 *cr,
       float lo = layer_lo, hi = layer_hi;
       double x, y;
 
-      if (plane > 1)
+      if (plane > 1 && !shared_scale)
         at_float_range (v, plane, &lo, &hi);
       tile_origin (layout, c, &x, &y);
       at_render_plane (cr, v, act->w, act->h, lo, hi, AT_COLORMAP_VIRIDIS,

@@ -26,11 +26,13 @@ void  at_tile_layout          (guint                    n,
                                AtTileLayout            *layout);
 
 /* Every channel of `act` as a tile in viridis.  Spatial maps are normalised each to its
- * own min..max (a dead map is drawn flat, dark); 1x1 maps (dense layers) share the
- * layer's range.  Returns the number of tiles drawn. */
+ * own min..max (a dead map is drawn flat, dark), or with `shared_scale` all to the layer's
+ * range, so a weak map looks weak; 1x1 maps (dense layers) always share the layer's range.
+ * Returns the number of tiles drawn. */
 guint at_render_feature_maps  (cairo_t                 *cr,
                                const NnLayerActivation *act,
-                               const AtTileLayout      *layout);
+                               const AtTileLayout      *layout,
+                               gboolean                 shared_scale);
 
 /* n filters of (side, side) weights each, consecutive, in a diverging blue–white–red map
  * symmetric around 0, each filter on its own scale (±its max |w|), framed in the

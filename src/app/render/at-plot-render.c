@@ -494,7 +494,27 @@ draw_epochs (Ctx         *ctx,
   cairo_restore (cr);
 }
 
-/* Sample line plus marker plus name for each series, right-aligned in the title row. */
+/* Whether `series` has a point to show: the batches always; validation and test once an
+ * epoch has measured them (a run without a validation split or test evaluation never). */
+static gboolean
+series_has_data (Ctx    *ctx,
+                 Series  series)
+{
+  const AtEpochPoint *epochs;
+  guint n_epochs;
+
+  if (series == SERIES_TRAIN)
+    return TRUE;
+  epochs = at_plot_data_get_epochs (ctx->data, &n_epochs);
+  for (guint i = 0; i < n_epochs; i++)
+    for (AtMetric m = 0; m < AT_N_METRICS; m++)
+      if (isfinite (epoch_value (&epochs[i], series, m)))
+        return TRUE;
+  return FALSE;
+}
+
+/* Sample line plus marker plus name for each series that has data, right-aligned in the
+ * title row. */
 static void
 draw_legend (Ctx    *ctx,
              double  right,
@@ -505,9 +525,12 @@ draw_legend (Ctx    *ctx,
 
   for (int s = N_SERIES - 1; s >= 0; s--)
     {
-      g_autoptr(PangoLayout) layout = make_layout (ctx, series_label (s), FALSE);
+      g_autoptr(PangoLayout) layout = NULL;
       int w, h;
 
+      if (!series_has_data (ctx, s))
+        continue;
+      layout = make_layout (ctx, series_label (s), FALSE);
       pango_layout_get_pixel_size (layout, &w, &h);
       x -= w;
       set_color (cr, &ctx->style->foreground, 0.85);

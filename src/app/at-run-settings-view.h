@@ -1,0 +1,22 @@
+/* at-run-settings-view.h — one line on the Training page with the effective settings of
+ * the run whose model is shown: preset, optimizer and learning rate, batch size, epochs,
+ * schedule, validation split (and L2 when used). */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "nn-trainer.h"
+
+G_BEGIN_DECLS
+
+#define AT_TYPE_RUN_SETTINGS_VIEW (at_run_settings_view_get_type ())
+G_DECLARE_FINAL_TYPE (AtRunSettingsView, at_run_settings_view, AT, RUN_SETTINGS_VIEW, GtkWidget)
+
+GtkWidget  *at_run_settings_view_new        (void);
+/* The run's config as its trainer had it (copied); NULL: no run yet. */
+void        at_run_settings_view_set_config (AtRunSettingsView   *self,
+                                             const NnTrainConfig *config);
+/* The line shown. */
+const char *at_run_settings_view_get_text   (AtRunSettingsView   *self);
+
+G_END_DECLS
