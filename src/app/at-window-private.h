@@ -13,6 +13,7 @@
 #include "at-analysis-views.h"
 #include "at-frame-stats.h"
 #include "at-plot-view.h"
+#include "at-run-follower.h"
 #include "at-run-settings-view.h"
 #include "at-shown-model.h"
 #include "at-view-model.h"
@@ -64,6 +65,7 @@ struct _AtWindow
   AtFrameStats         *frame_stats;
   char                 *opening_path;   /* the model being loaded */
   char                 *trying_dir;     /* a folder opened, remembered only once it loads */
+  AtRunFollower        *follower;       /* a run directory followed, or NULL */
 
   gboolean              loading;
   gboolean              reload_pending;  /* the dataset folder changed during a run */
@@ -101,6 +103,12 @@ void            at_window_open_dataset_folder  (AtWindow             *self,
 void            at_window_open_dataset_files   (AtWindow             *self,
                                                 GFile                *fa,
                                                 GFile                *fb);
+
+/* at-window-follow.c */
+void            at_window_follow_init          (AtWindow             *self);
+void            at_window_follow_run           (AtWindow             *self,
+                                                const char           *dir);
+void            at_window_stop_following       (AtWindow             *self);
 
 /* at-window-files.c */
 void            at_window_files_init           (AtWindow             *self);

@@ -62,7 +62,12 @@ show_opened_progress (AtWindow *self)
   set_label_owned (self->eta_label, g_strdup ("–"));
   set_label_owned (self->train_acc_label, format_percent (last ? last->train_accuracy : NAN));
   set_label_owned (self->test_acc_label, format_percent (last ? last->test_accuracy : NAN));
-  if (last != NULL)
+  if (at_shown_model_get_state (self->shown) == AT_SHOWN_FOLLOWING)
+    text = last != NULL
+      /* Translators: the progress bar while following a run another program writes */
+      ? g_strdup_printf (_("Following · epoch %u"), last->epoch)
+      : g_strdup (_("Following · waiting for metrics"));
+  else if (last != NULL)
     /* Translators: the progress bar of a model opened from a file */
     text = g_strdup_printf (ngettext ("Opened · %u epoch trained",
                                          "Opened · %u epochs trained", last->epoch), last->epoch);
@@ -77,7 +82,9 @@ shows_opened_model (AtWindow *self)
 {
   AtShownState state = at_shown_model_get_state (self->shown);
 
-  return state == AT_SHOWN_OPENED || state == AT_SHOWN_OPENED_WEIGHTS;
+  /* A followed run is shown as an opened one: its curves and cards come from its files. */
+  return state == AT_SHOWN_OPENED || state == AT_SHOWN_OPENED_WEIGHTS
+         || state == AT_SHOWN_FOLLOWING;
 }
 
 void
@@ -215,7 +222,10 @@ on_history_changed (AtWindow *self)
   for (guint i = 0; i < n; i++)
     at_plot_view_add_epoch (self->plot_view, &history[i]);
   at_plot_view_set_empty_text (self->plot_view,
-                               n == 0 ? _("This model's file keeps no training history") : NULL);
+                               n > 0 ? NULL
+                               : at_shown_model_get_state (self->shown) == AT_SHOWN_FOLLOWING
+                               ? _("Waiting for the run's metrics.csv")
+                               : _("This model's file keeps no training history"));
   at_window_update_progress (self);
   at_window_update_actions (self);
 }
@@ -230,6 +240,9 @@ at_window_update_model_label (AtWindow *self)
   g_autofree char *text = NULL;
   const char *kind;
 
+  /* The follower keeps its own status there (at-window-follow.c). */
+  if (state == AT_SHOWN_FOLLOWING)
+    return;
   if (model == NULL || base == NULL || !shows_opened_model (self))
     {
       gtk_label_set_text (self->model_label, "");

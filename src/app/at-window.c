@@ -144,6 +144,8 @@ at_window_update_actions (AtWindow *self)
   at_window_set_action_enabled (self, "stop", state == AT_TRAINING_STATE_TRAINING || paused);
   at_window_set_action_enabled (self, "open-dataset", !running);
   at_window_set_action_enabled (self, "open-model", !running);
+  at_window_set_action_enabled (self, "open-run", !running);
+  at_window_set_action_enabled (self, "follow-run", !running);
   at_window_set_action_enabled (self, "save-model", shown);
   at_window_set_action_enabled (self, "export-metrics", at_plot_view_get_n_epochs (self->plot_view) > 0);
   at_window_set_action_enabled (self, "export-plot", TRUE);
@@ -209,6 +211,8 @@ train_activated (GSimpleAction *action,
     }
 
   at_window_hide_error (self);
+  /* A run here replaces a followed one in every view. */
+  at_window_stop_following (self);
   /* The model shown decides: an opened run is continued, anything else starts anew. */
   at_training_controller_set_resume_path (self->controller,
                                           at_shown_model_get_resume_path (self->shown));
@@ -332,6 +336,7 @@ at_window_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   at_window_files_dispose (self);
+  at_window_stop_following (self);
 
   if (self->analysis_views != NULL)
     {
@@ -440,6 +445,7 @@ at_window_init (AtWindow *self)
                            self, G_CONNECT_SWAPPED);
   at_window_files_init (self);
   at_window_data_init (self);
+  at_window_follow_init (self);
   watch_banner (self, self->data_bar);
   watch_banner (self, self->error_bar);
   self->frame_stats = at_frame_stats_new (GTK_WIDGET (self));

@@ -34,7 +34,8 @@ G_DEFINE_ENUM_TYPE (AtShownState, at_shown_state,
   G_DEFINE_ENUM_VALUE (AT_SHOWN_OPENED, "opened"),
   G_DEFINE_ENUM_VALUE (AT_SHOWN_OPENED_WEIGHTS, "opened-weights"),
   G_DEFINE_ENUM_VALUE (AT_SHOWN_CONTINUING, "continuing"),
-  G_DEFINE_ENUM_VALUE (AT_SHOWN_CONTINUED, "continued"))
+  G_DEFINE_ENUM_VALUE (AT_SHOWN_CONTINUED, "continued"),
+  G_DEFINE_ENUM_VALUE (AT_SHOWN_FOLLOWING, "following"))
 
 enum {
   PROP_0,
@@ -214,6 +215,58 @@ at_shown_model_open (AtShownModel        *self,
   /* A file of weights only (a snapshot saved mid-run) has no run state to continue. */
   set_state (self, config != NULL ? AT_SHOWN_OPENED : AT_SHOWN_OPENED_WEIGHTS);
   g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+}
+
+void
+at_shown_model_follow (AtShownModel *self,
+                       const char   *dir)
+{
+  g_return_if_fail (AT_IS_SHOWN_MODEL (self));
+  g_return_if_fail (dir != NULL);
+
+  g_free (self->path);
+  self->path = g_strdup (dir);
+  set_model (self, NULL, NULL);
+  g_array_set_size (self->history, 0);
+  set_state (self, AT_SHOWN_FOLLOWING);
+  g_signal_emit (self, signals[CHANGED], 0);
+  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+}
+
+void
+at_shown_model_follow_model (AtShownModel *self,
+                             NnModel      *model)
+{
+  g_return_if_fail (AT_IS_SHOWN_MODEL (self));
+  g_return_if_fail (model != NULL);
+
+  /* A run started here meanwhile owns what is shown: a late checkpoint must not cover it. */
+  if (self->state != AT_SHOWN_FOLLOWING)
+    return;
+  set_model (self, model, NULL);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+void
+at_shown_model_follow_metrics (AtShownModel        *self,
+                               const NnEpochReport *rows,
+                               guint                n_rows,
+                               gboolean             reset)
+{
+  g_return_if_fail (AT_IS_SHOWN_MODEL (self));
+
+  if (self->state != AT_SHOWN_FOLLOWING)
+    return;
+  if (reset)
+    g_array_set_size (self->history, 0);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      NnEpochReport kept = rows[i];
+
+      kept.test = NULL;
+      g_array_append_val (self->history, kept);
+    }
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
 }
 

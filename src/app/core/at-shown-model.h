@@ -9,6 +9,9 @@
  *   OPENED_WEIGHTS   opened from a file of weights only: Train starts anew
  *   CONTINUING       a run continues the opened file
  *   CONTINUED        that run has ended
+ *   FOLLOWING        followed from a run directory another program writes (PyTorch):
+ *                    each new checkpoint replaces the model, its metrics.csv is the history;
+ *                    Train starts anew
  * Save, Train and the window's status line read these states; nothing else decides them.
  * It follows the controller (snapshot-ready, epoch-report, finished) by itself.
  */
@@ -30,6 +33,7 @@ typedef enum {
   AT_SHOWN_OPENED_WEIGHTS,
   AT_SHOWN_CONTINUING,
   AT_SHOWN_CONTINUED,
+  AT_SHOWN_FOLLOWING,
 } AtShownState;
 
 GType at_shown_state_get_type (void) G_GNUC_CONST;
@@ -58,6 +62,18 @@ void                 at_shown_model_open        (AtShownModel         *self,
                                                  const NnTrainConfig  *config,
                                                  const NnEpochReport  *history,
                                                  guint                 n_history);
+/* Follows the run written into `dir`: nothing shown until its first checkpoint. */
+void                 at_shown_model_follow      (AtShownModel         *self,
+                                                 const char           *dir);
+/* The followed run's newest checkpoint (copied by reference; immutable). */
+void                 at_shown_model_follow_model (AtShownModel        *self,
+                                                  NnModel             *model);
+/* Rows of the followed run's metrics (test NULL), appended; `reset` forgets those before
+ * (the file was replaced). */
+void                 at_shown_model_follow_metrics (AtShownModel         *self,
+                                                    const NnEpochReport  *rows,
+                                                    guint                 n_rows,
+                                                    gboolean              reset);
 /* The opened file can no longer be continued (another architecture was chosen): Train
  * starts anew and Save writes the weights. */
 void                 at_shown_model_forget_file (AtShownModel         *self);
