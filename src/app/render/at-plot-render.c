@@ -11,6 +11,7 @@
 #include <pango/pangocairo.h>
 
 #include "at-plot-render.h"
+#include "at-plot-render-private.h"
 
 #define MARGIN_LEFT   58.0
 #define MARGIN_RIGHT  18.0
@@ -18,28 +19,6 @@
 #define TICKS_HEIGHT  22.0
 #define XLABEL_HEIGHT 18.0
 #define PANE_GAP      14.0
-
-typedef enum {
-  SERIES_TRAIN,
-  SERIES_VAL,
-  SERIES_TEST,
-  N_SERIES,
-} Series;
-
-typedef struct {
-  double x, y, w, h;        /* the data area */
-  double x0, x1, y0, y1;    /* the data range shown */
-} Frame;
-
-typedef struct {
-  const AtPlotData  *data;
-  const AtPlotStyle *style;
-  cairo_t           *cr;
-  PangoFontDescription *font;
-  PangoFontDescription *bold;
-  PangoLayout       *layout;   /* one, re-used for every text: creating them is the cost */
-  AtColor            colors[N_SERIES];
-} Ctx;
 
 void
 at_plot_style_init (AtPlotStyle *style,
@@ -66,8 +45,8 @@ rgb (guint32 hex)
   return c;
 }
 
-static void
-set_color (cairo_t       *cr,
+void
+at_plot_set_color (cairo_t       *cr,
            const AtColor *c,
            double         alpha)
 {
@@ -99,20 +78,20 @@ tick_step (double range,
   return nice_num (nice_num (range, FALSE) / MAX (1, max_ticks - 1), TRUE);
 }
 
-static double
-fx (const Frame *f, double x)
+double
+at_plot_fx (const Frame *f, double x)
 {
   return f->x + (x - f->x0) / (f->x1 - f->x0) * f->w;
 }
 
-static double
-fy (const Frame *f, double y)
+double
+at_plot_fy (const Frame *f, double y)
 {
   return f->y + f->h - (y - f->y0) / (f->y1 - f->y0) * f->h;
 }
 
-static PangoLayout *
-make_layout (Ctx        *ctx,
+PangoLayout *
+at_plot_make_layout (Ctx        *ctx,
              const char *text,
              gboolean    bold)
 {
@@ -134,11 +113,11 @@ draw_text (Ctx        *ctx,
            gboolean    bold,
            double      alpha)
 {
-  g_autoptr(PangoLayout) layout = make_layout (ctx, text, bold);
+  g_autoptr(PangoLayout) layout = at_plot_make_layout (ctx, text, bold);
   int w, h;
 
   pango_layout_get_pixel_size (layout, &w, &h);
-  set_color (ctx->cr, &ctx->style->foreground, alpha);
+  at_plot_set_color (ctx->cr, &ctx->style->foreground, alpha);
   cairo_move_to (ctx->cr, round (x - ax * w), round (y - ay * h));
   pango_cairo_show_layout (ctx->cr, layout);
 }
@@ -190,8 +169,8 @@ draw_marker (Ctx    *ctx,
     }
 }
 
-static const char *
-series_label (Series series)
+const char *
+at_plot_series_label (Series series)
 {
   switch (series)
     {
@@ -207,8 +186,8 @@ series_label (Series series)
     }
 }
 
-static float
-epoch_value (const AtEpochPoint *p,
+float
+at_plot_epoch_value (const AtEpochPoint *p,
              Series              series,
              AtMetric            metric)
 {
@@ -258,7 +237,7 @@ y_range (Ctx      *ctx,
   for (guint i = 0; i < n_epochs; i++)
     for (Series s = 0; s < N_SERIES; s++)
       {
-        float v = epoch_value (&epochs[i], s, metric);
+        float v = at_plot_epoch_value (&epochs[i], s, metric);
         if (isfinite (v))
           {
             vmin = MIN (vmin, v);
@@ -300,12 +279,12 @@ draw_axes (Ctx         *ctx,
   /* horizontal grid and y labels */
   for (double v = ceil (f->y0 / ystep - 1e-9) * ystep; v <= f->y1 + 1e-9; v += ystep)
     {
-      double y = round (fy (f, v)) + 0.5;
+      double y = round (at_plot_fy (f, v)) + 0.5;
       g_autofree char *label = NULL;
 
       if (fabs (v) < ystep * 1e-6)
         v = 0;  /* not "-0" */
-      set_color (cr, &ctx->style->foreground, 0.10);
+      at_plot_set_color (cr, &ctx->style->foreground, 0.10);
       cairo_move_to (cr, f->x, y);
       cairo_line_to (cr, f->x + f->w, y);
       cairo_stroke (cr);
@@ -321,11 +300,11 @@ draw_axes (Ctx         *ctx,
   /* vertical grid at epochs and x labels */
   for (double v = ceil (f->x0 / xstep - 1e-9) * xstep; v <= f->x1 + 1e-9; v += xstep)
     {
-      double x = round (fx (f, v)) + 0.5;
+      double x = round (at_plot_fx (f, v)) + 0.5;
 
       if (fabs (v) < xstep * 1e-6)
         v = 0;
-      set_color (cr, &ctx->style->foreground, 0.07);
+      at_plot_set_color (cr, &ctx->style->foreground, 0.07);
       cairo_move_to (cr, x, f->y);
       cairo_line_to (cr, x, f->y + f->h);
       cairo_stroke (cr);
@@ -338,7 +317,7 @@ draw_axes (Ctx         *ctx,
     }
 
   /* the frame's axes */
-  set_color (cr, &ctx->style->foreground, 0.45);
+  at_plot_set_color (cr, &ctx->style->foreground, 0.45);
   cairo_move_to (cr, round (f->x) + 0.5, f->y);
   cairo_line_to (cr, round (f->x) + 0.5, round (f->y + f->h) + 0.5);
   cairo_line_to (cr, f->x + f->w, round (f->y + f->h) + 0.5);
@@ -375,13 +354,13 @@ draw_batches (Ctx         *ctx,
       cairo_new_path (cr);
       for (guint i = 0; i <= n; i++)
         {
-          int c = i < n ? (int) floor (fx (f, at_plot_data_bucket_x (ctx->data, i))) : G_MAXINT;
+          int c = i < n ? (int) floor (at_plot_fx (f, at_plot_data_bucket_x (ctx->data, i))) : G_MAXINT;
 
           if (i < n && buckets[i].count == 0)
             continue;
           if (c != col && col != G_MININT)
             {
-              double top = floor (fy (f, cmax)), bottom = ceil (fy (f, cmin));
+              double top = floor (at_plot_fy (f, cmax)), bottom = ceil (at_plot_fy (f, cmin));
               cairo_rectangle (cr, col, top, 1, MAX (1, bottom - top));
             }
           if (i == n)
@@ -395,7 +374,7 @@ draw_batches (Ctx         *ctx,
           cmin = MIN (cmin, buckets[i].min[metric]);
           cmax = MAX (cmax, buckets[i].max[metric]);
         }
-      set_color (cr, &ctx->colors[SERIES_TRAIN], ctx->style->dark ? 0.28 : 0.20);
+      at_plot_set_color (cr, &ctx->colors[SERIES_TRAIN], ctx->style->dark ? 0.28 : 0.20);
       /* Whole-pixel columns: antialiasing would only cost time. */
       cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
       cairo_fill (cr);
@@ -407,12 +386,12 @@ draw_batches (Ctx         *ctx,
   cairo_new_path (cr);
   for (guint i = 0; i <= n; i++)
     {
-      int c = i < n ? (int) floor (fx (f, at_plot_data_bucket_x (ctx->data, i))) : G_MAXINT;
+      int c = i < n ? (int) floor (at_plot_fx (f, at_plot_data_bucket_x (ctx->data, i))) : G_MAXINT;
       gboolean hole = i < n && buckets[i].count == 0;
 
       if ((c != col || hole) && col != G_MININT && ccount > 0)
         {
-          double y = fy (f, csum / ccount);
+          double y = at_plot_fy (f, csum / ccount);
           if (pen_down)
             cairo_line_to (cr, col + 0.5, y);
           else
@@ -433,7 +412,7 @@ draw_batches (Ctx         *ctx,
       csum += buckets[i].smooth_sum[metric];
       ccount += buckets[i].count;
     }
-  set_color (cr, &ctx->colors[SERIES_TRAIN], 1.0);
+  at_plot_set_color (cr, &ctx->colors[SERIES_TRAIN], 1.0);
   cairo_set_line_width (cr, 2.0);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_stroke (cr);
@@ -461,19 +440,19 @@ draw_epochs (Ctx         *ctx,
       cairo_new_path (cr);
       for (guint i = 0; i < n; i++)
         {
-          float v = epoch_value (&epochs[i], s, metric);
+          float v = at_plot_epoch_value (&epochs[i], s, metric);
           if (!isfinite (v))
             {
               pen_down = FALSE;
               continue;
             }
           if (pen_down)
-            cairo_line_to (cr, fx (f, epochs[i].epoch), fy (f, v));
+            cairo_line_to (cr, at_plot_fx (f, epochs[i].epoch), at_plot_fy (f, v));
           else
-            cairo_move_to (cr, fx (f, epochs[i].epoch), fy (f, v));
+            cairo_move_to (cr, at_plot_fx (f, epochs[i].epoch), at_plot_fy (f, v));
           pen_down = TRUE;
         }
-      set_color (cr, &ctx->colors[s], 0.9);
+      at_plot_set_color (cr, &ctx->colors[s], 0.9);
       cairo_set_line_width (cr, 1.5);
       set_dash (cr, s);
       cairo_stroke (cr);
@@ -481,13 +460,13 @@ draw_epochs (Ctx         *ctx,
       cairo_set_dash (cr, NULL, 0, 0);
       for (guint i = 0; i < n; i++)
         {
-          float v = epoch_value (&epochs[i], s, metric);
+          float v = at_plot_epoch_value (&epochs[i], s, metric);
           if (isfinite (v))
-            draw_marker (ctx, s, fx (f, epochs[i].epoch), fy (f, v));
+            draw_marker (ctx, s, at_plot_fx (f, epochs[i].epoch), at_plot_fy (f, v));
         }
-      set_color (cr, &ctx->style->background, 1.0);
+      at_plot_set_color (cr, &ctx->style->background, 1.0);
       cairo_fill_preserve (cr);
-      set_color (cr, &ctx->colors[s], 1.0);
+      at_plot_set_color (cr, &ctx->colors[s], 1.0);
       cairo_set_line_width (cr, 2.0);
       cairo_stroke (cr);
     }
@@ -508,7 +487,7 @@ series_has_data (Ctx    *ctx,
   epochs = at_plot_data_get_epochs (ctx->data, &n_epochs);
   for (guint i = 0; i < n_epochs; i++)
     for (AtMetric m = 0; m < AT_N_METRICS; m++)
-      if (isfinite (epoch_value (&epochs[i], series, m)))
+      if (isfinite (at_plot_epoch_value (&epochs[i], series, m)))
         return TRUE;
   return FALSE;
 }
@@ -530,16 +509,16 @@ draw_legend (Ctx    *ctx,
 
       if (!series_has_data (ctx, s))
         continue;
-      layout = make_layout (ctx, series_label (s), FALSE);
+      layout = at_plot_make_layout (ctx, at_plot_series_label (s), FALSE);
       pango_layout_get_pixel_size (layout, &w, &h);
       x -= w;
-      set_color (cr, &ctx->style->foreground, 0.85);
+      at_plot_set_color (cr, &ctx->style->foreground, 0.85);
       cairo_move_to (cr, round (x), round (mid_y - h / 2.0));
       pango_cairo_show_layout (cr, layout);
 
       x -= 30;
       cairo_save (cr);
-      set_color (cr, &ctx->colors[s], 1.0);
+      at_plot_set_color (cr, &ctx->colors[s], 1.0);
       cairo_set_line_width (cr, s == SERIES_TRAIN ? 2.0 : 1.5);
       set_dash (cr, s);
       cairo_move_to (cr, x, mid_y);
@@ -549,193 +528,15 @@ draw_legend (Ctx    *ctx,
       if (s != SERIES_TRAIN)
         {
           draw_marker (ctx, s, x + 12, mid_y);
-          set_color (cr, &ctx->style->background, 1.0);
+          at_plot_set_color (cr, &ctx->style->background, 1.0);
           cairo_fill_preserve (cr);
-          set_color (cr, &ctx->colors[s], 1.0);
+          at_plot_set_color (cr, &ctx->colors[s], 1.0);
           cairo_set_line_width (cr, 2.0);
           cairo_stroke (cr);
         }
       cairo_restore (cr);
       x -= 18;
     }
-}
-
-static char *
-format_metric (AtMetric metric,
-               double   v)
-{
-  if (!isfinite (v))
-    return g_strdup ("–");
-  if (metric == AT_METRIC_ACCURACY)
-    return g_strdup_printf (_("%.1f %%"), v * 100);
-  return g_strdup_printf ("%.3f", v);
-}
-
-/* The hover read-out of the batch bucket under the pointer: its batches and metrics. */
-static void
-describe_bucket (const AtPlotData *data,
-                 int               index,
-                 GString          *text)
-{
-  guint n;
-  const AtBucket *b = &at_plot_data_get_buckets (data, &n)[index];
-  guint per_epoch = at_plot_data_get_batches_per_epoch (data);
-  guint64 first = (guint64) index * at_plot_data_get_bucket_width (data);
-  guint64 last = first + at_plot_data_get_bucket_width (data) - 1;
-  guint epoch = first / per_epoch + 1;
-
-  if (first == last || last / per_epoch != first / per_epoch)
-    g_string_append_printf (text, _("Epoch %u, batch %u of %u"),
-                            epoch, (guint) (first % per_epoch) + 1, per_epoch);
-  else
-    g_string_append_printf (text, _("Epoch %u, batches %u–%u of %u"),
-                            epoch, (guint) (first % per_epoch) + 1,
-                            (guint) (last % per_epoch) + 1, per_epoch);
-  for (AtMetric m = 0; m < AT_N_METRICS; m++)
-    {
-      g_autofree char *raw = format_metric (m, b->sum[m] / b->count);
-      g_autofree char *smooth = format_metric (m, b->smooth_sum[m] / b->count);
-
-      g_string_append_c (text, '\n');
-      g_string_append_printf (text,
-                              m == AT_METRIC_LOSS ? _("Loss %s (smoothed %s)")
-                                                  : _("Accuracy %s (smoothed %s)"),
-                              raw, smooth);
-    }
-}
-
-/* A dot on each smoothed curve at the bucket under the pointer. */
-static void
-mark_bucket (Ctx                *ctx,
-             const Frame *const  frames[AT_N_METRICS],
-             int                 index)
-{
-  guint n;
-  const AtBucket *b = &at_plot_data_get_buckets (ctx->data, &n)[index];
-
-  for (AtMetric m = 0; m < AT_N_METRICS; m++)
-    {
-      const Frame *f = frames[m];
-      double v = b->smooth_sum[m] / b->count;
-
-      if (v < f->y0 || v > f->y1)
-        continue;
-      cairo_new_path (ctx->cr);
-      cairo_arc (ctx->cr, fx (f, at_plot_data_bucket_x (ctx->data, index)), fy (f, v), 4, 0, 2 * G_PI);
-      set_color (ctx->cr, &ctx->colors[SERIES_TRAIN], 1.0);
-      cairo_fill (ctx->cr);
-    }
-}
-
-/* The read-out of the epoch whose end is nearest `x` (in epochs), if one is within half
- * an epoch. */
-static void
-describe_epoch_near (const AtPlotData *data,
-                     double            x,
-                     GString          *text)
-{
-  guint n_epochs;
-  const AtEpochPoint *epochs = at_plot_data_get_epochs (data, &n_epochs);
-
-  for (guint i = 0; i < n_epochs; i++)
-    if (fabs (epochs[i].epoch - x) <= 0.5)
-      {
-        const AtEpochPoint *p = &epochs[i];
-
-        if (text->len > 0)
-          g_string_append_c (text, '\n');
-        g_string_append_printf (text, _("End of epoch %u"), p->epoch);
-        for (Series s = 0; s < N_SERIES; s++)
-          {
-            g_autofree char *loss = format_metric (AT_METRIC_LOSS, epoch_value (p, s, AT_METRIC_LOSS));
-            g_autofree char *acc = format_metric (AT_METRIC_ACCURACY, epoch_value (p, s, AT_METRIC_ACCURACY));
-
-            if (!isfinite (epoch_value (p, s, AT_METRIC_LOSS)))
-              continue;
-            g_string_append_c (text, '\n');
-            /* Translators: "Validation: loss 0.312, accuracy 88.1 %" */
-            g_string_append_printf (text, _("%s: loss %s, accuracy %s"), series_label (s), loss, acc);
-          }
-        return;
-      }
-}
-
-/* The cursor line through both panes. */
-static void
-draw_cursor_line (Ctx                *ctx,
-                  const Frame *const  frames[AT_N_METRICS],
-                  double              hx)
-{
-  set_color (ctx->cr, &ctx->style->foreground, 0.35);
-  cairo_set_line_width (ctx->cr, 1);
-  for (guint i = 0; i < AT_N_METRICS; i++)
-    {
-      cairo_move_to (ctx->cr, round (hx) + 0.5, frames[i]->y);
-      cairo_line_to (ctx->cr, round (hx) + 0.5, frames[i]->y + frames[i]->h);
-    }
-  cairo_stroke (ctx->cr);
-}
-
-/* The read-out in a box beside the pointer, kept inside the top pane. */
-static void
-draw_readout (Ctx         *ctx,
-              const Frame *top,
-              double       hx,
-              const char  *text)
-{
-  cairo_t *cr = ctx->cr;
-  g_autoptr(PangoLayout) layout = make_layout (ctx, text, FALSE);
-  int w, h;
-  double bx, by;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  bx = hx + 14;
-  if (bx + w + 16 > top->x + top->w)
-    bx = hx - 14 - w - 16;
-  bx = MAX (bx, top->x + 2);
-  by = top->y + 8;
-
-  cairo_new_path (cr);
-  cairo_rectangle (cr, round (bx) + 0.5, round (by) + 0.5, w + 16, h + 12);
-  set_color (cr, &ctx->style->background, 0.95);
-  cairo_fill_preserve (cr);
-  set_color (cr, &ctx->style->foreground, 0.25);
-  cairo_stroke (cr);
-  set_color (cr, &ctx->style->foreground, 1.0);
-  cairo_move_to (cr, round (bx) + 8, round (by) + 6);
-  pango_cairo_show_layout (cr, layout);
-}
-
-/* What is under the pointer: the batches' and the epoch's metrics, dots on the curves, a
- * cursor line and the read-out. */
-static void
-draw_hover (Ctx         *ctx,
-            const Frame *top,
-            const Frame *bottom)
-{
-  const Frame *const frames[AT_N_METRICS] = { top, bottom };
-  double hx = ctx->style->hover_x;
-  g_autoptr(GString) text = g_string_new (NULL);
-  double x;
-  int index;
-
-  if (hx < top->x || hx > top->x + top->w)
-    return;
-  x = top->x0 + (hx - top->x) / top->w * (top->x1 - top->x0);
-  index = at_plot_data_bucket_at (ctx->data, x);
-  if (index >= 0)
-    {
-      describe_bucket (ctx->data, index, text);
-      mark_bucket (ctx, frames, index);
-    }
-  describe_epoch_near (ctx->data, x, text);
-  if (text->len == 0)
-    return;
-
-  cairo_save (ctx->cr);
-  draw_cursor_line (ctx, frames, hx);
-  draw_readout (ctx, top, hx, text->str);
-  cairo_restore (ctx->cr);
 }
 
 void
@@ -796,7 +597,7 @@ at_plot_render (const AtPlotData  *data,
     draw_text (&ctx, style->empty_text ? style->empty_text : _("No training yet — press Train to start"),
                frames[0].x + frames[0].w / 2, frames[0].y + frames[0].h / 2, 0.5, 0.5, FALSE, 0.5);
   else if (style->hover_x >= 0)
-    draw_hover (&ctx, &frames[0], &frames[1]);
+    at_plot_draw_hover (&ctx, &frames[0], &frames[1]);
 
   pango_font_description_free (ctx.font);
   pango_font_description_free (ctx.bold);
@@ -837,7 +638,7 @@ at_plot_export (const AtPlotData  *data,
   cr = cairo_create (surface);
   if (png)
     cairo_scale (cr, 2, 2);
-  set_color (cr, &style->background, 1.0);
+  at_plot_set_color (cr, &style->background, 1.0);
   cairo_paint (cr);
   at_plot_render (data, cr, width, height, style);
   cairo_destroy (cr);

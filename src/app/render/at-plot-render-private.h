@@ -1,0 +1,57 @@
+/* at-plot-render-private.h — what the plot's drawing files share: the frame of a pane,
+ * the drawing context and the helpers both the curves (at-plot-render.c) and the hover
+ * read-out (at-plot-hover.c) use.  Not for the widgets. */
+#pragma once
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "at-plot-render.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SERIES_TRAIN,
+  SERIES_VAL,
+  SERIES_TEST,
+  N_SERIES,
+} Series;
+
+typedef struct {
+  double x, y, w, h;        /* the data area */
+  double x0, x1, y0, y1;    /* the data range shown */
+} Frame;
+
+typedef struct {
+  const AtPlotData  *data;
+  const AtPlotStyle *style;
+  cairo_t           *cr;
+  PangoFontDescription *font;
+  PangoFontDescription *bold;
+  PangoLayout       *layout;   /* one, re-used for every text: creating them is the cost */
+  AtColor            colors[N_SERIES];
+} Ctx;
+
+void         at_plot_set_color   (cairo_t            *cr,
+                                  const AtColor      *c,
+                                  double              alpha);
+/* Data x, y to device coordinates in frame `f`. */
+double       at_plot_fx          (const Frame        *f,
+                                  double              x);
+double       at_plot_fy          (const Frame        *f,
+                                  double              y);
+/* The context's one layout set to `text` (a new reference). */
+PangoLayout *at_plot_make_layout (Ctx                *ctx,
+                                  const char         *text,
+                                  gboolean            bold);
+const char  *at_plot_series_label (Series            series);
+float        at_plot_epoch_value (const AtEpochPoint *p,
+                                  Series              series,
+                                  AtMetric            metric);
+/* What is under the pointer (style->hover_x): the batches' and the epoch's metrics, dots
+ * on the curves, a cursor line and the read-out. */
+void         at_plot_draw_hover  (Ctx                *ctx,
+                                  const Frame        *top,
+                                  const Frame        *bottom);
+
+G_END_DECLS
