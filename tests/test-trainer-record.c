@@ -46,9 +46,11 @@ on_batch (const NnBatchReport *report,
           gpointer             user_data)
 {
   Run *run = user_data;
+  guint n_stats = 0;
 
   run->n_batches++;
-  run->n_stats_rows += report->n_layer_stats;
+  nn_trainer_get_batch_layer_stats (run->trainer, &n_stats);
+  run->n_stats_rows += n_stats;
   if (run->request_after != 0 && run->n_batches == run->request_after)
     g_assert_true (nn_trainer_request_change (run->trainer, &run->change, NULL));
   if (run->pause_after != 0 && run->n_batches == run->pause_after)
