@@ -125,6 +125,8 @@ test_freeze (void)
 
   nn_steering_request (s, (NnChange[]) { change ("1:unfreeze=fc1") });
   nn_steering_apply_due (s, 1, 2, 1, &config, opt, model);
+  for (gsize i = 0; i < n; i++)
+    grads[i] = 0.01f;
   nn_steering_before_step (s, nn_model_params (model), grads);
   nn_optimizer_step (opt, nn_model_params (model), grads, 0.1f);
   nn_steering_after_step (s, nn_model_params (model));

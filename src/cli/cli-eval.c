@@ -16,18 +16,10 @@ write_predictions (const char         *path,
                    const NnEvaluation *evaluation,
                    GError            **error)
 {
-  FILE *out = fopen (path, "w");
-  gboolean ok;
+  FILE *out = cli_open_output (path, "the predictions", error);
 
   if (out == NULL)
-    {
-      int saved_errno = errno;
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "cannot write “%s”: %s", name, g_strerror (saved_errno));
-      return FALSE;
-    }
+    return FALSE;
   fputs ("index,label,predicted", out);
   for (guint c = 0; c < NN_N_CLASSES; c++)
     fprintf (out, ",p%u", c);
@@ -41,16 +33,7 @@ write_predictions (const char         *path,
         fprintf (out, ",%.6g", probs[c]);
       fputc ('\n', out);
     }
-  ok = !ferror (out);
-  if (fclose (out) != 0)
-    ok = FALSE;
-  if (!ok)
-    {
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write “%s”", name);
-    }
-  return ok;
+  return cli_close_output (out, path, error);
 }
 
 static void

@@ -2,7 +2,6 @@
  * image (--examples), or its best label-error candidates (--label-errors). */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -11,41 +10,6 @@
 #include "cli-output.h"
 #include "nn-checkpoint.h"
 #include "nn-history.h"
-
-static FILE *
-open_csv (const char *path,
-          GError    **error)
-{
-  FILE *out = fopen (path, "w");
-
-  if (out == NULL)
-    {
-      int saved_errno = errno;
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "cannot write “%s”: %s", name, g_strerror (saved_errno));
-    }
-  return out;
-}
-
-static gboolean
-close_csv (FILE       *out,
-           const char *path,
-           GError    **error)
-{
-  gboolean ok = !ferror (out);
-
-  if (fclose (out) != 0)
-    ok = FALSE;
-  if (!ok)
-    {
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write “%s”", name);
-    }
-  return ok;
-}
 
 /* An empty field for a missing value, so that a CSV reader sees NaN/None. */
 static void
@@ -92,7 +56,7 @@ write_examples (const char      *path,
                 const NnHistory *history,
                 GError         **error)
 {
-  FILE *out = open_csv (path, error);
+  FILE *out = cli_open_output (path, "the examples", error);
 
   if (out == NULL)
     return FALSE;
@@ -103,7 +67,7 @@ write_examples (const char      *path,
   fputc ('\n', out);
   write_split (out, history, NN_HISTORY_TRAIN);
   write_split (out, history, NN_HISTORY_TEST);
-  return close_csv (out, path, error);
+  return cli_close_output (out, path, error);
 }
 
 static gint
@@ -134,7 +98,7 @@ write_label_errors (const char      *path,
   g_array_sort (all, by_score);
   if (top > 0 && all->len > top)
     g_array_set_size (all, top);
-  out = open_csv (path, error);
+  out = cli_open_output (path, "the label errors", error);
   if (out == NULL)
     return FALSE;
   fputs ("split,index,label,suspected_label,score\n", out);
@@ -145,7 +109,7 @@ write_label_errors (const char      *path,
       fprintf (out, "%s,%u,%u,%u,%.6g\n", c->split == NN_HISTORY_TRAIN ? "train" : "test",
                c->index, c->label, c->suspected, c->score);
     }
-  return close_csv (out, path, error);
+  return cli_close_output (out, path, error);
 }
 
 static void

@@ -74,3 +74,39 @@ cli_check_output_path (const char *option,
   g_unlink (probe);
   return TRUE;
 }
+
+FILE *
+cli_open_output (const char *path,
+                 const char *what,
+                 GError    **error)
+{
+  FILE *out = fopen (path, "w");
+
+  if (out == NULL)
+    {
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "cannot write %s “%s”: %s", what, name, g_strerror (saved_errno));
+    }
+  return out;
+}
+
+gboolean
+cli_close_output (FILE       *out,
+                  const char *path,
+                  GError    **error)
+{
+  gboolean ok = !ferror (out);
+
+  if (fclose (out) != 0)
+    ok = FALSE;
+  if (!ok)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write “%s”", name);
+    }
+  return ok;
+}

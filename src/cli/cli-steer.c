@@ -1,9 +1,9 @@
 /* cli-steer.c — the --change plan, change events for the metrics CSV and --layers-log. */
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 
+#include "cli-output.h"
 #include "cli-steer.h"
 #include "nn-layer-stats.h"
 
@@ -56,17 +56,10 @@ FILE *
 cli_layers_log_open (const char *path,
                      GError    **error)
 {
-  FILE *log = fopen (path, "w");
+  FILE *log = cli_open_output (path, "the layers log", error);
 
   if (log == NULL)
-    {
-      int saved_errno = errno;
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "cannot write the layers log “%s”: %s", name, g_strerror (saved_errno));
-      return NULL;
-    }
+    return NULL;
   fputs ("epoch,batch,layer,act_mean,act_std,dead_fraction,grad_norm,weight_norm,"
          "update_ratio\n", log);
   return log;

@@ -19,6 +19,7 @@ static const CliCommand commands[] = {
   { "train",   cli_train,   "Train a model, or resume a checkpoint" },
   { "eval",    cli_eval,    "Evaluate a checkpoint on the test images" },
   { "predict", cli_predict, "Classify PNG or JPEG images with a checkpoint" },
+  { "history", cli_history, "Write a checkpoint's learning history or label-error candidates" },
   { "summary", cli_summary, "Print a model's layers and parameter counts" },
   { "info",    cli_info,    "Find the dataset and describe it" },
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "nn-checkpoint.h"
 #include "nn-evaluation.h"
+#include "nn-safetensors-private.h"
 
 #define PREFIX NN_HISTORY_PREFIX
 
@@ -162,20 +163,19 @@ nn_history_tensors_clear (NnHistoryTensors *out)
 
 /* ---- loading ---- */
 
+/* "<file>: history: <message>" (every message below starts with "history: "). */
 static gboolean G_GNUC_PRINTF (3, 4)
 bad (GError             **error,
      const NnSafetensors *st,
      const char          *format,
      ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  nn_safetensors_set_error_valist (error, NN_CHECKPOINT_ERROR_FORMAT,
+                                   nn_safetensors_get_name (st), format, args);
   va_end (args);
-  g_set_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT, "%s: history: %s",
-               nn_safetensors_get_name (st), message);
   return FALSE;
 }
 
@@ -192,19 +192,19 @@ read_shaped (const NnSafetensors *st,
 
   if (t == NULL)
     {
-      bad (error, st, "tensor “%s” is missing", name);
+      bad (error, st, "history: tensor “%s” is missing", name);
       return NULL;
     }
   if (t->ndim != ndim)
     {
-      bad (error, st, "tensor “%s” has %u dimensions, expected %u", name, t->ndim, ndim);
+      bad (error, st, "history: tensor “%s” has %u dimensions, expected %u", name, t->ndim, ndim);
       return NULL;
     }
   for (guint d = 0; d < ndim; d++)
     {
       if (shape[d] != 0 && t->shape[d] != shape[d])
         {
-          bad (error, st, "tensor “%s” has %" G_GSIZE_FORMAT " entries along axis %u, expected %"
+          bad (error, st, "history: tensor “%s” has %" G_GSIZE_FORMAT " entries along axis %u, expected %"
                G_GSIZE_FORMAT, name, t->shape[d], d, shape[d]);
           return NULL;
         }
@@ -228,7 +228,7 @@ labels_from (const NnSafetensors *st,
     {
       if (!(v[i] >= 0.0f && v[i] < NN_N_CLASSES) || v[i] != floorf (v[i]))
         {
-          bad (error, st, "%s[%" G_GSIZE_FORMAT "] is %g, not a class 0–9", name, i, v[i]);
+          bad (error, st, "history: %s[%" G_GSIZE_FORMAT "] is %g, not a class 0–9", name, i, v[i]);
           return NULL;
         }
       labels[i] = (guint8) v[i];
@@ -251,9 +251,9 @@ train_column (const NnSafetensors *st,
       gboolean unseen = c[i] == NN_HISTORY_UNSEEN;
 
       if (!unseen && (!(c[i] >= 0.0f && c[i] < NN_N_CLASSES) || c[i] != floorf (c[i])))
-        return bad (error, st, "a predicted class is %g, not 0–9 or 255", c[i]);
+        return bad (error, st, "history: a predicted class is %g, not 0–9 or 255", c[i]);
       if (!(p[i] >= 0.0f && p[i] <= 1.0f))
-        return bad (error, st, "a training p(true) is %g, outside [0, 1]", p[i]);
+        return bad (error, st, "history: a training p(true) is %g, outside [0, 1]", p[i]);
       q[i] = nn_history_p_to_u16 (p[i]);
       pred[i] = (guint8) c[i];
     }
@@ -273,13 +273,13 @@ test_column (const NnSafetensors *st,
   for (gsize i = 0; i < n * NN_N_CLASSES; i++)
     if (!(probs[i] >= 0.0f && probs[i] <= 1.0f))
       {
-        bad (error, st, "a test probability is %g, outside [0, 1]", probs[i]);
+        bad (error, st, "history: a test probability is %g, outside [0, 1]", probs[i]);
         return NULL;
       }
   for (gsize i = 0; i < n; i++)
     if (!(losses[i] >= 0.0f) || !isfinite (losses[i]))
       {
-        bad (error, st, "a test loss is %g, not a finite number ≥ 0", losses[i]);
+        bad (error, st, "history: a test loss is %g, not a finite number ≥ 0", losses[i]);
         return NULL;
       }
   return nn_evaluation_new_from_probs (labels, probs, losses, (guint) n);

@@ -64,8 +64,8 @@ nn_history_new (const guint8 *train_labels,
   g_atomic_ref_count_init (&h->ref_count);
   h->n_train = n_train;
   h->n_test = n_test;
-  h->train_labels = g_memdup2 (train_labels, MAX (n_train, 1));
-  h->test_labels = g_memdup2 (test_labels, MAX (n_test, 1));
+  h->train_labels = g_memdup2 (train_labels, n_train);
+  h->test_labels = g_memdup2 (test_labels, n_test);
   g_mutex_init (&h->lock);
   h->epochs = g_ptr_array_new_with_free_func ((GDestroyNotify) epoch_free);
   return h;
