@@ -11,16 +11,6 @@
 #include "nn-checkpoint.h"
 #include "nn-history.h"
 
-/* An empty field for a missing value, so that a CSV reader sees NaN/None. */
-static void
-put_number (FILE  *out,
-            float  value)
-{
-  fputc (',', out);
-  if (isfinite (value))
-    fprintf (out, "%.6g", value);
-}
-
 static void
 write_split (FILE            *out,
              const NnHistory *history,
@@ -38,15 +28,15 @@ write_split (FILE            *out,
       const NnExampleStats *s = &stats[i];
 
       fprintf (out, "%s,%u,%u", split == NN_HISTORY_TRAIN ? "train" : "test", i, labels[i]);
-      put_number (out, s->confidence);
-      put_number (out, s->variability);
-      put_number (out, s->correctness);
+      cli_put_number (out, s->confidence);
+      cli_put_number (out, s->variability);
+      cli_put_number (out, s->correctness);
       fprintf (out, ",%u,", s->forgetting_events);
       if (s->first_learned_epoch > 0)
         fprintf (out, "%u", s->first_learned_epoch);
       nn_history_p_true_series (history, split, i, series);
       for (guint e = 0; e < n_epochs; e++)
-        put_number (out, series[e]);
+        cli_put_number (out, series[e]);
       fputc ('\n', out);
     }
 }

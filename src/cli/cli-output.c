@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -109,4 +110,13 @@ cli_close_output (FILE       *out,
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write “%s”", name);
     }
   return ok;
+}
+
+void
+cli_put_number (FILE   *out,
+                double  value)
+{
+  fputc (',', out);
+  if (isfinite (value))
+    fprintf (out, "%.6g", value);
 }

@@ -20,6 +20,9 @@ gboolean cli_check_output_path (const char *option,
 FILE    *cli_open_output       (const char *path,
                                 const char *what,
                                 GError    **error);
+/* ",value" with %.6g, or "," alone for a missing (non-finite) value: a CSV field. */
+void     cli_put_number        (FILE       *out,
+                                double      value);
 /* fclose, with an error naming the path when anything failed to be written. */
 gboolean cli_close_output      (FILE       *out,
                                 const char *path,

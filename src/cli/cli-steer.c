@@ -65,15 +65,6 @@ cli_layers_log_open (const char *path,
   return log;
 }
 
-static void
-put (FILE  *log,
-     float  value)
-{
-  fputc (',', log);
-  if (isfinite (value))
-    fprintf (log, "%.6g", value);
-}
-
 void
 cli_layers_log_batch (FILE      *log,
                       NnTrainer *trainer)
@@ -86,12 +77,12 @@ cli_layers_log_batch (FILE      *log,
       const NnLayerStats *s = &stats[k];
 
       fprintf (log, "%u,%u,%s", s->epoch, s->batch, nn_trainer_layer_stats_name (trainer, k));
-      put (log, s->act_mean);
-      put (log, s->act_std);
-      put (log, s->dead_fraction);
-      put (log, s->grad_norm);
-      put (log, s->weight_norm);
-      put (log, s->update_ratio);
+      cli_put_number (log, s->act_mean);
+      cli_put_number (log, s->act_std);
+      cli_put_number (log, s->dead_fraction);
+      cli_put_number (log, s->grad_norm);
+      cli_put_number (log, s->weight_norm);
+      cli_put_number (log, s->update_ratio);
       fputc ('\n', log);
     }
 }

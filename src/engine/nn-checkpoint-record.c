@@ -5,21 +5,6 @@
 #include "nn-checkpoint.h"
 #include "nn-checkpoint-record.h"
 #include "nn-history-io.h"
-#include "nn-safetensors-private.h"
-
-G_GNUC_PRINTF (3, 4) static void
-fail (GError              **error,
-      const NnSafetensors  *st,
-      const char           *format,
-      ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  nn_safetensors_set_error_valist (error, NN_CHECKPOINT_ERROR_FORMAT,
-                                   nn_safetensors_get_name (st), format, args);
-  va_end (args);
-}
 
 NnHistory *
 nn_checkpoint_history_from (const NnSafetensors *st,
@@ -33,7 +18,7 @@ nn_checkpoint_history_from (const NnSafetensors *st,
   shape = preset ? nn_model_new_preset (preset, 0, NULL) : NULL;
   if (shape == NULL)
     {
-      fail (error, st, "it holds a learning history but no known model preset");
+      nn_history_io_error (error, st, "it holds a learning history but no known model preset");
       return NULL;
     }
   return nn_history_from_safetensors (st, shape, error);
@@ -52,7 +37,7 @@ nn_checkpoint_events_from (const NnSafetensors *st,
   events = nn_change_events_from_json (json, &local);
   if (events == NULL)
     {
-      fail (error, st, "metadata “events”: %s", local->message);
+      nn_history_io_error (error, st, "metadata “events”: %s", local->message);
       g_error_free (local);
     }
   return events;

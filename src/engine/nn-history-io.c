@@ -163,12 +163,12 @@ nn_history_tensors_clear (NnHistoryTensors *out)
 
 /* ---- loading ---- */
 
-/* "<file>: history: <message>" (every message below starts with "history: "). */
-static gboolean G_GNUC_PRINTF (3, 4)
-bad (GError             **error,
-     const NnSafetensors *st,
-     const char          *format,
-     ...)
+/* Every message below starts with "history: ". */
+gboolean
+nn_history_io_error (GError             **error,
+                     const NnSafetensors *st,
+                     const char          *format,
+                     ...)
 {
   va_list args;
 
@@ -192,19 +192,19 @@ read_shaped (const NnSafetensors *st,
 
   if (t == NULL)
     {
-      bad (error, st, "history: tensor “%s” is missing", name);
+      nn_history_io_error (error, st, "history: tensor “%s” is missing", name);
       return NULL;
     }
   if (t->ndim != ndim)
     {
-      bad (error, st, "history: tensor “%s” has %u dimensions, expected %u", name, t->ndim, ndim);
+      nn_history_io_error (error, st, "history: tensor “%s” has %u dimensions, expected %u", name, t->ndim, ndim);
       return NULL;
     }
   for (guint d = 0; d < ndim; d++)
     {
       if (shape[d] != 0 && t->shape[d] != shape[d])
         {
-          bad (error, st, "history: tensor “%s” has %" G_GSIZE_FORMAT " entries along axis %u, expected %"
+          nn_history_io_error (error, st, "history: tensor “%s” has %" G_GSIZE_FORMAT " entries along axis %u, expected %"
                G_GSIZE_FORMAT, name, t->shape[d], d, shape[d]);
           return NULL;
         }
@@ -228,7 +228,7 @@ labels_from (const NnSafetensors *st,
     {
       if (!(v[i] >= 0.0f && v[i] < NN_N_CLASSES) || v[i] != floorf (v[i]))
         {
-          bad (error, st, "history: %s[%" G_GSIZE_FORMAT "] is %g, not a class 0–9", name, i, v[i]);
+          nn_history_io_error (error, st, "history: %s[%" G_GSIZE_FORMAT "] is %g, not a class 0–9", name, i, v[i]);
           return NULL;
         }
       labels[i] = (guint8) v[i];
@@ -251,9 +251,9 @@ train_column (const NnSafetensors *st,
       gboolean unseen = c[i] == NN_HISTORY_UNSEEN;
 
       if (!unseen && (!(c[i] >= 0.0f && c[i] < NN_N_CLASSES) || c[i] != floorf (c[i])))
-        return bad (error, st, "history: a predicted class is %g, not 0–9 or 255", c[i]);
+        return nn_history_io_error (error, st, "history: a predicted class is %g, not 0–9 or 255", c[i]);
       if (!(p[i] >= 0.0f && p[i] <= 1.0f))
-        return bad (error, st, "history: a training p(true) is %g, outside [0, 1]", p[i]);
+        return nn_history_io_error (error, st, "history: a training p(true) is %g, outside [0, 1]", p[i]);
       q[i] = nn_history_p_to_u16 (p[i]);
       pred[i] = (guint8) c[i];
     }
@@ -273,13 +273,13 @@ test_column (const NnSafetensors *st,
   for (gsize i = 0; i < n * NN_N_CLASSES; i++)
     if (!(probs[i] >= 0.0f && probs[i] <= 1.0f))
       {
-        bad (error, st, "history: a test probability is %g, outside [0, 1]", probs[i]);
+        nn_history_io_error (error, st, "history: a test probability is %g, outside [0, 1]", probs[i]);
         return NULL;
       }
   for (gsize i = 0; i < n; i++)
     if (!(losses[i] >= 0.0f) || !isfinite (losses[i]))
       {
-        bad (error, st, "history: a test loss is %g, not a finite number ≥ 0", losses[i]);
+        nn_history_io_error (error, st, "history: a test loss is %g, not a finite number ≥ 0", losses[i]);
         return NULL;
       }
   return nn_evaluation_new_from_probs (labels, probs, losses, (guint) n);

@@ -44,4 +44,10 @@ NnHistory *nn_history_from_safetensors (const NnSafetensors *st,
                                         const NnModel       *model,
                                         GError             **error);
 
+/* Sets an NN_CHECKPOINT_ERROR_FORMAT error "<file>: <message>"; returns FALSE. */
+gboolean   nn_history_io_error         (GError             **error,
+                                        const NnSafetensors *st,
+                                        const char          *format,
+                                        ...) G_GNUC_PRINTF (3, 4);
+
 G_END_DECLS
