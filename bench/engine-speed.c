@@ -102,7 +102,7 @@ main (int   argc,
   gint limit = 0;
   gboolean skip_eval = FALSE;
   gboolean no_history = FALSE;
-  gint layer_stats = 1;
+  gint layer_stats = -1;
   g_autofree char *data_dir = NULL;
   GOptionEntry entries[] = {
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Training threads (default 2)", "N" },
@@ -113,7 +113,7 @@ main (int   argc,
     { "skip-eval", 0, 0, G_OPTION_ARG_NONE, &skip_eval, "Train only (to profile the epoch alone)", NULL },
     { "no-history", 0, 0, G_OPTION_ARG_NONE, &no_history, "Do not record the learning history", NULL },
     { "layer-stats", 0, 0, G_OPTION_ARG_INT, &layer_stats,
-      "Layer statistics every N batches (default 1, as the app; 0: off)", "N" },
+      "Layer statistics every N batches (default: the trainer's, as the app; 0: off)", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("mlp|cnn — time one training epoch and the test evaluation");
@@ -134,7 +134,7 @@ main (int   argc,
       g_printerr ("engine-speed: %s\n", error->message);
       return 2;
     }
-  if (argc != 2 || threads < 0 || batch < 1 || limit < 0 || layer_stats < 0)
+  if (argc != 2 || threads < 0 || batch < 1 || limit < 0 || layer_stats < -1)
     {
       g_printerr ("engine-speed: usage: engine-speed [OPTION…] mlp|cnn\n");
       return 2;
@@ -168,7 +168,8 @@ main (int   argc,
   config.limit = (guint) limit;
   /* Recording as the app does it, unless told otherwise: its cost is part of the epoch. */
   config.record_history = !no_history;
-  config.layer_stats_every = (guint) layer_stats;
+  if (layer_stats >= 0)
+    config.layer_stats_every = (guint) layer_stats;
   trainer = nn_trainer_new (&config, dataset, &error);
   if (trainer == NULL)
     {

@@ -138,6 +138,7 @@ test_recording_is_passive (void)
   guint rows;
 
   small_config (&on);
+  on.layer_stats_every = 1;
   off = on;
   off.record_history = FALSE;
   off.layer_stats_every = 0;

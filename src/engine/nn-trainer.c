@@ -62,7 +62,9 @@ nn_train_config_init (NnTrainConfig *config,
   config->limit = 0;
   config->evaluate_test = TRUE;
   config->record_history = TRUE;
-  config->layer_stats_every = 1;
+  /* Measured on the CNN (batch 256, 2 threads): layer statistics take ~2.3 ms a batch of
+   * ~50 ms, 4–5 %; every 4th batch keeps them near 1 %.  --layers-log asks for every batch. */
+  config->layer_stats_every = 4;
 }
 
 /* Sets `error` to `code` with a printf-style message; returns FALSE, for `return fail (…)`. */

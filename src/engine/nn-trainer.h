@@ -55,7 +55,7 @@ typedef struct {
   /* Recording (nn-history.h, nn-layer-stats.h); neither changes the numbers of a run.  Not
    * stored in checkpoints: a resumed run takes the resuming caller's choice. */
   gboolean          record_history;   /* the learning history; default TRUE */
-  guint             layer_stats_every;/* layer statistics every N batches, 0: off; default 1 */
+  guint             layer_stats_every;/* layer statistics every N batches, 0: off; default 4 */
 } NnTrainConfig;
 
 /* Defaults that reproduce the tutorial for `model` ("mlp" or "cnn"). */
