@@ -143,11 +143,13 @@ test_follow_torchrun (gconstpointer data)
     g_assert_no_error (error);
   }
   {
-    /* python3 -m torch.distributed.run is torchrun.  --standalone picks a free port.
-     * --redirects/--tee 1: Debian 12's torch 1.13 under Python 3.11 fails with their
-     * default 0 (Std.NONE is no longer an iterable member of the IntFlag). */
-    const char *argv[] = { PYTHON, "-m", "torch.distributed.run", "--standalone",
-                           "--nproc_per_node=2", "--redirects", "1", "--tee", "1",
+    /* python3 -m torch.distributed.run is torchrun.  Its rendezvous on port 0 (a free
+     * one): --standalone always takes 29400, so two runs at once (two test suites on one
+     * machine) would collide.  --redirects/--tee 1: Debian 12's torch 1.13 under Python
+     * 3.11 fails with their default 0 (Std.NONE is no longer an iterable member of the
+     * IntFlag). */
+    const char *argv[] = { PYTHON, "-m", "torch.distributed.run", "--rdzv_backend=c10d",
+                           "--rdzv_endpoint=localhost:0", "--nnodes=1", "--nproc_per_node=2", "--redirects", "1", "--tee", "1",
                            train, "--model", preset, "--data", dataset, "--out", run,
                            "--epochs", "2", "--batch-size", "32", "--max-batches", "3",
                            "--threads", "1", NULL };

@@ -13,6 +13,7 @@ int cli_eval    (int argc, char **argv);
 int cli_summary (int argc, char **argv);
 int cli_predict (int argc, char **argv);
 int cli_embed   (int argc, char **argv);
+int cli_history (int argc, char **argv);
 
 /* Prints "atelier-cli: <message>" to stderr and returns 1: the one way commands fail. */
 int cli_fail    (GError *error);

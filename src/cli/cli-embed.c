@@ -34,7 +34,7 @@ write_csv (const char   *path,
            guint         n,
            GError      **error)
 {
-  FILE *out = cli_output_open (path, error);
+  FILE *out = cli_open_output (path, "the coordinates", error);
 
   if (out == NULL)
     return FALSE;
@@ -49,7 +49,7 @@ write_csv (const char   *path,
           best = c;
       fprintf (out, "%u,%u,%u,%.6g,%.6g\n", i, labels[i], best, xy[2 * i], xy[2 * i + 1]);
     }
-  return cli_output_close (out, path, error);
+  return cli_close_output (out, path, error);
 }
 
 /* xy (n, 2) by the chosen method. */

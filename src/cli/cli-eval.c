@@ -16,7 +16,7 @@ write_predictions (const char         *path,
                    const NnEvaluation *evaluation,
                    GError            **error)
 {
-  FILE *out = cli_output_open (path, error);
+  FILE *out = cli_open_output (path, "the predictions", error);
 
   if (out == NULL)
     return FALSE;
@@ -33,7 +33,7 @@ write_predictions (const char         *path,
         fprintf (out, ",%.6g", probs[c]);
       fputc ('\n', out);
     }
-  return cli_output_close (out, path, error);
+  return cli_close_output (out, path, error);
 }
 
 static void

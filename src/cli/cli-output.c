@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -71,7 +72,8 @@ cli_check_output_path (const char *option,
 }
 
 FILE *
-cli_output_open (const char *path,
+cli_open_output (const char *path,
+                 const char *what,
                  GError    **error)
 {
   FILE *out = fopen (path, "w");
@@ -82,13 +84,13 @@ cli_output_open (const char *path,
       g_autofree char *name = g_filename_display_name (path);
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "cannot write “%s”: %s", name, g_strerror (saved_errno));
+                   "cannot write %s “%s”: %s", what, name, g_strerror (saved_errno));
     }
   return out;
 }
 
 gboolean
-cli_output_close (FILE       *out,
+cli_close_output (FILE       *out,
                   const char *path,
                   GError    **error)
 {
@@ -103,4 +105,13 @@ cli_output_close (FILE       *out,
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot write “%s”", name);
     }
   return ok;
+}
+
+void
+cli_put_number (FILE   *out,
+                double  value)
+{
+  fputc (',', out);
+  if (isfinite (value))
+    fprintf (out, "%.6g", value);
 }

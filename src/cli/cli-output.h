@@ -16,10 +16,14 @@ gboolean cli_check_output_path (const char *option,
                                 const char *path,
                                 GError    **error);
 
-/* fopen (path, "w"), or NULL with "cannot write “path”: reason". */
-FILE    *cli_output_open       (const char *path,
+/* fopen (path, "w"), or NULL and an error naming `what` ("the log") and the path. */
+FILE    *cli_open_output       (const char *path,
+                                const char *what,
                                 GError    **error);
-/* Closes `out`; FALSE with "cannot write “path”" when writing or closing failed. */
-gboolean cli_output_close      (FILE       *out,
+/* ",value" with %.6g, or "," alone for a missing (non-finite) value: a CSV field. */
+void     cli_put_number        (FILE       *out,
+                                double      value);
+/* fclose, with an error naming the path when anything failed to be written. */
+gboolean cli_close_output      (FILE       *out,
                                 const char *path,
                                 GError    **error);

@@ -15,6 +15,7 @@
 #include "cli-options.h"
 #include "cli-output.h"
 #include "cli-progress.h"
+#include "cli-steer.h"
 #include "nn-checkpoint.h"
 #include "nn-resume.h"
 #include "nn-gemm.h"
@@ -69,6 +70,9 @@ typedef struct {
   char    *save;
   char    *resume;
   char    *log;
+  char   **changes;      /* --change, repeatable */
+  char    *layers_log;
+  gboolean no_history;
   CliDatasetOptions data;
 } TrainOptions;
 
@@ -78,11 +82,12 @@ train_options_clear (TrainOptions *o)
   char **strings[] = {
     &o->model, &o->epochs, &o->batch_size, &o->optimizer, &o->lr, &o->momentum, &o->l2,
     &o->schedule, &o->validation_split, &o->seed, &o->threads, &o->limit, &o->save,
-    &o->resume, &o->log,
+    &o->resume, &o->log, &o->layers_log,
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (strings); i++)
     g_clear_pointer (strings[i], g_free);
+  g_clear_pointer (&o->changes, g_strfreev);
   cli_dataset_options_clear (&o->data);
 }
 
@@ -91,6 +96,8 @@ typedef struct {
   CliProgress *progress;
   const char  *save_path;
   FILE        *log;
+  gboolean     log_changes;  /* the log has a last column of change events */
+  FILE        *layers_log;
   guint        n_epochs;
   guint        last_epoch;   /* the last batch done, for the stop message */
   guint        last_batch;
@@ -229,9 +236,11 @@ log_field (FILE       *log,
   fputc (separator, log);
 }
 
+/* One epoch's row; with `trainer`, a last column of the changes made in that epoch. */
 static void
 log_row (FILE                *log,
-         const NnEpochReport *r)
+         const NnEpochReport *r,
+         NnTrainer           *trainer)
 {
   fprintf (log, "%u,", r->epoch);
   log_field (log, "%.3f", r->seconds, ',');
@@ -241,34 +250,37 @@ log_row (FILE                *log,
   log_field (log, "%.6f", r->val_accuracy, ',');
   log_field (log, "%.6f", r->test_loss, ',');
   log_field (log, "%.6f", r->test_accuracy, ',');
-  log_field (log, "%.6g", r->learning_rate, '\n');
+  log_field (log, "%.6g", r->learning_rate, trainer ? ',' : '\n');
+  if (trainer != NULL)
+    {
+      g_autofree char *changes = cli_steer_epoch_events (trainer, r->epoch);
+
+      fprintf (log, "%s\n", changes);
+    }
   fflush (log);
 }
 
+/* The column of change events is there when the run has changes (planned, or in the
+ * checkpoint it resumes), so that a plain run's log keeps its familiar columns. */
 static FILE *
 open_log (const char *path,
           NnTrainer  *trainer,
+          gboolean    changes,
           GError    **error)
 {
   const NnEpochReport *history;
   guint n_history = 0;
-  FILE *log = fopen (path, "w");
+  FILE *log = cli_open_output (path, "the log", error);
 
   if (log == NULL)
-    {
-      int saved_errno = errno;
-      g_autofree char *name = g_filename_display_name (path);
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "cannot write the log “%s”: %s", name, g_strerror (saved_errno));
-      return NULL;
-    }
+    return NULL;
   fputs ("epoch,seconds,train_loss,train_accuracy,val_loss,val_accuracy,"
-         "test_loss,test_accuracy,learning_rate\n", log);
+         "test_loss,test_accuracy,learning_rate", log);
+  fputs (changes ? ",changes\n" : "\n", log);
   /* A resumed run's log starts with the epochs the checkpoint remembers. */
   history = nn_trainer_get_history (trainer, &n_history);
   for (guint i = 0; i < n_history; i++)
-    log_row (log, &history[i]);
+    log_row (log, &history[i], changes ? trainer : NULL);
   fflush (log);
   return log;
 }
@@ -282,6 +294,8 @@ on_batch_done (const NnBatchReport *report,
   run->last_epoch = report->epoch;
   run->last_batch = report->batch;
   cli_progress_batch (run->progress, report, run->n_epochs);
+  if (run->layers_log != NULL)
+    cli_layers_log_batch (run->layers_log, run->trainer);
   if (stop_signalled)
     nn_trainer_request_stop (run->trainer);
 }
@@ -294,7 +308,9 @@ on_epoch_done (const NnEpochReport *report,
 
   cli_progress_epoch (run->progress, report);
   if (run->log != NULL)
-    log_row (run->log, report);
+    log_row (run->log, report, run->log_changes ? run->trainer : NULL);
+  if (run->layers_log != NULL)
+    fflush (run->layers_log);
   /* Every epoch, so that a crash loses at most one. */
   if (run->save_path != NULL && run->save_error == NULL)
     {
@@ -437,6 +453,9 @@ train_with (TrainOptions *o)
     return cli_fail (error);
   if (!nn_train_config_validate (&config, &error))
     return cli_fail (error);
+  /* Recording is the caller's choice, resumed or not: layer statistics only for a log. */
+  config.record_history = !o->no_history;
+  config.layer_stats_every = o->layers_log != NULL ? 1 : 0;
   /* Allowed (a machine may be shared differently later), but threads that wait for a core
    * at every batch's barrier make training several times slower: say so. */
   if (config.threads > nn_gemm_n_cores ())
@@ -445,7 +464,8 @@ train_with (TrainOptions *o)
                 nn_gemm_n_cores ());
   /* Before the data is read or anything trained: an epoch's work is lost otherwise. */
   if ((o->save != NULL && !cli_check_output_path ("--save", o->save, &error)) ||
-      (o->log != NULL && !cli_check_output_path ("--log", o->log, &error)))
+      (o->log != NULL && !cli_check_output_path ("--log", o->log, &error)) ||
+      (o->layers_log != NULL && !cli_check_output_path ("--layers-log", o->layers_log, &error)))
     return cli_fail (error);
 
   dataset = cli_dataset_load (&o->data, "train", &error);
@@ -462,6 +482,8 @@ train_with (TrainOptions *o)
         return cli_fail (error);
       epochs_done = nn_trainer_get_epochs_done (trainer);
     }
+  if (!cli_steer_plan (o->changes, trainer, &error))
+    return cli_fail (error);
 
   summary = nn_model_summary (nn_trainer_get_model (trainer));
   printf ("%s\n", summary);
@@ -478,9 +500,22 @@ train_with (TrainOptions *o)
   run.n_epochs = config.epochs;
   if (o->log != NULL)
     {
-      run.log = open_log (o->log, trainer, &error);
+      guint n_events = 0;
+
+      nn_trainer_get_events (trainer, &n_events);
+      run.log_changes = (o->changes != NULL && o->changes[0] != NULL) || n_events > 0;
+      run.log = open_log (o->log, trainer, run.log_changes, &error);
       if (run.log == NULL)
         return cli_fail (error);
+    }
+  if (o->layers_log != NULL)
+    {
+      run.layers_log = cli_layers_log_open (o->layers_log, &error);
+      if (run.layers_log == NULL)
+        {
+          g_clear_pointer (&run.log, fclose);
+          return cli_fail (error);
+        }
     }
   progress = cli_progress_new (stdout, isatty (STDOUT_FILENO));
   run.progress = progress;
@@ -491,6 +526,8 @@ train_with (TrainOptions *o)
   status = finish_run (&run, result, error);
   if (run.log != NULL)
     fclose (run.log);
+  if (run.layers_log != NULL)
+    fclose (run.layers_log);
   g_clear_error (&run.save_error);
   return status;
 }
@@ -523,6 +560,16 @@ cli_train (int    argc,
     { "resume", 'r', 0, G_OPTION_ARG_FILENAME, &o.resume,
       "Continue the run saved in this checkpoint", "FILE" },
     { "log", 'l', 0, G_OPTION_ARG_FILENAME, &o.log, "Write one CSV row per epoch", "FILE.csv" },
+    { "change", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.changes,
+      "Change a setting at a batch boundary, e.g. 20:lr=0.0003 or 3.100:dropout2=0.2 "
+      "(lr, l2, schedule, dropoutK, momentum, beta1, beta2, freeze, unfreeze); repeatable",
+      "EPOCH[.BATCH]:KEY=VALUE" },
+    { "layers-log", 0, 0, G_OPTION_ARG_FILENAME, &o.layers_log,
+      "Write each layer's health every batch: epoch,batch,layer,act_mean,act_std,"
+      "dead_fraction,grad_norm,weight_norm,update_ratio", "FILE.csv" },
+    { "no-history", 0, 0, G_OPTION_ARG_NONE, &o.no_history,
+      "Do not record the learning history (per-image p(true), evaluations and weights of "
+      "every epoch) that --save otherwise stores", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— train a model on Fashion-MNIST");

@@ -20,6 +20,7 @@ static const CliCommand commands[] = {
   { "eval",    cli_eval,    "Evaluate a checkpoint on the test images" },
   { "predict", cli_predict, "Classify PNG or JPEG images with a checkpoint" },
   { "embed",   cli_embed,   "Map the test images' last hidden layer to 2-D (PCA or t-SNE)" },
+  { "history", cli_history, "Write a checkpoint's learning history or label-error candidates" },
   { "summary", cli_summary, "Print a model's layers and parameter counts" },
   { "info",    cli_info,    "Find the dataset and describe it" },
 };

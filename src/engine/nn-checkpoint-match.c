@@ -5,11 +5,12 @@
 
 #include "nn-checkpoint.h"
 #include "nn-checkpoint-match.h"
+#include "nn-history-io.h"
 
 static const char * const presets[] = { "mlp", "cnn" };
 static const char * const wrapper_prefixes[] = { "module.", "_orig_mod." };
 
-#define SLOT_PREFIX "optimizer."
+#define SLOT_PREFIX "optimizer."  /* NN_HISTORY_PREFIX: nn-history-io.h */
 /* A file of a thousand tensors must not make a message of a thousand lines. */
 #define MAX_LISTED 12
 
@@ -106,7 +107,8 @@ file_tensors (const NnSafetensors *st,
       const NnSafetensorsTensor *tensor = nn_safetensors_tensor (st, t);
       const char *name = nn_checkpoint_match_strip_prefixes (tensor->name);
 
-      if (g_str_has_prefix (name, SLOT_PREFIX))
+      /* Not weights: the optimizer's slots and the learning history ride along. */
+      if (g_str_has_prefix (name, SLOT_PREFIX) || g_str_has_prefix (name, NN_HISTORY_PREFIX))
         continue;
       if (g_hash_table_contains (by_name, name))
         g_ptr_array_add (duplicates, (gpointer) tensor->name);

@@ -18,6 +18,7 @@
 
 #include "nn-checkpoint.h"
 #include "nn-checkpoint-match.h"
+#include "nn-checkpoint-record.h"
 #include "nn-checkpoint-meta.h"
 #include "nn-durable-write.h"
 #include "nn-json-guard.h"
@@ -81,7 +82,8 @@ nn_checkpoint_save_trainer (const char *path,
                             NnTrainer  *trainer,
                             GError    **error)
 {
-  g_autofree NnSafetensorsOut *tensors = NULL;
+  g_autoptr(GArray) tensors = g_array_new (FALSE, TRUE, sizeof (NnSafetensorsOut));
+  g_auto(NnCheckpointRecord) record = { 0 };
   g_autofree char *epoch = NULL, *config = NULL, *history = NULL;
   g_autofree char *rng = NULL, *steps = NULL;
   g_autofree char *batches = NULL, *progress_rng = NULL, *loss_sum = NULL, *correct = NULL;
@@ -103,11 +105,11 @@ nn_checkpoint_save_trainer (const char *path,
   n_model = nn_model_n_tensors (model);
   n_slots = nn_optimizer_n_slots (optimizer);
 
-  tensors = g_new0 (NnSafetensorsOut, n_model + n_slots);
-  model_tensors (model, tensors);
+  g_array_set_size (tensors, n_model + n_slots);
+  model_tensors (model, (NnSafetensorsOut *) (void *) tensors->data);
   for (guint s = 0; s < n_slots; s++)
     {
-      NnSafetensorsOut *out = &tensors[n_model + s];
+      NnSafetensorsOut *out = &g_array_index (tensors, NnSafetensorsOut, n_model + s);
       char *name = g_strconcat (SLOT_PREFIX, nn_optimizer_slot_name (optimizer, s), NULL);
 
       g_ptr_array_add (slot_names, name);
@@ -130,6 +132,9 @@ nn_checkpoint_save_trainer (const char *path,
   loss_sum = nn_checkpoint_double_to_text (progress.loss_sum);
   correct = g_strdup_printf ("%" G_GUINT64_FORMAT, progress.correct);
   seconds = nn_checkpoint_double_to_text (progress.seconds);
+  nn_checkpoint_record_init (&record, trainer);
+  if (record.has_history)
+    g_array_append_vals (tensors, record.tensors.tensors->data, record.tensors.tensors->len);
 
   {
     gboolean mid_epoch = progress.batches_done > 0;
@@ -157,9 +162,14 @@ nn_checkpoint_save_trainer (const char *path,
       g_ptr_array_add (metadata, (gpointer) pairs[i]);
     for (guint i = 0; mid_epoch && i < G_N_ELEMENTS (position); i++)
       g_ptr_array_add (metadata, (gpointer) position[i]);
+    if (record.events != NULL)
+      {
+        g_ptr_array_add (metadata, (gpointer) "events");
+        g_ptr_array_add (metadata, record.events);
+      }
     g_ptr_array_add (metadata, NULL);
-    return nn_safetensors_write (path, tensors, n_model + n_slots,
-                                 (const char * const *) metadata->pdata, error);
+    return nn_safetensors_write (path, (const NnSafetensorsOut *) (void *) tensors->data,
+                                 tensors->len, (const char * const *) metadata->pdata, error);
   }
 }
 
@@ -545,5 +555,6 @@ nn_checkpoint_resume (const char *path,
   if (!nn_trainer_restore (trainer, weights, optimizer, (guint) epochs_done,
                            history, n_history, rng_state, &local_error))
     return prefix_error (error, local_error, st, "cannot resume");
-  return progress_from_file (st, trainer, error);
+  return progress_from_file (st, trainer, error)
+         && nn_checkpoint_resume_record (st, trainer, error);
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib.h>
+#include "nn-history.h"
 #include "nn-model.h"
 #include "nn-trainer.h"
 
@@ -73,5 +74,14 @@ char       *nn_checkpoint_config_to_json   (const NnTrainConfig *config);
 gboolean    nn_checkpoint_config_from_json (const char          *json,
                                             NnTrainConfig       *config,
                                             GError             **error);
+
+/* A run's learning history stored in `path` (nn-history.h; the tensors and what
+ * load_state_dict must skip: nn-history-io.h), or NULL without an error when the file has
+ * none (saved without recording, or by an older Atelier). */
+NnHistory  *nn_checkpoint_load_history (const char *path,
+                                        GError    **error);
+/* The change events of the run stored in `path` (of NnChangeEvent; empty when none). */
+GArray     *nn_checkpoint_load_events  (const char *path,
+                                        GError    **error);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "nn-evaluation.h"
 
 #include <math.h>
+#include <string.h>
 #include "nn-model-private.h"
 
 typedef struct {
@@ -9,36 +10,28 @@ typedef struct {
   gatomicrefcount ref_count;
 } NnEvaluationReal;
 
-NnEvaluation *
-nn_evaluate (const NnModel *model,
-             const NnSplit *split,
-             GCancellable  *cancellable,
-             GError       **error)
+static NnEvaluation *
+evaluation_alloc (const guint8 *labels,
+                  guint         n)
 {
-  NnEvaluationReal *real;
-  NnEvaluation *ev;
+  NnEvaluationReal *real = g_new0 (NnEvaluationReal, 1);
+  NnEvaluation *ev = &real->public;
+
+  g_atomic_ref_count_init (&real->ref_count);
+  ev->n = n;
+  ev->labels = g_memdup2 (labels, n);
+  ev->predicted = g_new0 (guint8, MAX (n, 1));
+  ev->probs = g_new0 (float, (gsize) MAX (n, 1) * NN_N_CLASSES);
+  ev->losses = g_new0 (float, MAX (n, 1));
+  return ev;
+}
+
+/* Predicted classes, confusion matrix, mean loss and accuracy from probs and losses. */
+static void
+evaluation_finish (NnEvaluation *ev)
+{
   double loss = 0.0;
   guint correct = 0;
-
-  g_return_val_if_fail (model != NULL, NULL);
-  g_return_val_if_fail (split != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  real = g_new0 (NnEvaluationReal, 1);
-  g_atomic_ref_count_init (&real->ref_count);
-  ev = &real->public;
-  ev->n = split->n;
-  ev->labels = g_memdup2 (split->labels, split->n);
-  ev->predicted = g_new0 (guint8, MAX (split->n, 1));
-  ev->probs = g_new0 (float, (gsize) MAX (split->n, 1) * NN_N_CLASSES);
-  ev->losses = g_new0 (float, MAX (split->n, 1));
-
-  if (!nn_model_infer (model, split->images, split->labels, split->n, ev->probs, ev->losses,
-                       cancellable, error))
-    {
-      nn_evaluation_unref (ev);
-      return NULL;
-    }
 
   for (guint i = 0; i < ev->n; i++)
     {
@@ -55,6 +48,50 @@ nn_evaluate (const NnModel *model,
     }
   ev->loss = ev->n > 0 ? loss / ev->n : NAN;
   ev->accuracy = ev->n > 0 ? (double) correct / ev->n : NAN;
+}
+
+NnEvaluation *
+nn_evaluate (const NnModel *model,
+             const NnSplit *split,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  NnEvaluation *ev;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (split != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ev = evaluation_alloc (split->labels, split->n);
+  if (!nn_model_infer (model, split->images, split->labels, split->n, ev->probs, ev->losses,
+                       cancellable, error))
+    {
+      nn_evaluation_unref (ev);
+      return NULL;
+    }
+  evaluation_finish (ev);
+  return ev;
+}
+
+NnEvaluation *
+nn_evaluation_new_from_probs (const guint8 *labels,
+                              const float  *probs,
+                              const float  *losses,
+                              guint         n)
+{
+  NnEvaluation *ev;
+
+  g_return_val_if_fail (labels != NULL || n == 0, NULL);
+  g_return_val_if_fail (probs != NULL || n == 0, NULL);
+  g_return_val_if_fail (losses != NULL || n == 0, NULL);
+
+  ev = evaluation_alloc (labels, n);
+  if (n > 0)
+    {
+      memcpy (ev->probs, probs, (gsize) n * NN_N_CLASSES * sizeof (float));
+      memcpy (ev->losses, losses, (gsize) n * sizeof (float));
+    }
+  evaluation_finish (ev);
   return ev;
 }
 

@@ -26,6 +26,12 @@ NnEvaluation *nn_evaluate          (const NnModel *model,
                                     const NnSplit *split,
                                     GCancellable  *cancellable,
                                     GError       **error);
+/* An evaluation from stored verdicts (a checkpoint's history): labels (n), probs (n, 10) and
+ * losses (n) copied; predictions, confusion, loss and accuracy derived as nn_evaluate does. */
+NnEvaluation *nn_evaluation_new_from_probs (const guint8 *labels,
+                                            const float  *probs,
+                                            const float  *losses,
+                                            guint         n);
 NnEvaluation *nn_evaluation_ref    (NnEvaluation *evaluation);
 void          nn_evaluation_unref  (NnEvaluation *evaluation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnEvaluation, nn_evaluation_unref)

@@ -62,6 +62,13 @@ float       *nn_workspace_input    (NnWorkspace *ws);
  * of the batch — the whole batch when max_batch < 32 (one slice); NULL for a conv
  * layer that ran fused with the pooling after it (see nn_workspace_set_fusion). */
 const float *nn_workspace_output   (const NnWorkspace *ws, guint layer);
+/* Every slice's part of the last forward pass: the slice count, and slice s's output of
+ * `layer` for its *count images (layout as above; NULL for an idle slice or a fused conv). */
+guint        nn_workspace_n_slices (const NnWorkspace *ws);
+const float *nn_workspace_slice_output (const NnWorkspace *ws,
+                                        guint              slice,
+                                        guint              layer,
+                                        guint             *count);
 /* Fusion of conv2d + max_pooling2d pairs (faster; off by default so that every layer's
  * output can be read).  Both give the same results up to ties between window values. */
 void         nn_workspace_set_fusion (NnWorkspace *ws, gboolean fuse);

@@ -119,6 +119,18 @@ nn_optimizer_get_params (const NnOptimizer *optimizer)
   return &optimizer->params;
 }
 
+void
+nn_optimizer_set_params (NnOptimizer             *optimizer,
+                         const NnOptimizerParams *params)
+{
+  g_return_if_fail (optimizer != NULL && params != NULL);
+  g_return_if_fail (params->kind == optimizer->params.kind);
+  /* Slots exist for what the optimizer was made with: SGD keeps or lacks its velocity. */
+  g_return_if_fail (params->kind != NN_OPTIMIZER_SGD
+                    || (params->momentum != 0.0f) == (optimizer->n_slots > 0));
+  optimizer->params = *params;
+}
+
 /* One step over params [lo, hi): every rule is elementwise, so fixed chunks of the flat
  * array are independent tasks for nn-parallel and the result does not depend on threads. */
 typedef struct {

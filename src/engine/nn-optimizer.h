@@ -41,6 +41,10 @@ void         nn_optimizer_free (NnOptimizer *optimizer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnOptimizer, nn_optimizer_free)
 
 const NnOptimizerParams *nn_optimizer_get_params (const NnOptimizer *optimizer);
+/* New hyper-parameters for the steps to come (a run steered mid-way): same kind, and for SGD
+ * momentum staying non-zero or zero as it was made; the state (moments, steps) is kept. */
+void         nn_optimizer_set_params (NnOptimizer             *optimizer,
+                                      const NnOptimizerParams *params);
 
 /* params -= update(grads) with learning rate `lr` (the schedule's current value). */
 void         nn_optimizer_step (NnOptimizer *optimizer,

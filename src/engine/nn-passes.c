@@ -217,6 +217,23 @@ nn_workspace_output (const NnWorkspace *ws,
   return ws->slices[0].outputs[layer];
 }
 
+guint
+nn_workspace_n_slices (const NnWorkspace *ws)
+{
+  return ws->n_slices;
+}
+
+const float *
+nn_workspace_slice_output (const NnWorkspace *ws,
+                           guint              slice,
+                           guint              layer,
+                           guint             *count)
+{
+  g_return_val_if_fail (slice < ws->n_slices && layer < ws->model->n_layers, NULL);
+  *count = ws->slices[slice].count;
+  return ws->slices[slice].count > 0 ? ws->slices[slice].outputs[layer] : NULL;
+}
+
 /* ---- passes ---- */
 
 /* The gradient ping-pong buffer that is not p (either one when p is the caller's). */

@@ -27,8 +27,11 @@ wait_while_paused (NnTrainer *trainer)
   g_mutex_lock (&trainer->lock);
   g_atomic_int_set (&trainer->paused, 1);
   while (g_atomic_int_get (&trainer->pause_requested)
-         && !g_atomic_int_get (&trainer->stop_requested))
+         && !g_atomic_int_get (&trainer->stop_requested)
+         && !g_atomic_int_get (&trainer->step_requested))
     g_cond_wait (&trainer->cond, &trainer->lock);
+  /* A step leaves the pause requested: the next boundary waits again. */
+  g_atomic_int_set (&trainer->step_requested, 0);
   g_atomic_int_set (&trainer->paused, 0);
   g_mutex_unlock (&trainer->lock);
   return (g_get_monotonic_time () - start) / 1e6;
@@ -81,27 +84,35 @@ count_correct (const float  *logits,
   return correct;
 }
 
-/* One optimisation step on the images order[start .. start + n); returns the batch's
- * mean loss (L2 excluded) and sets *correct. */
+/* One optimisation step on batch b (0-based) of `epoch`, the images order[b · batch_size …);
+ * returns the batch's mean loss (L2 excluded) and sets *correct.  Records what the recorder
+ * is set to record; frozen layers keep their parameters. */
 static double
 train_batch (NnTrainer *trainer,
-             guint      start,
-             guint      n,
+             guint      epoch,
+             guint      b,
              float      lr,
              guint     *correct)
 {
-  const NnSplit *train = trainer->train;
+  NnRecorder *rec = trainer->recorder;
+  guint start = b * trainer->config.batch_size;
+  guint n = MIN (trainer->config.batch_size, trainer->n_train - start);
+  const guint8 *images = nn_split_get_images (trainer->train);
+  const guint8 *labels = nn_split_get_labels (trainer->train);
   float *x = nn_workspace_input (trainer->ws);
+  float *params = nn_model_params (trainer->model);
   float *grads = nn_model_grads (trainer->model);
+  gboolean measure = nn_recorder_measures (rec, trainer->step + 1);
   const float *logits;
   double loss;
 
-  nn_gather_images (x, train->images, trainer->order + start, n);
+  nn_gather_images (x, images, trainer->order + start, n);
   for (guint i = 0; i < n; i++)
-    trainer->labels[i] = train->labels[trainer->order[start + i]];
+    trainer->labels[i] = labels[trainer->order[start + i]];
 
   memset (grads, 0, nn_model_n_params (trainer->model) * sizeof (float));
   logits = nn_model_forward (trainer->model, trainer->ws, x, n, &trainer->rng);
+  nn_recorder_after_forward (rec, trainer->ws, trainer->order + start, logits, n, measure);
   loss = nn_softmax_xent (logits, trainer->labels, n, NN_N_CLASSES, NULL, NULL,
                           trainer->dlogits);
   *correct = count_correct (logits, trainer->labels, n);
@@ -110,7 +121,12 @@ train_batch (NnTrainer *trainer,
   nn_model_backward (trainer->model, trainer->ws, grads, trainer->dlogits, n, NULL);
   if (trainer->config.l2 > 0.0f)
     nn_model_add_l2_grad (trainer->model, grads, trainer->config.l2);
-  nn_optimizer_step (trainer->optimizer, nn_model_params (trainer->model), grads, lr);
+  nn_steering_before_step (trainer->steering, params, grads);
+  nn_recorder_before_step (rec, params, measure);
+  nn_optimizer_step (trainer->optimizer, params, grads, lr);
+  nn_steering_after_step (trainer->steering, params);
+  trainer->batch_stats = nn_recorder_after_step (rec, grads, params, epoch, b + 1, measure,
+                                                 &trainer->n_batch_stats);
   return loss;
 }
 
@@ -270,8 +286,11 @@ train_batches (NnTrainer       *trainer,
       if (g_atomic_int_get (&trainer->stop_requested))
         return stop_inside_epoch (trainer, sofar, b, clock);
 
+      /* Changes apply here, between batches, and only here. */
+      nn_steering_apply_due (trainer->steering, epoch, b + 1, trainer->step, &trainer->config,
+                             trainer->optimizer, trainer->model);
       *lr = scheduled_lr (config, epoch, b, trainer->n_batches);
-      loss = train_batch (trainer, start, n, *lr, &correct);
+      loss = train_batch (trainer, epoch, b, *lr, &correct);
       /* A finite but astronomic loss is divergence too: Adam or RMSprop at lr 100 keep
        * the loss finite (~1e12) for ever, a silent garbage run otherwise. */
       if (!isfinite (loss) || loss > NN_DIVERGED_LOSS)
@@ -340,6 +359,7 @@ finish_epoch (NnTrainer             *trainer,
   trainer->epochs_done = epoch;
   nn_rng_get_state (&trainer->rng, trainer->epoch_rng);
   g_array_append_val (trainer->history, report);
+  nn_recorder_end_epoch (trainer->recorder, trainer->model, test);
   report.test = test;
   if (trainer->epoch_done)
     trainer->epoch_done (&report, trainer->user_data);
@@ -362,6 +382,7 @@ train_epochs (NnTrainer *trainer,
       clock.epoch_start = g_get_monotonic_time ();
       clock.epoch_paused = 0.0;
       begin_epoch (trainer, &sofar);
+      nn_recorder_begin_epoch (trainer->recorder, epoch);
       result = train_batches (trainer, epoch, &sofar, &lr, &clock, error);
       if (result != NN_TRAIN_COMPLETED)
         return result;

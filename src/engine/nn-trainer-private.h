@@ -5,7 +5,9 @@
 
 #include "nn-model-private.h"
 #include "nn-optimizer.h"
+#include "nn-recorder.h"
 #include "nn-rng.h"
+#include "nn-steering.h"
 #include "nn-trainer.h"
 
 G_BEGIN_DECLS
@@ -34,6 +36,10 @@ struct _NnTrainer {
   NnEpochProgress  progress;     /* inside epoch epochs_done + 1, when stopped there */
   guint64          step;
   GArray          *history;      /* of NnEpochReport, test = NULL */
+  NnRecorder      *recorder;     /* learning history and layer statistics */
+  NnSteering      *steering;     /* planned and requested changes, frozen layers */
+  const NnLayerStats *batch_stats; /* the last batch's, during its callback */
+  guint            n_batch_stats;
 
   NnBatchFunc      batch_done;
   NnEpochFunc      epoch_done;
@@ -43,6 +49,7 @@ struct _NnTrainer {
   gint             stop_requested;
   gint             pause_requested;
   gint             paused;
+  gint             step_requested; /* while paused: one batch, then pause again */
   GMutex           lock;
   GCond            cond;
 };

@@ -61,6 +61,10 @@ nn_train_config_init (NnTrainConfig *config,
   config->threads = 0;
   config->limit = 0;
   config->evaluate_test = TRUE;
+  config->record_history = TRUE;
+  /* Measured on the CNN (batch 256, 2 threads): layer statistics take ~2.3 ms a batch of
+   * ~50 ms, 4–5 %; every 4th batch keeps them near 1 %.  --layers-log asks for every batch. */
+  config->layer_stats_every = 4;
 }
 
 /* Sets `error` to `code` with a printf-style message; returns FALSE, for `return fail (…)`. */
@@ -248,6 +252,10 @@ nn_trainer_new (const NnTrainConfig *config,
   trainer->labels = g_new0 (guint8, config->batch_size);
   trainer->dlogits = nn_floats_new ((gsize) config->batch_size * NN_N_CLASSES);
   nn_model_grads (trainer->model);
+  trainer->recorder = nn_recorder_new (trainer->model, trainer->train, trainer->n_train,
+                                       config->evaluate_test ? trainer->test : NULL,
+                                       config->record_history, config->layer_stats_every);
+  trainer->steering = nn_steering_new (trainer->model);
   return g_steal_pointer (&trainer);
 }
 
@@ -262,6 +270,8 @@ nn_trainer_free (NnTrainer *trainer)
   g_clear_pointer (&trainer->test, nn_split_unref);
   g_clear_pointer (&trainer->optimizer, nn_optimizer_free);
   g_clear_pointer (&trainer->ws, nn_workspace_free);
+  g_clear_pointer (&trainer->recorder, nn_recorder_free);
+  g_clear_pointer (&trainer->steering, nn_steering_free);
   g_free (trainer->order);
   g_free (trainer->labels);
   if (trainer->dlogits != NULL)

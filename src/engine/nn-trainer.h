@@ -13,8 +13,11 @@
 #pragma once
 
 #include <glib.h>
+#include "nn-change-plan.h"
 #include "nn-dataset.h"
 #include "nn-evaluation.h"
+#include "nn-history.h"
+#include "nn-layer-stats.h"
 #include "nn-model.h"
 #include "nn-optimizer.h"
 
@@ -49,6 +52,10 @@ typedef struct {
   guint             threads;          /* 0: all cores */
   guint             limit;            /* 0: all training images, else the first `limit` */
   gboolean          evaluate_test;    /* evaluate the test split after every epoch */
+  /* Recording (nn-history.h, nn-layer-stats.h); neither changes the numbers of a run.  Not
+   * stored in checkpoints: a resumed run takes the resuming caller's choice. */
+  gboolean          record_history;   /* the learning history; default TRUE */
+  guint             layer_stats_every;/* layer statistics every N batches, 0: off; default 4 */
 } NnTrainConfig;
 
 /* Defaults that reproduce the tutorial for `model` ("mlp" or "cnn"). */
@@ -170,5 +177,49 @@ gboolean             nn_trainer_restore        (NnTrainer           *trainer,
                                                 guint                n_history,
                                                 const guint64        rng_state[4],
                                                 GError             **error);
+
+/* ---- recording and steering ----
+ *
+ * The learning history (NULL when config->record_history is off) is borrowed and may be read
+ * from any thread while training (nn-history.h: finished epochs only); a resumed run's
+ * continues the checkpoint's. */
+NnHistory           *nn_trainer_get_learning_history (NnTrainer *trainer);
+/* Layer statistics of the batch just trained, during the batch callback (training thread);
+ * NULL and *n = 0 for a batch not measured.  Entries k = 0 … *n − 1 are the watched layers. */
+const NnLayerStats  *nn_trainer_get_batch_layer_stats (NnTrainer *trainer,
+                                                       guint     *n);
+/* Every measured batch's statistics, *n_rows = batches × watched layers (training thread or
+ * not running), and the name ("conv1" … "fc2") of watched layer k. */
+const NnLayerStats  *nn_trainer_get_layer_stats  (NnTrainer *trainer,
+                                                  guint     *n_rows);
+const char          *nn_trainer_layer_stats_name (NnTrainer *trainer,
+                                                  guint      k);
+
+/* A plan of changes (copied), checked against the model and config (NN_CHANGE_ERROR_INVALID);
+ * before nn_trainer_run().  Changes placed before the run's position (a resumed run) are
+ * skipped: the checkpoint already holds them. */
+gboolean             nn_trainer_set_plan         (NnTrainer          *trainer,
+                                                  const NnChangePlan *plan,
+                                                  GError            **error);
+/* Any thread, any time: checked at once, applied at the next batch boundary (its epoch and
+ * batch fields are ignored), logged as an event with the place it took effect. */
+gboolean             nn_trainer_request_change   (NnTrainer      *trainer,
+                                                  const NnChange *change,
+                                                  GError        **error);
+/* Any thread: while paused, train one batch and pause again. */
+void                 nn_trainer_request_step     (NnTrainer *trainer);
+/* The changes applied so far, in order (training thread or not running) … */
+const NnChangeEvent *nn_trainer_get_events       (NnTrainer *trainer,
+                                                  guint     *n);
+/* … or those from index `from` on, copied (any thread). */
+GArray              *nn_trainer_dup_events       (NnTrainer *trainer,
+                                                  guint      from);
+/* Resuming: a saved run's history (referenced; NULL keeps a fresh one) and change events,
+ * whose dropout rates and frozen layers are applied to the model again. */
+gboolean             nn_trainer_restore_record   (NnTrainer           *trainer,
+                                                  NnHistory           *history,
+                                                  const NnChangeEvent *events,
+                                                  guint                n_events,
+                                                  GError             **error);
 
 G_END_DECLS

@@ -1,0 +1,287 @@
+/* nn-layer-stats.c — one pass over each watched output per batch (sums and a per-unit "ever
+ * positive" flag), and norms over the layer's slice of the flat buffers. */
+#include "nn-layer-stats.h"
+
+#include <math.h>
+#include <string.h>
+#include "nn-model-private.h"
+
+typedef struct {
+  guint     layer;        /* model layer index */
+  char     *name;         /* "conv1", "fc2" */
+  gboolean  relu;
+  gboolean  conv;         /* units are channels of a channel-major output */
+  guint     units;        /* channels or features */
+  gsize     offsets[2];   /* its tensors in the flat buffers */
+  gsize     counts[2];
+  guint     n_tensors;
+  /* This batch's sums, from one source layer: its own output, or the pooling's when it ran
+   * fused (the first to report in a batch wins, so an unfused pass is not counted twice). */
+  gint      source;
+  double    sum, sq;
+  guint64   values;
+  guint8   *alive;        /* (units) some value > 0 this batch */
+} Watched;
+
+struct _NnLayerMonitor {
+  const NnModel *model;    /* borrowed: only its architecture is read */
+  guint          n;
+  Watched       *watched;  /* (n) */
+  gint          *by_layer; /* (n_layers) watched index fed by that layer's output, or -1 */
+  gsize          n_params;
+  float         *before;   /* (n_params) parameters before the update */
+};
+
+NnLayerMonitor *
+nn_layer_monitor_new (const NnModel *model)
+{
+  NnLayerMonitor *m;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  m = g_new0 (NnLayerMonitor, 1);
+  m->model = model;
+  m->watched = g_new0 (Watched, model->n_layers);
+  m->by_layer = g_new (gint, model->n_layers);
+  m->n_params = model->n_params;
+  m->before = g_new0 (float, MAX (model->n_params, 1));
+  for (guint i = 0; i < model->n_layers; i++)
+    m->by_layer[i] = -1;
+  for (guint i = 0; i < model->n_layers; i++)
+    {
+      const NnLayer *layer = &model->layers[i];
+      Watched *w;
+
+      if (layer->info.n_params == 0)
+        continue;
+      w = &m->watched[m->n];
+      w->layer = i;
+      w->relu = layer->info.activation == NN_ACTIVATION_RELU;
+      w->conv = layer->info.kind == NN_LAYER_CONV2D;
+      w->units = layer->info.out_c;
+      w->alive = g_new0 (guint8, w->units);
+      for (guint t = 0; t < model->n_tensors && w->n_tensors < 2; t++)
+        if (model->tensors[t].layer == i)
+          {
+            const char *dot = strchr (model->tensors[t].name, '.');
+
+            if (w->name == NULL)
+              w->name = dot ? g_strndup (model->tensors[t].name, dot - model->tensors[t].name)
+                            : g_strdup (model->tensors[t].name);
+            w->offsets[w->n_tensors] = model->tensors[t].offset;
+            w->counts[w->n_tensors++] = model->tensors[t].count;
+          }
+      m->by_layer[i] = (gint) m->n;
+      /* A fused conv's values are read from the pooling after it. */
+      if (w->conv && i + 1 < model->n_layers
+          && model->layers[i + 1].info.kind == NN_LAYER_MAXPOOL2D)
+        m->by_layer[i + 1] = (gint) m->n;
+      m->n++;
+    }
+  return m;
+}
+
+void
+nn_layer_monitor_free (NnLayerMonitor *monitor)
+{
+  if (monitor == NULL)
+    return;
+  for (guint k = 0; k < monitor->n; k++)
+    {
+      g_free (monitor->watched[k].name);
+      g_free (monitor->watched[k].alive);
+    }
+  g_free (monitor->watched);
+  g_free (monitor->by_layer);
+  g_free (monitor->before);
+  g_free (monitor);
+}
+
+guint
+nn_layer_monitor_n_layers (const NnLayerMonitor *monitor)
+{
+  return monitor->n;
+}
+
+guint
+nn_layer_monitor_layer (const NnLayerMonitor *monitor,
+                        guint                 k)
+{
+  g_return_val_if_fail (k < monitor->n, 0);
+  return monitor->watched[k].layer;
+}
+
+const char *
+nn_layer_monitor_name (const NnLayerMonitor *monitor,
+                       guint                 k)
+{
+  g_return_val_if_fail (k < monitor->n, NULL);
+  return monitor->watched[k].name;
+}
+
+void
+nn_layer_monitor_begin (NnLayerMonitor *monitor,
+                        const float    *params_before)
+{
+  for (guint k = 0; k < monitor->n; k++)
+    {
+      Watched *w = &monitor->watched[k];
+
+      w->source = -1;
+      w->sum = w->sq = 0.0;
+      w->values = 0;
+      memset (w->alive, 0, w->units);
+    }
+  memcpy (monitor->before, params_before, monitor->n_params * sizeof (float));
+}
+
+/* Adds Σv and Σv² of n values to *sum and *sq; whether any is > 0.  Eight independent lanes,
+ * so that the compiler vectorises it without reassociating (no fast-math): a conv layer's
+ * outputs are millions of values per batch. */
+static gboolean
+sum_run (const float *v,
+         gsize        n,
+         double      *sum,
+         double      *sq)
+{
+  float s[8] = { 0 }, q[8] = { 0 };
+  guint any = 0;
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    for (guint j = 0; j < 8; j++)
+      {
+        s[j] += v[i + j];
+        q[j] += v[i + j] * v[i + j];
+        any |= v[i + j] > 0.0f;
+      }
+  for (; i < n; i++)
+    {
+      s[0] += v[i];
+      q[0] += v[i] * v[i];
+      any |= v[i] > 0.0f;
+    }
+  for (guint j = 0; j < 8; j++)
+    {
+      *sum += s[j];
+      *sq += q[j];
+    }
+  return any != 0;
+}
+
+void
+nn_layer_monitor_add_output (NnLayerMonitor *monitor,
+                             guint           layer,
+                             const float    *y,
+                             guint           n)
+{
+  const NnLayer *l;
+  Watched *w;
+  gsize per_unit;
+
+  g_return_if_fail (layer < monitor->model->n_layers);
+  if (monitor->by_layer[layer] < 0 || y == NULL || n == 0)
+    return;
+  w = &monitor->watched[monitor->by_layer[layer]];
+  if (w->source < 0)
+    w->source = (gint) layer;
+  else if (w->source != (gint) layer)
+    return;
+  l = &monitor->model->layers[layer];
+  per_unit = l->out_size / w->units;   /* H·W of a channel; 1 for a dense feature */
+
+  if (w->conv)
+    /* (C, n, H, W): each channel's values are one run. */
+    for (guint c = 0; c < w->units; c++)
+      w->alive[c] |= sum_run (y + (gsize) c * n * per_unit, (gsize) n * per_unit,
+                              &w->sum, &w->sq);
+  else
+    /* (n, F) rows. */
+    for (guint i = 0; i < n; i++)
+      {
+        const float *v = y + (gsize) i * w->units;
+        float s = 0.0f, q = 0.0f;
+
+        for (guint f = 0; f < w->units; f++)
+          {
+            s += v[f];
+            q += v[f] * v[f];
+            w->alive[f] |= v[f] > 0.0f;
+          }
+        w->sum += s;
+        w->sq += q;
+      }
+  w->values += (guint64) n * l->out_size;
+}
+
+static double
+sq_norm (const float *x,
+         gsize        n)
+{
+  double s = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    s += (double) x[i] * x[i];
+  return s;
+}
+
+static double
+sq_dist (const float *a,
+         const float *b,
+         gsize        n)
+{
+  double s = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double d = (double) a[i] - b[i];
+      s += d * d;
+    }
+  return s;
+}
+
+void
+nn_layer_monitor_finish (NnLayerMonitor *monitor,
+                         const float    *grads,
+                         const float    *params_after,
+                         guint           epoch,
+                         guint           batch,
+                         NnLayerStats   *out)
+{
+  for (guint k = 0; k < monitor->n; k++)
+    {
+      Watched *w = &monitor->watched[k];
+      NnLayerStats *s = &out[k];
+      double g = 0.0, p = 0.0, p0 = 0.0, d = 0.0;
+      guint dead = 0;
+
+      for (guint t = 0; t < w->n_tensors; t++)
+        {
+          gsize o = w->offsets[t], c = w->counts[t];
+
+          g += sq_norm (grads + o, c);
+          p += sq_norm (params_after + o, c);
+          p0 += sq_norm (monitor->before + o, c);
+          d += sq_dist (params_after + o, monitor->before + o, c);
+        }
+      for (guint u = 0; u < w->units; u++)
+        dead += !w->alive[u];
+
+      s->epoch = epoch;
+      s->batch = batch;
+      s->layer = w->layer;
+      if (w->values > 0)
+        {
+          double mean = w->sum / w->values;
+
+          s->act_mean = (float) mean;
+          s->act_std = (float) sqrt (MAX (w->sq / w->values - mean * mean, 0.0));
+          s->dead_fraction = w->relu ? (float) dead / w->units : NAN;
+        }
+      else
+        s->act_mean = s->act_std = s->dead_fraction = NAN;
+      s->grad_norm = (float) sqrt (g);
+      s->weight_norm = (float) sqrt (p);
+      s->update_ratio = p0 > 0.0 ? (float) sqrt (d / p0) : NAN;
+    }
+}

@@ -1,0 +1,73 @@
+/* nn-layer-stats.h — the health of each layer with parameters, batch by batch: activation mean
+ * and standard deviation, dead ReLU units, gradient norm, weight norm and update-to-weight
+ * ratio, computed from buffers the training pass already has.
+ *
+ * Meanings:
+ *   act_mean, act_std  over every value of the layer's output for the whole batch (after its
+ *                      ReLU).  A conv layer that runs fused with the max-pooling after it has
+ *                      no full output to read: its values are then those of the pooled output
+ *                      (the trainer runs fused; say "after pooling" when showing them).
+ *   dead_fraction      the share of the layer's units that are zero for every image of the
+ *                      batch: a unit is a feature of a dense layer, a channel (filter) of a
+ *                      conv layer.  A channel's pooled maps are all zero exactly when its maps
+ *                      are (the pooling windows tile the map in both presets), so the fused
+ *                      value is exact.  NAN for a layer without ReLU (the last dense layer).
+ *   grad_norm          ‖g‖₂ of the gradient the optimizer used (L2 term included) over the
+ *                      layer's kernel and bias.
+ *   weight_norm        ‖θ‖₂ of its kernel and bias after the update.
+ *   update_ratio       ‖θ_after − θ_before‖₂ / ‖θ_before‖₂ for this batch's update.
+ */
+#pragma once
+
+#include <glib.h>
+#include "nn-model.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint epoch;           /* 1-based */
+  guint batch;           /* 1-based, within the epoch */
+  guint layer;           /* index among the model's layers (nn_model_layer_info) */
+  float act_mean;
+  float act_std;
+  float dead_fraction;
+  float grad_norm;
+  float weight_norm;
+  float update_ratio;
+} NnLayerStats;
+
+typedef struct _NnLayerMonitor NnLayerMonitor;
+
+NnLayerMonitor *nn_layer_monitor_new      (const NnModel *model);
+void            nn_layer_monitor_free     (NnLayerMonitor *monitor);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnLayerMonitor, nn_layer_monitor_free)
+
+/* The layers it watches: every layer with parameters, in order. */
+guint           nn_layer_monitor_n_layers (const NnLayerMonitor *monitor);
+guint           nn_layer_monitor_layer    (const NnLayerMonitor *monitor,
+                                           guint                 k);
+/* Its PyTorch-style name, "conv1" … "fc2", from the model's tensor names. */
+const char     *nn_layer_monitor_name     (const NnLayerMonitor *monitor,
+                                           guint                 k);
+
+/* Before the batch's update: clears the activation sums and keeps the parameters (n_params)
+ * for the update ratio. */
+void            nn_layer_monitor_begin    (NnLayerMonitor *monitor,
+                                           const float    *params_before);
+/* One part of the batch's forward pass: y, the output of model layer `layer` for n images in
+ * the layer's layout (nn-layer.h: channel-major for conv and pooling, rows for dense).  The
+ * output of a max-pooling layer that follows a watched conv layer counts for that conv (the
+ * fused case); other layers are ignored.  Call once per slice of the batch. */
+void            nn_layer_monitor_add_output (NnLayerMonitor *monitor,
+                                             guint           layer,
+                                             const float    *y,
+                                             guint           n);
+/* After the update: fills out (n_layers entries) from the sums, grads and the parameters. */
+void            nn_layer_monitor_finish   (NnLayerMonitor *monitor,
+                                           const float    *grads,
+                                           const float    *params_after,
+                                           guint           epoch,
+                                           guint           batch,
+                                           NnLayerStats   *out);
+
+G_END_DECLS
