@@ -13,6 +13,7 @@
 #pragma once
 
 #include <glib.h>
+#include "nn-augment.h"
 #include "nn-dataset.h"
 #include "nn-evaluation.h"
 #include "nn-model.h"
@@ -36,7 +37,7 @@ typedef enum {
 } NnScheduleKind;
 
 typedef struct {
-  char              model[16];        /* "mlp" or "cnn" */
+  char              model[16];        /* "mlp", "cnn" or "cnn-plus" */
   guint             epochs;
   guint             batch_size;
   NnOptimizerParams optimizer;
@@ -49,6 +50,7 @@ typedef struct {
   guint             threads;          /* 0: all cores */
   guint             limit;            /* 0: all training images, else the first `limit` */
   gboolean          evaluate_test;    /* evaluate the test split after every epoch */
+  NnAugment         augment;          /* of training batches only (nn-augment.h) */
 } NnTrainConfig;
 
 /* Defaults that reproduce the tutorial for `model` ("mlp" or "cnn"). */
