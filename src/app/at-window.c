@@ -789,7 +789,8 @@ on_model_loaded (GObject      *source,
   at_training_controller_set_resume_path (self->controller, config != NULL ? req->path : NULL);
   /* Selecting the model's preset before the text: changed::model clears a mismatch. */
   g_settings_set_string (self->settings, "model", self->resume_preset);
-  kind = g_str_equal (self->resume_preset, "cnn") ? _("CNN") : _("MLP");
+  kind = g_str_equal (self->resume_preset, "cnn") ? _("CNN")
+         : g_str_equal (self->resume_preset, "cnn-plus") ? _("CNN+") : _("MLP");
   if (config != NULL)
     /* Translators: "Model: cnn.safetensors (CNN) — Train continues it" */
     text = g_strdup_printf (_("Model: %s (%s) — Train continues it"), base, kind);
