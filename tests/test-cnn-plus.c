@@ -84,6 +84,73 @@ test_checkpoint (void)
   g_rmdir (dir);
 }
 
+static NnTrainer *
+toy_trainer (const NnDataset *ds,
+             guint            epochs)
+{
+  g_autoptr(GError) error = NULL;
+  NnTrainer *trainer;
+  NnTrainConfig config;
+
+  nn_train_config_init (&config, "cnn-plus");
+  config.epochs = epochs;
+  config.batch_size = 32;
+  config.evaluate_test = FALSE;
+  trainer = nn_trainer_new (&config, ds, &error);
+  g_assert_no_error (error);
+  return trainer;
+}
+
+static void
+stop_after_epoch (const NnEpochReport *report,
+                  gpointer             user_data)
+{
+  nn_trainer_request_stop (user_data);
+}
+
+/* Stopping after one epoch, saving and resuming gives the run of two epochs bit for bit:
+ * running statistics, augmentation draws and all. */
+static void
+test_resume (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnTrainer) straight = NULL;
+  g_autoptr(NnTrainer) first = NULL;
+  g_autoptr(NnTrainer) resumed = NULL;
+  g_autoptr(NnDataset) ds = g_new0 (NnDataset, 1);
+  g_autofree char *dir = g_dir_make_tmp ("cnn-plus-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "run.safetensors", NULL);
+  NnTrainConfig config;
+  const NnModel *a, *b;
+
+  ds->train = toy_split (96, 3);
+  ds->test = toy_split (32, 4);
+  ds->format = NN_DATASET_FORMAT_IDX;
+  ds->origin = g_strdup ("toy");
+  straight = toy_trainer (ds, 2);
+  g_assert_cmpint (nn_trainer_run (straight, &error), ==, NN_TRAIN_COMPLETED);
+  first = toy_trainer (ds, 2);
+  nn_trainer_set_callbacks (first, NULL, stop_after_epoch, first);
+  g_assert_cmpint (nn_trainer_run (first, &error), ==, NN_TRAIN_STOPPED);
+  g_assert_cmpuint (nn_trainer_get_epochs_done (first), ==, 1);
+  g_assert_true (nn_checkpoint_save_trainer (path, first, &error));
+
+  g_assert_true (nn_checkpoint_load_config (path, &config, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (config.augment.pad, ==, 2);
+  resumed = nn_trainer_new (&config, ds, &error);
+  g_assert_no_error (error);
+  g_assert_true (nn_checkpoint_resume (path, resumed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nn_trainer_run (resumed, &error), ==, NN_TRAIN_COMPLETED);
+  a = nn_trainer_get_model (straight);
+  b = nn_trainer_get_model (resumed);
+  g_assert_cmpmem (nn_model_params_const (a), nn_model_n_params (a) * sizeof (float),
+                   nn_model_params_const (b), nn_model_n_params (b) * sizeof (float));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static float
 short_run (const NnDataset *ds,
            const char      *preset)
@@ -143,6 +210,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/cnn-plus/summary", test_summary);
   g_test_add_func ("/engine/cnn-plus/checkpoint", test_checkpoint);
+  g_test_add_func ("/engine/cnn-plus/resume", test_resume);
   g_test_add_func ("/engine/cnn-plus/beats-cnn", test_beats_cnn);
   return g_test_run ();
 }
