@@ -12,8 +12,8 @@
 #include <json-glib/json-glib.h>
 
 #include "nn-checkpoint.h"
-#include "nn-durable-write.h"
-#include "nn-safetensors.h"
+#include "nn-durable-write-private.h"
+#include "nn-safetensors-private.h"
 
 /* ---- fixtures ---------------------------------------------------------------------------- */
 
@@ -162,6 +162,55 @@ test_model_round_trip (TmpDir        *tmp,
     g_assert_false (nn_checkpoint_load_config (path, &config, &error));
     g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_MISMATCH);
   }
+}
+
+/* nn_checkpoint_copy: the copy is the source byte for byte (and loads), a destination is
+ * replaced whole, a source that is not a checkpoint writes nothing, and a destination that
+ * cannot be written is an IO error naming it. */
+static void
+test_copy (TmpDir        *tmp,
+           gconstpointer  data)
+{
+  g_autoptr(NnModel) model = scrambled_model ("mlp");
+  g_autoptr(NnModel) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src = tmp_path (tmp, "model.safetensors");
+  g_autofree char *dest = tmp_path (tmp, "copy.safetensors");
+  g_autofree char *text = tmp_path (tmp, "notes.txt");
+  g_autofree char *missing = tmp_path (tmp, "missing.safetensors");
+  g_autofree char *nowhere = g_build_filename (tmp->dir, "no-such-dir", "copy.safetensors", NULL);
+  g_autofree char *src_bytes = NULL, *dest_bytes = NULL;
+  gsize src_len = 0, dest_len = 0;
+
+  g_assert_true (nn_checkpoint_save_model (src, model, &error));
+  g_assert_no_error (error);
+  /* An older file at the destination is replaced. */
+  g_assert_true (g_file_set_contents (dest, "old", -1, &error));
+  g_assert_true (nn_checkpoint_copy (src, dest, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (src, &src_bytes, &src_len, NULL));
+  g_assert_true (g_file_get_contents (dest, &dest_bytes, &dest_len, NULL));
+  g_assert_cmpmem (dest_bytes, dest_len, src_bytes, src_len);
+  loaded = nn_checkpoint_load_model (dest, &error);
+  g_assert_no_error (error);
+  assert_same_params (model, loaded);
+
+  /* Not a checkpoint, or not there: an error, and no destination is made. */
+  g_assert_true (g_file_set_contents (text, "not a checkpoint at all", -1, &error));
+  g_unlink (dest);
+  g_assert_false (nn_checkpoint_copy (text, dest, &error));
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+  g_clear_error (&error);
+  g_assert_false (nn_checkpoint_copy (missing, dest, &error));
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+
+  /* A destination in a directory that does not exist (root ignores file modes, so no
+   * read-only directory would do in every test environment). */
+  g_assert_false (nn_checkpoint_copy (src, nowhere, &error));
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "copy.safetensors"));
 }
 
 /* The file as a numpy or PyTorch user reads it: parse the header by hand. */
@@ -1033,6 +1082,8 @@ main (int    argc,
               tmp_setup, test_model_round_trip, tmp_teardown);
   g_test_add ("/engine/checkpoint/model/round-trip/cnn", TmpDir, "cnn",
               tmp_setup, test_model_round_trip, tmp_teardown);
+  g_test_add ("/engine/checkpoint/model/copy", TmpDir, NULL,
+              tmp_setup, test_copy, tmp_teardown);
   g_test_add ("/engine/checkpoint/format/plain/mlp", TmpDir, "mlp",
               tmp_setup, test_plain_safetensors, tmp_teardown);
   g_test_add ("/engine/checkpoint/format/plain/cnn", TmpDir, "cnn",

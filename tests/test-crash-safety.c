@@ -19,7 +19,7 @@
 
 #include "cli-fixture.h"
 #include "nn-checkpoint.h"
-#include "nn-durable-write.h"
+#include "nn-durable-write-private.h"
 
 #define N_TRAIN 256
 #define N_TEST  16

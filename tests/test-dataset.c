@@ -330,6 +330,37 @@ test_split_new (void)
     g_assert_cmpuint (split->labels[i], ==, 0);
 }
 
+/* Splits are shared, not copied: a reference or a view reads the same bytes, and a view
+ * keeps its parent's buffers alive after the parent's last other reference is gone
+ * (ASan/valgrind would flag a use after free; the checks below would read garbage). */
+static void
+test_split_ref (void)
+{
+  NnSplit *split = nn_split_new (6);
+  g_autoptr(NnSplit) view = NULL;
+  NnSplit *again;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      split->labels[i] = (guint8) i;
+      memset (split->images + (gsize) i * NN_IMAGE_PIXELS, 10 * i, NN_IMAGE_PIXELS);
+    }
+  again = nn_split_ref (split);
+  g_assert_true (again == split);
+  nn_split_unref (again);
+
+  view = nn_split_new_view (split, 2, 3);
+  g_assert_nonnull (view);
+  g_assert_true (nn_split_get_images (view) == nn_split_get_image (split, 2));
+  nn_split_unref (split);  /* the view's reference keeps the buffers */
+  g_assert_cmpuint (nn_split_get_n (view), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpuint (nn_split_get_labels (view)[i], ==, i + 2);
+      g_assert_cmpuint (nn_split_get_image (view, i)[NN_IMAGE_PIXELS - 1], ==, 10 * (i + 2));
+    }
+}
+
 static void
 test_stats (void)
 {
@@ -1368,6 +1399,7 @@ main (int    argc,
 
   g_test_add_func ("/engine/dataset/names", test_names);
   g_test_add_func ("/engine/dataset/split-new", test_split_new);
+  g_test_add_func ("/engine/dataset/split-ref", test_split_ref);
   g_test_add_func ("/engine/dataset/stats", test_stats);
 
 #define ADD(path, data, func) \

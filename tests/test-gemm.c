@@ -1,4 +1,4 @@
-/* test-gemm.c — nn_gemm() and the engine's own AVX-512 kernel (nn_sgemm) against a
+/* test-gemm.c — nn_gemm() and the engine's own AVX-512 kernel (nn_gemm_avx512) against a
  * double-precision reference: every transpose, edge sizes around the kernels' tile and block
  * sizes, row strides wider than the matrices, alpha and beta, and memory beside C untouched.
  *
@@ -8,7 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include "nn-gemm.h"
-#include "nn-sgemm.h"
+#include "nn-gemm-avx512.h"
 #include "nn-test-util.h"
 
 typedef void (*GemmFunc) (gboolean, gboolean, guint, guint, guint, float, const float *, guint,
@@ -204,14 +204,14 @@ test_gemm_dispatch (void)
 }
 
 static void
-test_sgemm_kernel (void)
+test_avx512_kernel (void)
 {
-  if (!nn_sgemm_supported ())
+  if (!nn_gemm_avx512_supported ())
     {
       g_test_skip ("this processor has no AVX-512F");
       return;
     }
-  check_all (nn_sgemm);
+  check_all (nn_gemm_avx512);
 }
 
 /* Same inputs, same bits: twice in a row and from another thread (fresh packing buffers). */
@@ -230,7 +230,7 @@ det_run (gboolean ta,
   NnRng rng;
 
   nn_rng_seed (&rng, 99);
-  return check_case (nn_sgemm, &rng, &call);
+  return check_case (nn_gemm_avx512, &rng, &call);
 }
 
 static gpointer
@@ -243,11 +243,11 @@ det_thread (gpointer data)
 }
 
 static void
-test_sgemm_deterministic (void)
+test_avx512_deterministic (void)
 {
   gsize bytes = (det_shape[0] + 2) * (gsize) (det_shape[1] + pad) * sizeof (float);
 
-  if (!nn_sgemm_supported ())
+  if (!nn_gemm_avx512_supported ())
     {
       g_test_skip ("this processor has no AVX-512F");
       return;
@@ -289,7 +289,7 @@ test_gemm_env_override (void)
   }
   g_test_trap_assert_passed ();
   g_assert_cmpint (nn_gemm_backend (), ==,
-                   nn_sgemm_supported () && g_strcmp0 (g_getenv ("ATELIER_GEMM"), "openblas") != 0
+                   nn_gemm_avx512_supported () && g_strcmp0 (g_getenv ("ATELIER_GEMM"), "openblas") != 0
                    ? NN_GEMM_BACKEND_AVX512 : NN_GEMM_BACKEND_OPENBLAS);
 }
 
@@ -300,7 +300,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/engine/gemm/env-override", test_gemm_env_override);
   g_test_add_func ("/engine/gemm/dispatch", test_gemm_dispatch);
-  g_test_add_func ("/engine/gemm/avx512-kernel", test_sgemm_kernel);
-  g_test_add_func ("/engine/gemm/avx512-deterministic", test_sgemm_deterministic);
+  g_test_add_func ("/engine/gemm/avx512-kernel", test_avx512_kernel);
+  g_test_add_func ("/engine/gemm/avx512-deterministic", test_avx512_deterministic);
   return g_test_run ();
 }

@@ -476,8 +476,8 @@ test_convergence (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(NnDataset) real = NULL;
   g_autoptr(NnTrainer) trainer = NULL;
+  g_autoptr(NnSplit) test_part = NULL;
   NnDataset view;
-  NnSplit test_part;
   NnTrainConfig config;
   Recorder rec = { g_array_new (FALSE, FALSE, sizeof (float)) };
 
@@ -492,9 +492,8 @@ test_convergence (void)
 
   /* The first 1,000 test images. */
   view = *real;
-  test_part = *real->test;
-  test_part.n = 1000;
-  view.test = &test_part;
+  test_part = nn_split_new_view (real->test, 0, 1000);
+  view.test = test_part;
 
   nn_train_config_init (&config, "mlp");
   config.limit = 3000;

@@ -51,7 +51,15 @@ gboolean  nn_checkpoint_resume       (const char *path,
                                       NnTrainer  *trainer,
                                       GError    **error);
 
-/* Helpers shared with the command line and the app (additions to the lead's contract). */
+/* Copies the checkpoint at `src_path` to `dest_path` byte for byte, durably (a crash leaves
+ * the old destination or the whole copy: nn-durable-write.h).  The source must load as a
+ * checkpoint first (NN_CHECKPOINT_ERROR_FORMAT or _MISMATCH otherwise, and nothing is
+ * written); failing to read or write is NN_CHECKPOINT_ERROR_IO naming the file. */
+gboolean  nn_checkpoint_copy         (const char *src_path,
+                                      const char *dest_path,
+                                      GError    **error);
+
+/* Helpers shared with the command line and the app. */
 
 /* Schedule names used in checkpoints and on the command line: "constant", "step", "cosine". */
 const char *nn_checkpoint_schedule_name  (NnScheduleKind kind);

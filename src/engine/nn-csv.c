@@ -11,9 +11,10 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <gio/gio.h>
 
-#include "nn-dataset.h"
-#include "nn-dataset-private.h"
+#include "nn-split.h"
+#include "nn-split-private.h"
 
 #define CSV_FIELDS (1 + NN_IMAGE_PIXELS)  /* label + 784 pixels */
 
@@ -238,12 +239,88 @@ count_lines (const CsvFile *c,
   return n;
 }
 
+/* Maps c->path and sets c->data and c->end; NULL (error set) for a directory, a special
+ * file, one that cannot be opened, or an empty one. */
+static GMappedFile *
+map_csv (CsvFile *c,
+         GError **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *path = c->path;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO,
+                   "%s: is a directory, not a data file", path);
+      return NULL;
+    }
+  if (!nn_split_check_not_special (path, error))
+    return NULL;
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      nn_split_set_open_error (error, path, local_error);
+      return NULL;
+    }
+  c->data = g_mapped_file_get_contents (mapped);
+  /* An empty file maps to NULL: no pointer arithmetic on it (NULL + 0 is undefined). */
+  if (c->data == NULL || g_mapped_file_get_length (mapped) == 0)
+    {
+      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_EMPTY,
+                   "%s: empty file, expected a CSV header and rows", path);
+      return NULL;
+    }
+  c->end = c->data + g_mapped_file_get_length (mapped);
+  return g_steal_pointer (&mapped);
+}
+
+/* Row `row` (0-based; line row + 2 of the file) starting at p: its label into *label and
+ * its 784 pixels into dst (28, 28).  Returns the start of the next line, or NULL with
+ * error naming the line and field. */
+static const char *
+parse_row (const CsvFile *c,
+           const char    *p,
+           gsize          row,
+           guint8        *dst,
+           guint8        *label,
+           GError       **error)
+{
+  guint line = (guint) row + 2;
+  const char *field = p;
+  guint v;
+
+  if (!scan_uint (&p, c->end, NN_N_CLASSES - 1, &v) || p >= c->end || *p != ',')
+    {
+      diagnose_field (error, c, line, field, 0);
+      return NULL;
+    }
+  *label = (guint8) v;
+  p++;
+
+  for (guint f = 1; f < CSV_FIELDS; f++)
+    {
+      field = p;
+      if (!scan_uint (&p, c->end, 255, &v) ||
+          (f + 1 < CSV_FIELDS && (p >= c->end || *p++ != ',')))
+        {
+          diagnose_field (error, c, line, field, f);
+          return NULL;
+        }
+      dst[f - 1] = (guint8) v;
+    }
+
+  p = skip_line_end (c, p);
+  if (p == NULL)
+    diagnose_field (error, c, line, field, CSV_FIELDS - 1);
+  return p;
+}
+
 NnSplit *
 nn_split_load_csv (const char *path,
                    GError    **error)
 {
   g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree guint8 *images = NULL;  /* (rows, 28, 28) */
   g_autofree guint8 *labels = NULL;  /* (rows) */
   CsvFile c = { path, NULL, NULL };
@@ -253,29 +330,9 @@ nn_split_load_csv (const char *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO,
-                   "%s: is a directory, not a data file", path);
-      return NULL;
-    }
-  if (!nn_dataset_check_not_special (path, error))
-    return NULL;
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  mapped = map_csv (&c, error);
   if (mapped == NULL)
-    {
-      nn_dataset_set_open_error (error, path, local_error);
-      return NULL;
-    }
-  c.data = g_mapped_file_get_contents (mapped);
-  /* An empty file maps to NULL: no pointer arithmetic on it (NULL + 0 is undefined). */
-  if (c.data == NULL || g_mapped_file_get_length (mapped) == 0)
-    {
-      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_EMPTY,
-                   "%s: empty file, expected a CSV header and rows", path);
-      return NULL;
-    }
-  c.end = c.data + g_mapped_file_get_length (mapped);
+    return NULL;
 
   p = check_header (&c, error);
   if (p == NULL)
@@ -304,40 +361,11 @@ nn_split_load_csv (const char *path,
 
   while (p < c.end)
     {
-      guint8 *dst = images + row * NN_IMAGE_PIXELS;  /* (28, 28) */
-      guint line = (guint) row + 2;
-      const char *field = p;
-      guint v;
-
       if ((*p == '\n' || *p == '\r') && only_blank_lines_left (&c, p))
         break;
-
-      if (!scan_uint (&p, c.end, NN_N_CLASSES - 1, &v) || p >= c.end || *p != ',')
-        {
-          diagnose_field (error, &c, line, field, 0);
-          return NULL;
-        }
-      labels[row] = (guint8) v;
-      p++;
-
-      for (guint f = 1; f < CSV_FIELDS; f++)
-        {
-          field = p;
-          if (!scan_uint (&p, c.end, 255, &v) ||
-              (f + 1 < CSV_FIELDS && (p >= c.end || *p++ != ',')))
-            {
-              diagnose_field (error, &c, line, field, f);
-              return NULL;
-            }
-          dst[f - 1] = (guint8) v;
-        }
-
-      p = skip_line_end (&c, p);
+      p = parse_row (&c, p, row, images + row * NN_IMAGE_PIXELS, &labels[row], error);
       if (p == NULL)
-        {
-          diagnose_field (error, &c, line, field, CSV_FIELDS - 1);
-          return NULL;
-        }
+        return NULL;
       row++;
     }
 

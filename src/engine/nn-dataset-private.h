@@ -1,5 +1,6 @@
-/* nn-dataset-private.h — helpers shared by the dataset loaders (IDX, CSV) and discovery.
- * Not installed, not for callers outside src/engine/nn-*.c of the dataset layer.
+/* nn-dataset-private.h — what nn-dataset.c shares with discovery (nn-dataset-discovery.c):
+ * the file names of a dataset directory, probing one, loading what a probe found.
+ * Not installed, not for callers outside the dataset layer.
  */
 #pragma once
 
@@ -33,30 +34,9 @@ gboolean nn_dataset_probe_dir    (const char      *dir,
                                   NnDatasetLayout *layout,
                                   char           **reason);
 
-/* Turns the failure to open or map `path` into an NN_DATASET_ERROR naming the file:
- * NOT_FOUND for a missing file, IO for anything else (a directory, no permission …). */
-void     nn_dataset_set_open_error (GError    **error,
-                                    const char *path,
-                                    GError     *cause);
-
-/* FALSE with an NN_DATASET_ERROR_IO naming `path` when it exists but is neither a regular
- * file nor a directory (the open error reports those): a FIFO would block the loader
- * forever on open, and a device has no length to check a header against. */
-gboolean nn_dataset_check_not_special (const char *path,
-                                       GError    **error);
-
 /* Loads the files of a probed directory (or of two explicit files), recording `origin`. */
 NnDataset *nn_dataset_load_layout (const NnDatasetLayout *layout,
                                    const char            *origin,
                                    GError               **error);
-
-/* A split whose buffers the caller already filled; takes ownership of both. */
-NnSplit *nn_split_new_take       (guint   n,
-                                  guint8 *images,
-                                  guint8 *labels);
-
-/* The first label ≥ 10 in `labels`, as an index, or -1 when all are valid. */
-gssize   nn_labels_find_invalid  (const guint8 *labels,
-                                  gsize         n);
 
 G_END_DECLS

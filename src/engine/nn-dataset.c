@@ -1,16 +1,14 @@
-/* nn-dataset.c — the dataset in memory: splits, class names, statistics, and loading a
- * dataset from a directory or from two explicit files.  The file formats live in
- * nn-idx.c and nn-csv.c, discovery in nn-dataset-discovery.c.
+/* nn-dataset.c — the dataset in memory: class names, probing a directory, and loading a
+ * dataset from a directory or from two explicit files.  Splits live in nn-split.c, the
+ * file formats in nn-idx.c and nn-csv.c, discovery in nn-dataset-discovery.c.
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "nn-dataset.h"
 #include "nn-dataset-private.h"
-
-G_DEFINE_QUARK (nn-dataset-error-quark, nn_dataset_error)
+#include "nn-split-private.h"
 
 static const char * const class_names[NN_N_CLASSES] = {
   "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -41,143 +39,19 @@ nn_dataset_format_name (NnDatasetFormat format)
     }
 }
 
-NnSplit *
-nn_split_new (guint n)
-{
-  NnSplit *split = g_new0 (NnSplit, 1);
-
-  split->n = n;
-  split->images = g_malloc0_n (n, NN_IMAGE_PIXELS);
-  split->labels = g_malloc0_n (n, 1);
-  return split;
-}
-
-NnSplit *
-nn_split_new_take (guint   n,
-                   guint8 *images,
-                   guint8 *labels)
-{
-  NnSplit *split = g_new0 (NnSplit, 1);
-
-  split->n = n;
-  split->images = images;
-  split->labels = labels;
-  return split;
-}
-
-void
-nn_split_free (NnSplit *split)
-{
-  if (split == NULL)
-    return;
-  g_free (split->images);
-  g_free (split->labels);
-  g_free (split);
-}
-
 void
 nn_dataset_free (NnDataset *dataset)
 {
   if (dataset == NULL)
     return;
-  nn_split_free (dataset->train);
-  nn_split_free (dataset->test);
+  g_clear_pointer (&dataset->train, nn_split_unref);
+  g_clear_pointer (&dataset->test, nn_split_unref);
   g_free (dataset->train_path);
   g_free (dataset->test_path);
   g_free (dataset->origin);
   g_free (dataset);
 }
 
-gssize
-nn_labels_find_invalid (const guint8 *labels,
-                        gsize         n)
-{
-  for (gsize i = 0; i < n; i++)
-    if (labels[i] >= NN_N_CLASSES)
-      return (gssize) i;
-  return -1;
-}
-
-void
-nn_split_class_counts (const NnSplit *split,
-                       guint          counts[NN_N_CLASSES])
-{
-  g_return_if_fail (split != NULL);
-
-  memset (counts, 0, NN_N_CLASSES * sizeof counts[0]);
-  for (guint i = 0; i < split->n; i++)
-    if (split->labels[i] < NN_N_CLASSES)
-      counts[split->labels[i]]++;
-}
-
-void
-nn_split_pixel_stats (const NnSplit *split,
-                      double        *mean,
-                      double        *std)
-{
-  guint64 histogram[256] = { 0 };
-  gsize n_pixels;
-  double m = 0.0, var = 0.0;
-
-  g_return_if_fail (split != NULL);
-
-  /* A histogram makes the sums exact and the variance a stable two-pass over 256 bins,
-   * whatever the number of pixels. */
-  n_pixels = (gsize) split->n * NN_IMAGE_PIXELS;
-  for (gsize i = 0; i < n_pixels; i++)
-    histogram[split->images[i]]++;
-
-  if (n_pixels > 0)
-    {
-      for (guint v = 0; v < 256; v++)
-        m += (double) histogram[v] * (v / 255.0);
-      m /= (double) n_pixels;
-      for (guint v = 0; v < 256; v++)
-        {
-          double d = v / 255.0 - m;
-          var += (double) histogram[v] * d * d;
-        }
-      var /= (double) n_pixels;
-    }
-  if (mean != NULL)
-    *mean = m;
-  if (std != NULL)
-    *std = sqrt (var);
-}
-
-void
-nn_dataset_set_open_error (GError    **error,
-                           const char *path,
-                           GError     *cause)
-{
-  gboolean missing = g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
-                     g_error_matches (cause, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-
-  if (missing)
-    g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_NOT_FOUND,
-                 "%s: no such file", path);
-  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY) ||
-           g_error_matches (cause, G_FILE_ERROR, G_FILE_ERROR_ISDIR))
-    g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO,
-                 "%s: is a directory, not a data file", path);
-  else
-    g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO,
-                 "%s: cannot read: %s", path, cause->message);
-}
-
-gboolean
-nn_dataset_check_not_special (const char *path,
-                              GError    **error)
-{
-  if (g_file_test (path, G_FILE_TEST_EXISTS) &&
-      !g_file_test (path, G_FILE_TEST_IS_REGULAR | G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, NN_DATASET_ERROR, NN_DATASET_ERROR_IO,
-                   "%s: not a regular file (a FIFO, socket or device)", path);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 void
 nn_dataset_layout_clear (NnDatasetLayout *layout)
@@ -301,7 +175,7 @@ sniff_file (const char *path,
   if (in == NULL || !g_input_stream_read_all (G_INPUT_STREAM (in), head, sizeof head, &got,
                                               NULL, &local_error))
     {
-      nn_dataset_set_open_error (error, path, local_error);
+      nn_split_set_open_error (error, path, local_error);
       return FALSE;
     }
   if (got >= 2 && head[0] == 0x1f && head[1] == 0x8b)

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "nn-durable-write.h"
+#include "nn-durable-write-private.h"
 
 #define PARTIAL_INFIX ".partial-"
 #define STALE_SECONDS (10 * 60)

@@ -19,9 +19,4 @@ gboolean nn_write_file_durably    (const char *path,
                                    gsize       length,
                                    GError    **error);
 
-/* TRUE when `name` (a file name, no directory) is a temporary file of a write of the file
- * called `target_name`. */
-gboolean nn_is_partial_write_of   (const char *name,
-                                   const char *target_name);
-
 G_END_DECLS

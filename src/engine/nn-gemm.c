@@ -1,11 +1,11 @@
-/* nn-gemm.c — row-major GEMM: the engine's own AVX-512 kernel (nn-sgemm.c) where the
+/* nn-gemm.c — row-major GEMM: the engine's own AVX-512 kernel (nn-gemm-avx512.c) where the
  * processor has it, OpenBLAS' cblas_sgemm elsewhere.  This is the only file that includes
  * <cblas.h>, so a different BLAS would change one file. */
 #include "nn-gemm.h"
 
 #include <cblas.h>
 #include "nn-parallel.h"
-#include "nn-sgemm.h"
+#include "nn-gemm-avx512.h"
 
 /* Decided once per process, so that every GEMM of a run sums the same way. */
 static NnGemmBackend
@@ -17,7 +17,7 @@ backend (void)
     {
       /* ATELIER_GEMM=openblas forces OpenBLAS (benchmarks compare the two; a last resort
        * should the kernel ever misbehave on some processor). */
-      gboolean own = nn_sgemm_supported ()
+      gboolean own = nn_gemm_avx512_supported ()
                      && g_strcmp0 (g_getenv ("ATELIER_GEMM"), "openblas") != 0;
 
       g_once_init_leave (&chosen, 1 + (own ? NN_GEMM_BACKEND_AVX512 : NN_GEMM_BACKEND_OPENBLAS));
@@ -60,7 +60,7 @@ nn_gemm (gboolean     trans_a,
     return;
   if (backend () == NN_GEMM_BACKEND_AVX512)
     {
-      nn_sgemm (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+      nn_gemm_avx512 (trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
       return;
     }
   cblas_sgemm (CblasRowMajor,
@@ -85,7 +85,7 @@ nn_gemm_set_threads (guint threads)
   guint n = threads == 0 ? nn_gemm_n_cores () : threads;
 
   /* The engine parallelises a batch by slices, each slice's GEMMs on its own thread
-   * (nn-model.c), so BLAS itself runs single-threaded: one fork/join per pass instead of
+   * (nn-passes.c), so BLAS itself runs single-threaded: one fork/join per pass instead of
    * one per GEMM (bench/README.md, "Engine speed", has the measurements). */
   openblas_set_num_threads (1);
   nn_parallel_set_threads (n);

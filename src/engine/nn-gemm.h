@@ -27,7 +27,7 @@ void nn_gemm (gboolean     trans_a,
 
 typedef enum {
   NN_GEMM_BACKEND_OPENBLAS,
-  NN_GEMM_BACKEND_AVX512,  /* nn-sgemm.c */
+  NN_GEMM_BACKEND_AVX512,  /* nn-gemm-avx512.c */
 } NnGemmBackend;
 
 /* Which implementation nn_gemm() uses in this process: the engine's AVX-512 kernel when the

@@ -14,9 +14,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <gio/gio.h>
 
-#include "nn-dataset.h"
-#include "nn-dataset-private.h"
+#include "nn-split.h"
+#include "nn-split-private.h"
 
 #define IDX_MAGIC_IMAGES 0x00000803u
 #define IDX_MAGIC_LABELS 0x00000801u
@@ -71,13 +72,13 @@ idx_reader_open (IdxReader  *r,
 
   memset (r, 0, sizeof *r);
   r->path = path;
-  if (!nn_dataset_check_not_special (path, error))
+  if (!nn_split_check_not_special (path, error))
     return FALSE;
 
   in = g_file_read (file, NULL, &local_error);
   if (in == NULL)
     {
-      nn_dataset_set_open_error (error, path, local_error);
+      nn_split_set_open_error (error, path, local_error);
       return FALSE;
     }
   info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, &local_error);
@@ -85,7 +86,7 @@ idx_reader_open (IdxReader  *r,
       !g_input_stream_read_all (G_INPUT_STREAM (in), head, sizeof head, &got, NULL, &local_error) ||
       !g_seekable_seek (G_SEEKABLE (in), 0, G_SEEK_SET, NULL, &local_error))
     {
-      nn_dataset_set_open_error (error, path, local_error);
+      nn_split_set_open_error (error, path, local_error);
       return FALSE;
     }
   r->file_size = (guint64) g_file_info_get_size (info);

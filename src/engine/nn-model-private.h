@@ -24,6 +24,19 @@ struct _NnModel {
   guint           out_size;        /* logits per image: 10 */
 };
 
+/* A preset's layers (ops not set yet) and tensors, all newly allocated. */
+typedef struct {
+  guint         n_layers;
+  NnLayer      *layers;
+  guint         n_tensors;
+  NnTensorInfo *tensors;
+  gsize         n_params;
+} NnPresetLayout;
+
+/* nn-presets.c: the layout of `preset`, or FALSE (layout untouched) for an unknown one. */
+gboolean nn_preset_build (const char     *preset,
+                          NnPresetLayout *layout);
+
 /* The architecture of `preset` with Glorot-uniform kernels drawn from rng, zero biases. */
 NnModel *nn_model_new_preset_rng (const char *preset,
                                   NnRng      *rng,

@@ -1,13 +1,8 @@
 /* nn-presets.c — the tutorial's two architectures, built layer by layer with Keras' names
- * and PyTorch's parameter names, and their Glorot-uniform initialisation. */
+ * and PyTorch's parameter names.  nn-model.c turns a layout into a model. */
 #include "nn-model-private.h"
 
-#include <math.h>
-#include <string.h>
-#include "nn-gemm.h"
 #include "nn-maxpool2d.h"
-
-G_DEFINE_QUARK (nn-model-error-quark, nn_model_error)
 
 typedef struct {
   GArray *layers;     /* of NnLayer */
@@ -280,125 +275,26 @@ build_preset (Builder    *b,
   return FALSE;
 }
 
-/* Glorot uniform: U(−l, l), l = sqrt(6 / (fan_in + fan_out)); for a conv kernel
- * fan_in = in·k·k and fan_out = out·k·k, as Keras computes them. */
-static void
-glorot_init (NnModel *model,
-             NnRng   *rng)
-{
-  for (guint t = 0; t < model->n_tensors; t++)
-    {
-      const NnTensorInfo *info = &model->tensors[t];
-      float *p = model->params + info->offset;
-      double receptive = 1.0, fan_in, fan_out;
-      float limit;
-
-      if (!info->is_kernel)
-        continue;
-      for (guint d = 2; d < info->ndim; d++)
-        receptive *= info->shape[d];
-      fan_in = info->shape[1] * receptive;
-      fan_out = info->shape[0] * receptive;
-      limit = (float) sqrt (6.0 / (fan_in + fan_out));
-      for (gsize i = 0; i < info->count; i++)
-        p[i] = nn_rng_uniform_range (rng, -limit, limit);
-    }
-}
-
-/* The architecture with zero parameters, or NULL for an unknown preset. */
-static NnModel *
-new_architecture (const char *preset,
-                  GError    **error)
+gboolean
+nn_preset_build (const char *preset,
+                 NnPresetLayout *layout)
 {
   Builder b = { 0 };
-  NnModel *model;
+
+  g_return_val_if_fail (layout != NULL, FALSE);
 
   b.layers = g_array_new (FALSE, TRUE, sizeof (NnLayer));
   b.tensors = g_array_new (FALSE, TRUE, sizeof (NnTensorInfo));
   if (!build_preset (&b, preset))
     {
-      g_set_error (error, NN_MODEL_ERROR, NN_MODEL_ERROR_UNKNOWN_PRESET,
-                   "Unknown model “%s”: expected “mlp”, “cnn” or “cnn-plus”", preset ? preset : "(null)");
       g_array_free (b.layers, TRUE);
       g_array_free (b.tensors, TRUE);
-      return NULL;
+      return FALSE;
     }
-
-  model = g_new0 (NnModel, 1);
-  g_atomic_ref_count_init (&model->ref_count);
-  model->preset = g_strdup (preset);
-  model->n_layers = b.layers->len;
-  model->layers = (NnLayer *) (void *) g_array_free (b.layers, FALSE);
-  model->n_tensors = b.tensors->len;
-  model->tensors = (NnTensorInfo *) (void *) g_array_free (b.tensors, FALSE);
-  model->n_params = b.n_params;
-  model->params = nn_floats_new (b.n_params);
-  model->in_size = NN_IMAGE_PIXELS;
-  model->out_size = (guint) model->layers[model->n_layers - 1].out_size;
-
-  for (guint i = 0; i < model->n_layers; i++)
-    {
-      NnLayer *layer = &model->layers[i];
-
-      switch (layer->info.kind)
-        {
-        case NN_LAYER_DENSE: layer->ops = &nn_layer_dense_ops; break;
-        case NN_LAYER_CONV2D: layer->ops = &nn_layer_conv2d_ops; break;
-        case NN_LAYER_MAXPOOL2D: layer->ops = &nn_layer_maxpool2d_ops; break;
-        case NN_LAYER_DROPOUT: layer->ops = &nn_layer_dropout_ops; break;
-        case NN_LAYER_FLATTEN: layer->ops = &nn_layer_flatten_ops; break;
-        case NN_LAYER_BATCHNORM:
-          {
-            gsize c = layer->info.n_params / 4;
-
-            layer->ops = &nn_layer_batchnorm_ops;
-            /* PyTorch's start: γ = 1, β = 0, running mean 0, running variance 1. */
-            for (gsize k = 0; k < c; k++)
-              model->params[layer->weight + k] = model->params[layer->running + c + k] = 1.0f;
-            break;
-          }
-        default: g_assert_not_reached ();
-        }
-    }
-  return model;
-}
-
-NnModel *
-nn_model_new_preset_rng (const char *preset,
-                         NnRng      *rng,
-                         GError    **error)
-{
-  NnModel *model;
-
-  g_return_val_if_fail (rng != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  model = new_architecture (preset, error);
-  if (model != NULL)
-    glorot_init (model, rng);
-  return model;
-}
-
-NnModel *
-nn_model_new_preset (const char *preset,
-                     guint64     seed,
-                     GError    **error)
-{
-  NnRng rng;
-
-  nn_rng_seed (&rng, seed);
-  return nn_model_new_preset_rng (preset, &rng, error);
-}
-
-NnModel *
-nn_model_copy (const NnModel *model)
-{
-  NnModel *copy;
-
-  g_return_val_if_fail (model != NULL, NULL);
-
-  copy = new_architecture (model->preset, NULL);
-  g_assert (copy != NULL && copy->n_params == model->n_params);
-  memcpy (copy->params, model->params, model->n_params * sizeof (float));
-  return copy;
+  layout->n_layers = b.layers->len;
+  layout->layers = (NnLayer *) (void *) g_array_free (b.layers, FALSE);
+  layout->n_tensors = b.tensors->len;
+  layout->tensors = (NnTensorInfo *) (void *) g_array_free (b.tensors, FALSE);
+  layout->n_params = b.n_params;
+  return TRUE;
 }

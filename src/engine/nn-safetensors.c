@@ -12,10 +12,12 @@
 #include "nn-durable-write.h"
 #include "nn-json-guard.h"
 #include "nn-safetensors.h"
+#include "nn-safetensors-private.h"
 
 struct _NnSafetensors {
   char                *name;        /* for error messages */
   guint8              *storage;     /* the whole file */
+  gsize                storage_len;
   const guint8        *data;        /* the data section, inside storage */
   gsize                data_len;
   NnSafetensorsTensor *tensors;     /* (n_tensors), sorted by begin */
@@ -23,6 +25,19 @@ struct _NnSafetensors {
   GHashTable          *by_name;     /* name → NnSafetensorsTensor*, borrowed */
   GHashTable          *meta;        /* key → value, owned strings */
 };
+
+gboolean
+nn_safetensors_set_error_valist (GError    **error,
+                                 int         code,
+                                 const char *name,
+                                 const char *format,
+                                 va_list     args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  g_set_error (error, NN_CHECKPOINT_ERROR, code, "%s: %s", name, message);
+  return FALSE;
+}
 
 static gboolean G_GNUC_PRINTF (4, 5)
 fail (GError    **error,
@@ -32,12 +47,10 @@ fail (GError    **error,
       ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  nn_safetensors_set_error_valist (error, code, name, format, args);
   va_end (args);
-  g_set_error (error, NN_CHECKPOINT_ERROR, code, "%s: %s", name, message);
   return FALSE;
 }
 
@@ -174,6 +187,15 @@ nn_safetensors_write (const char             *path,
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
+
+const guint8 *
+nn_safetensors_get_file_data (const NnSafetensors *st,
+                              gsize               *length)
+{
+  g_return_val_if_fail (st != NULL && length != NULL, NULL);
+  *length = st->storage_len;
+  return st->storage;
+}
 
 void
 nn_safetensors_free (NnSafetensors *st)
@@ -366,6 +388,7 @@ parse_take (guint8     *storage,
   guint n = 0;
 
   st->storage = storage;
+  st->storage_len = length;
   st->name = g_strdup (display_name);
   st->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   st->by_name = g_hash_table_new (g_str_hash, g_str_equal);

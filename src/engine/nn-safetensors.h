@@ -46,10 +46,6 @@ gboolean                   nn_safetensors_write      (const char             *pa
                                                       guint                   n_tensors,
                                                       const char * const     *metadata,
                                                       GError                **error);
-/* The bytes nn_safetensors_write() would put in a file; for tests and in-memory use. */
-GBytes                    *nn_safetensors_serialize  (const NnSafetensorsOut *tensors,
-                                                      guint                   n_tensors,
-                                                      const char * const     *metadata);
 
 NnSafetensors             *nn_safetensors_load       (const char *path,
                                                       GError    **error);

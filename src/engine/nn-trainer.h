@@ -104,7 +104,8 @@ typedef void (*NnEpochFunc) (const NnEpochReport *report, gpointer user_data);
 
 typedef struct _NnTrainer NnTrainer;
 
-/* The dataset is borrowed and must outlive the trainer. */
+/* The trainer takes a reference to the dataset's splits (nn_split_ref): the dataset may be
+ * freed, or another loaded, while the trainer lives. */
 NnTrainer           *nn_trainer_new            (const NnTrainConfig *config,
                                                 const NnDataset     *dataset,
                                                 GError             **error);

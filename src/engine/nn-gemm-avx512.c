@@ -1,4 +1,4 @@
-/* nn-sgemm.c — a blocked single-precision GEMM with AVX-512 micro-kernels.
+/* nn-gemm-avx512.c — a blocked single-precision GEMM with AVX-512 micro-kernels.
  *
  * Why the engine has its own: this machine's environment pins OpenBLAS 0.3.21 to its Haswell
  * (AVX2) kernels with OPENBLAS_CORETYPE, because that release does not know the processor,
@@ -20,7 +20,7 @@
  * lane then the lanes in a fixed order), blocks of k added in order; nothing depends on
  * threads or timing, so a run repeats bit for bit on the same processor.
  */
-#include "nn-sgemm.h"
+#include "nn-gemm-avx512.h"
 
 #include <string.h>
 
@@ -40,7 +40,7 @@
 #define NC 1008   /* a packed B block, KC · NC floats, ~1 MB: this machine's L2 */
 
 gboolean
-nn_sgemm_supported (void)
+nn_gemm_avx512_supported (void)
 {
 #ifdef HAVE_KERNEL
   /* libgcc's and compiler-rt's checks include the OS saving the zmm state (XGETBV). */
@@ -430,7 +430,7 @@ multiply_block (const PackBuffers *pack,
 #endif /* HAVE_KERNEL */
 
 void
-nn_sgemm (gboolean     trans_a,
+nn_gemm_avx512 (gboolean     trans_a,
           gboolean     trans_b,
           guint        m,
           guint        n,

@@ -1,8 +1,8 @@
-/* nn-sgemm.h — the engine's own single-precision GEMM, for x86-64 processors with AVX-512.
+/* nn-gemm-avx512.h — the engine's own single-precision GEMM, for x86-64 processors with AVX-512.
  *
  * Same contract as nn_gemm() (row-major, op(X) = X or Xᵀ, row strides as stored).  nn-gemm.c
- * calls it instead of OpenBLAS when nn_sgemm_supported() says the processor can run it; see
- * nn-sgemm.c for why.  Every product is summed in the same order whatever the thread, so
+ * calls it instead of OpenBLAS when nn_gemm_avx512_supported() says the processor can run it; see
+ * nn-gemm-avx512.c for why.  Every product is summed in the same order whatever the thread, so
  * results are reproducible on a given processor.
  */
 #pragma once
@@ -12,10 +12,10 @@
 G_BEGIN_DECLS
 
 /* TRUE when this build has the kernel and the processor and OS run AVX-512F. */
-gboolean nn_sgemm_supported (void);
+gboolean nn_gemm_avx512_supported (void);
 
-/* Only when nn_sgemm_supported (). */
-void nn_sgemm (gboolean     trans_a,
+/* Only when nn_gemm_avx512_supported (). */
+void nn_gemm_avx512 (gboolean     trans_a,
                gboolean     trans_b,
                guint        m,
                guint        n,
