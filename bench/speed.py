@@ -34,6 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = {
     ("cnn", "ratio"): ("<=", 0.5, "CNN epoch ours/PyTorch"),
     ("mlp", "ratio"): ("<=", 0.6, "MLP epoch ours/PyTorch"),
+    ("cnn-plus", "ratio"): ("<=", 0.5, "cnn-plus epoch ours/PyTorch"),
     ("cnn", "peak_fraction"): (">=", 0.5, "CNN training GFLOP/s / sgemm peak"),
     ("cnn", "eval_seconds"): ("<", 0.5, "CNN evaluation of 10,000 images, s"),
     ("cnn", "peak_rss_mb"): ("<", 400, "CNN peak RSS, MB"),
@@ -44,7 +45,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("build_dir", nargs="?", default=os.path.join(HERE, "..", "builddir"))
     p.add_argument("--rounds", type=int, default=3, help="runs of each side per model (default 3)")
-    p.add_argument("--models", default="mlp,cnn", help="comma-separated: mlp,cnn")
+    p.add_argument("--models", default="mlp,cnn", help="comma-separated: mlp,cnn,cnn-plus")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--python", default="/usr/bin/python3", help="an interpreter with torch")
     p.add_argument("--skip-torch", action="store_true", help="our engine only")

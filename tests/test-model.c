@@ -232,6 +232,20 @@ check_model_gradient (const char *preset,
   const double h = 1e-5;
 
   g_assert_cmpuint (n, <=, G_N_ELEMENTS (labels));
+  /* Running statistics away from their start (0 and 1), so that inference-mode batch
+   * norm is a real affine map. */
+  nn_rng_seed (&rng, 27);
+  for (guint t = 0; t < nn_model_n_tensors (model); t++)
+    {
+      const NnTensorInfo *info = nn_model_tensor_info (model, t);
+
+      gboolean is_mean = strstr (info->name, "running_mean") != NULL;
+
+      for (gsize i = 0; info->is_buffer && i < info->count; i++)
+        pd[info->offset + i] = nn_model_params (model)[info->offset + i]
+          = is_mean ? nn_rng_uniform_range (&rng, -0.1f, 0.1f)
+                    : nn_rng_uniform_range (&rng, 0.1f, 0.5f);
+    }
   nn_workspace_set_fusion (ws, fuse);
   nn_gather_images (x, images, NULL, n);
   xd = nn_test_to_double (x, nx);
@@ -247,6 +261,9 @@ check_model_gradient (const char *preset,
       const NnTensorInfo *info = nn_model_tensor_info (model, t);
       double scale = 0, terr = 0;
 
+      /* Buffers (running statistics) are not trained: their gradient is zero by design. */
+      if (info->is_buffer)
+        continue;
       for (gsize i = 0; i < info->count; i++)
         scale = MAX (scale, fabs (grads[info->offset + i]));
       for (guint s = 0; s < 10; s++)
@@ -300,6 +317,12 @@ test_gradient_cnn (void)
 }
 
 static void
+test_gradient_cnn_plus (void)
+{
+  check_model_gradient ("cnn-plus", 1, FALSE);
+}
+
+static void
 test_gradient_cnn_fused (void)
 {
   check_model_gradient ("cnn", 2, TRUE);
@@ -311,7 +334,7 @@ test_gradient_cnn_fused (void)
 static void
 test_slices (void)
 {
-  const char *presets[] = { "mlp", "cnn" };
+  const char *presets[] = { "mlp", "cnn", "cnn-plus" };
   guint n = 45;  /* 2 slices of 23 and 22 images */
 
   for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
@@ -367,7 +390,7 @@ test_slices (void)
 static void
 test_predict_matches_reference (void)
 {
-  const char *presets[] = { "mlp", "cnn" };
+  const char *presets[] = { "mlp", "cnn", "cnn-plus" };
 
   for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
     {
@@ -471,6 +494,7 @@ main (int    argc,
   g_test_add_func ("/engine/model/gradient/mlp", test_gradient_mlp);
   g_test_add_func ("/engine/model/gradient/cnn", test_gradient_cnn);
   g_test_add_func ("/engine/model/gradient/cnn-fused", test_gradient_cnn_fused);
+  g_test_add_func ("/engine/model/gradient/cnn-plus", test_gradient_cnn_plus);
   g_test_add_func ("/engine/model/slices", test_slices);
   g_test_add_func ("/engine/model/predict/reference", test_predict_matches_reference);
   g_test_add_func ("/engine/model/predict/cancelled", test_predict_cancelled);

@@ -150,7 +150,8 @@ layer_is_listed (const NnLayerActivation *act,
                  gboolean                 has_conv)
 {
   if (has_conv)
-    return act->kind == NN_LAYER_CONV2D || act->kind == NN_LAYER_MAXPOOL2D;
+    return act->kind == NN_LAYER_CONV2D || act->kind == NN_LAYER_MAXPOOL2D
+           || (act->kind == NN_LAYER_BATCHNORM && act->h > 1);
   return act->kind == NN_LAYER_DENSE;
 }
 
@@ -250,9 +251,13 @@ rebuild_layers (AtFeatureMapView *self,
   else
     {
       gtk_label_set_text (self->filters_title, _("First convolution’s filters"));
-      gtk_label_set_text (self->filters_caption,
-                          _("The 5 × 5 kernels of the first layer: red is positive, blue "
-                            "negative, white zero, each on its own scale."));
+      g_autofree char *caption =
+        /* Translators: the kernels' side twice, "The 5 × 5 kernels of the first layer: …" */
+        g_strdup_printf (_("The %u × %u kernels of the first layer: red is positive, blue "
+                           "negative, white zero, each on its own scale."),
+                         self->filter_side, self->filter_side);
+
+      gtk_label_set_text (self->filters_caption, caption);
     }
 }
 

@@ -160,6 +160,7 @@ describe_layer (const NnLayerInfo *info,
       /* Translators: a dropout layer and the share of values it drops: "Dropout 40 %" */
       return g_strdup_printf (_("%s %.0f %%"), info->type_name, info->rate * 100.0);
     case NN_LAYER_DENSE:
+    case NN_LAYER_BATCHNORM:
       /* Translators: a dense layer and its activation: "Dense, ReLU" */
       return g_strdup_printf (_("%s, %s"), info->type_name,
                               activation != NULL ? activation : _("linear"));
@@ -211,6 +212,8 @@ describe_preset (const char *preset)
     return _("Convolutional network (cnn)");
   if (g_strcmp0 (preset, "mlp") == 0)
     return _("Multilayer perceptron (mlp)");
+  if (g_strcmp0 (preset, "cnn-plus") == 0)
+    return _("Convolutional network with batch norm and augmentation (cnn-plus)");
   return preset;
 }
 

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-class-names.h"
 #include "at-run-settings-view.h"
 
 struct _AtRunSettingsView
@@ -56,7 +57,7 @@ describe (const NnTrainConfig *config)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
-  g_ptr_array_add (parts, g_strdup (g_str_equal (config->model, "cnn") ? _("CNN") : _("MLP")));
+  g_ptr_array_add (parts, g_strdup (at_preset_short_name (config->model)));
   /* Translators: "Adam, learning rate 0.001" */
   g_ptr_array_add (parts, g_strdup_printf (_("%s, learning rate %g"),
                                            optimizer_label (config->optimizer.kind),

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "at-class-names.h"
 #include "at-train-settings.h"
 #include "at-window-private.h"
 
@@ -249,7 +250,7 @@ at_window_update_model_label (AtWindow *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), NULL);
       return;
     }
-  kind = g_str_equal (nn_model_get_preset (model), "cnn") ? _("CNN") : _("MLP");
+  kind = at_preset_short_name (nn_model_get_preset (model));
   if (state == AT_SHOWN_OPENED)
     /* Translators: "Model: cnn.safetensors (CNN) — Train continues it" */
     text = g_strdup_printf (_("Model: %s (%s) — Train continues it"), base, kind);

@@ -13,7 +13,7 @@ cli_summary (int    argc,
 {
   g_autofree char *preset = NULL;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &preset, "A preset: mlp or cnn", "MODEL" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &preset, "A preset: mlp, cnn or cnn-plus", "MODEL" },
     { NULL }
   };
   g_autoptr(GOptionContext) context =

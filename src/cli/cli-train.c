@@ -130,8 +130,10 @@ config_from_options (const TrainOptions *o,
 
   if (o->model == NULL)
     return fail_option (error, "train: choose a model with --model mlp or --model cnn");
-  if (strcmp (o->model, "mlp") != 0 && strcmp (o->model, "cnn") != 0)
-    return fail_option (error, "train: --model must be “mlp” or “cnn”, not “%s”", o->model);
+  if (strcmp (o->model, "mlp") != 0 && strcmp (o->model, "cnn") != 0
+      && strcmp (o->model, "cnn-plus") != 0)
+    return fail_option (error, "train: --model must be “mlp”, “cnn” or “cnn-plus”, not “%s”",
+                        o->model);
   nn_train_config_init (config, o->model);
 
   if (o->optimizer != NULL)
@@ -538,7 +540,7 @@ cli_train (int    argc,
 {
   TrainOptions o = { 0 };
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &o.model, "The preset to train: mlp or cnn", "MODEL" },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &o.model, "The preset to train: mlp, cnn or cnn-plus", "MODEL" },
     { "epochs", 'e', 0, G_OPTION_ARG_STRING, &o.epochs,
       "Epochs to train (with --resume: the new total)", "N" },
     { "batch-size", 'b', 0, G_OPTION_ARG_STRING, &o.batch_size, "Images per mini-batch", "N" },

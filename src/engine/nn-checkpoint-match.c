@@ -7,7 +7,7 @@
 #include "nn-checkpoint-match.h"
 #include "nn-history-io.h"
 
-static const char * const presets[] = { "mlp", "cnn" };
+static const char * const presets[] = { "mlp", "cnn", "cnn-plus" };
 static const char * const wrapper_prefixes[] = { "module.", "_orig_mod." };
 
 #define SLOT_PREFIX "optimizer."  /* NN_HISTORY_PREFIX: nn-history-io.h */
@@ -107,8 +107,10 @@ file_tensors (const NnSafetensors *st,
       const NnSafetensorsTensor *tensor = nn_safetensors_tensor (st, t);
       const char *name = nn_checkpoint_match_strip_prefixes (tensor->name);
 
-      /* Not weights: the optimizer's slots and the learning history ride along. */
-      if (g_str_has_prefix (name, SLOT_PREFIX) || g_str_has_prefix (name, NN_HISTORY_PREFIX))
+      /* Not weights: the optimizer's slots and the learning history ride along, and
+       * PyTorch's batch-norm step counters (I64) are not used by the engine. */
+      if (g_str_has_prefix (name, SLOT_PREFIX) || g_str_has_prefix (name, NN_HISTORY_PREFIX)
+          || g_str_has_suffix (name, ".num_batches_tracked"))
         continue;
       if (g_hash_table_contains (by_name, name))
         g_ptr_array_add (duplicates, (gpointer) tensor->name);

@@ -340,7 +340,8 @@ nn_checkpoint_config_from_json (const char    *json,
     }
   object = json_node_get_object (root);
   model = read_string (object, "model");
-  if (model == NULL || (strcmp (model, "mlp") != 0 && strcmp (model, "cnn") != 0))
+  if (model == NULL || (strcmp (model, "mlp") != 0 && strcmp (model, "cnn") != 0
+                        && strcmp (model, "cnn-plus") != 0))
     {
       g_set_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_MISMATCH,
                    "unknown model “%s” in the config", model != NULL ? model : "(none)");

@@ -243,6 +243,8 @@ checkpoint_preset (const NnSafetensors *st)
 
   if (preset != NULL)
     return preset;
+  if (nn_safetensors_find (st, "bn1.running_var") != NULL)
+    return "cnn-plus";
   if (nn_safetensors_find (st, "conv1.weight") != NULL)
     return "cnn";
   if (nn_safetensors_find (st, "fc1.weight") != NULL)

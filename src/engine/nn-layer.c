@@ -1,6 +1,7 @@
 /* nn-layer.c — adapters from the layer vtable to the kernels of each layer's file. */
 #include "nn-layer.h"
 
+#include "nn-batchnorm.h"
 #include "nn-dense.h"
 #include "nn-dropout.h"
 #include "nn-flatten.h"
@@ -188,3 +189,64 @@ flatten_backward (const NnLayer      *layer,
 }
 
 const NnLayerOps nn_layer_flatten_ops = { flatten_forward, flatten_backward };
+
+/* Conv activations (C, N, H, W) normalise per channel over N·H·W contiguous values; flat
+ * ones (N, F) per feature over the N rows. */
+static NnBnShape
+batchnorm_shape (const NnLayer *layer,
+                 guint          n)
+{
+  if (layer->flat)
+    return (NnBnShape) { n, (guint) layer->in_size, 1 };
+  return (NnBnShape) { 1, layer->in_c, n * layer->in_h * layer->in_w };
+}
+
+static const float *
+batchnorm_forward (const NnLayer *layer,
+                   const float   *params,
+                   NnLayerState  *state,
+                   const float   *x,
+                   guint          n,
+                   gboolean       training)
+{
+  NnBnShape s = batchnorm_shape (layer, n);
+  gboolean relu = layer->info.activation == NN_ACTIVATION_RELU;
+  const float *running = params + layer->running;
+
+  if (training)
+    nn_batchnorm_forward_train (state->out, state->stats, state->stats + s.channels, x,
+                                params + layer->weight, params + layer->bias, &s, relu);
+  else
+    nn_batchnorm_forward_infer (state->out, x, params + layer->weight, params + layer->bias,
+                                running, running + s.channels, &s, relu);
+  return state->out;
+}
+
+static void
+batchnorm_backward (const NnLayer      *layer,
+                    const float        *params,
+                    float              *grads,
+                    const NnLayerState *state,
+                    const float        *x,
+                    const float        *y,
+                    float              *dy,
+                    float              *dx,
+                    float              *scratch,
+                    guint               n,
+                    gboolean            training)
+{
+  NnBnShape s = batchnorm_shape (layer, n);
+  gboolean relu = layer->info.activation == NN_ACTIVATION_RELU;
+  const float *running = params + layer->running;
+
+  if (training)
+    nn_batchnorm_backward (dx, grads + layer->weight, grads + layer->bias, dy, x, y,
+                           params + layer->weight, state->stats, state->stats + s.channels,
+                           &s, relu);
+  else
+    nn_batchnorm_backward_infer (dx, grads + layer->weight, grads + layer->bias, dy, x, y,
+                                 params + layer->weight, running, running + s.channels,
+                                 &s, relu);
+}
+
+const NnLayerOps nn_layer_batchnorm_ops = { batchnorm_forward, batchnorm_backward };

@@ -24,6 +24,7 @@ typedef struct {
                     * A conv fused with its pooling uses it for one chunk's raw product. */
   float  *cols;    /* conv2d: one chunk's unfolded input (nn_conv2d_cols_size), shared */
   float  *mask;    /* dropout: (N · size) scales, training only */
+  float  *stats;   /* batch norm, training: (2, C) the slice's batch mean and variance */
   gint32 *argmax;  /* max_pooling2d: (N · out_size) winners — indices within the plane,
                     * or nn-conv-pool.h's codes when fused with the conv before it */
 } NnLayerState;
@@ -61,7 +62,8 @@ struct _NnLayer {
   gsize             in_size;           /* floats per image in */
   gsize             out_size;          /* floats per image out */
   gsize             weight;            /* offset of its kernel in the flat parameters */
-  gsize             bias;              /* offset of its bias */
+  gsize             bias;              /* offset of its bias; batch norm: β (γ is weight) */
+  gsize             running;           /* batch norm: running mean (C), then running var (C) */
   NnConv2dShape     conv;              /* conv2d only */
   gboolean          flat;              /* its output is (N, features): Keras' (None, F) */
 };
@@ -71,6 +73,7 @@ extern const NnLayerOps nn_layer_conv2d_ops;
 extern const NnLayerOps nn_layer_maxpool2d_ops;
 extern const NnLayerOps nn_layer_dropout_ops;
 extern const NnLayerOps nn_layer_flatten_ops;
+extern const NnLayerOps nn_layer_batchnorm_ops;
 
 /* Floats of backward scratch the layer needs for n images. */
 gsize nn_layer_scratch_size (const NnLayer *layer, guint n);

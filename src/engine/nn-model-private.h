@@ -93,6 +93,13 @@ void         nn_model_backward     (const NnModel *model,
                                     guint          n,
                                     float         *dx);
 
+/* After a training nn_model_forward (rng set) on ws: moves every batch norm's running
+ * statistics by the batch's (nn-batchnorm.h).  Each slice of the batch is normalised by
+ * its own statistics ("ghost" batches of max_batch / threads images); the running
+ * estimates take the whole batch's. */
+void         nn_model_update_running_stats (NnModel           *model,
+                                            const NnWorkspace *ws);
+
 /* x (n, 784) = images[index[i]] / 255 (index NULL: the first n images). */
 void         nn_gather_images      (float         *x,
                                     const guint8  *images,

@@ -44,7 +44,7 @@ new_architecture (const char *preset,
   if (!nn_preset_build (preset, &layout))
     {
       g_set_error (error, NN_MODEL_ERROR, NN_MODEL_ERROR_UNKNOWN_PRESET,
-                   "Unknown model “%s”: expected “mlp” or “cnn”", preset ? preset : "(null)");
+                   "Unknown model “%s”: expected “mlp”, “cnn” or “cnn-plus”", preset ? preset : "(null)");
       return NULL;
     }
 
@@ -71,6 +71,16 @@ new_architecture (const char *preset,
         case NN_LAYER_MAXPOOL2D: layer->ops = &nn_layer_maxpool2d_ops; break;
         case NN_LAYER_DROPOUT: layer->ops = &nn_layer_dropout_ops; break;
         case NN_LAYER_FLATTEN: layer->ops = &nn_layer_flatten_ops; break;
+        case NN_LAYER_BATCHNORM:
+          {
+            gsize c = layer->info.n_params / 4;
+
+            layer->ops = &nn_layer_batchnorm_ops;
+            /* PyTorch's start: γ = 1, β = 0, running mean 0, running variance 1. */
+            for (gsize k = 0; k < c; k++)
+              model->params[layer->weight + k] = model->params[layer->running + c + k] = 1.0f;
+            break;
+          }
         default: g_assert_not_reached ();
         }
     }

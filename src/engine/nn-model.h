@@ -33,6 +33,7 @@ typedef enum {
   NN_LAYER_MAXPOOL2D,
   NN_LAYER_DROPOUT,
   NN_LAYER_FLATTEN,
+  NN_LAYER_BATCHNORM,  /* nn-batchnorm.h; running statistics are non-trainable buffers */
 } NnLayerKind;
 
 typedef enum {
@@ -44,12 +45,14 @@ typedef enum {
 typedef struct {
   NnLayerKind  kind;
   const char  *name;       /* Keras' names: "conv2d", "max_pooling2d", "dropout_1", "dense_2" … */
-  const char  *type_name;  /* "Conv2D", "MaxPooling2D", "Dropout", "Flatten", "Dense" */
+  const char  *type_name;  /* "Conv2D", "MaxPooling2D", "Dropout", "Flatten", "Dense",
+                            * "BatchNormalization" */
   NnActivation activation;
   guint        out_h, out_w, out_c;  /* output shape; dense and flatten: out_h = out_w = 1 */
   guint        kernel;     /* conv/pool window side, else 0 */
   float        rate;       /* dropout rate, else 0 */
   gsize        n_params;
+  gsize        n_buffers;  /* of n_params, the non-trainable ones */
 } NnLayerInfo;
 
 /* One named parameter tensor inside the flat buffer, PyTorch name and layout. */
@@ -60,6 +63,8 @@ typedef struct {
   gsize       offset;     /* in floats, into nn_model_params() */
   gsize       count;
   gboolean    is_kernel;  /* weights (L2-regularised), not biases */
+  gboolean    is_buffer;  /* not trained: batch norm's running statistics; their gradient
+                           * stays zero, so no optimizer step moves them */
   guint       layer;      /* index of the layer it belongs to */
 } NnTensorInfo;
 

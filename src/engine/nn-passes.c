@@ -3,6 +3,7 @@
 #include "nn-model-private.h"
 
 #include <string.h>
+#include "nn-batchnorm.h"
 #include "nn-conv-pool.h"
 #include "nn-dropout.h"
 #include "nn-gemm.h"
@@ -121,6 +122,11 @@ slice_init (NnWorkspace *ws,
               st->out = ws_alloc (ws, out);
               st->mask = ws_alloc (ws, out);
             }
+          break;
+        case NN_LAYER_BATCHNORM:
+          st->out = ws_alloc (ws, out);
+          if (ws->training)
+            st->stats = ws_alloc (ws, 2 * (layer->flat ? layer->in_size : layer->in_c));
           break;
         case NN_LAYER_DENSE:
         case NN_LAYER_FLATTEN:
@@ -327,6 +333,45 @@ nn_model_forward (const NnModel *model,
 
   nn_parallel_for (ws->n_slices, forward_slice, ws);
   return ws->logits;
+}
+
+void
+nn_model_update_running_stats (NnModel           *model,
+                               const NnWorkspace *ws)
+{
+  g_return_if_fail (ws->model == model);
+  if (!ws->last_training)
+    return;
+  for (guint i = 0; i < model->n_layers; i++)
+    {
+      const NnLayer *layer = &model->layers[i];
+      guint c = (guint) (layer->flat ? layer->in_size : layer->in_c);
+      gsize per_image = layer->flat ? 1 : (gsize) layer->in_h * layer->in_w;
+      g_autofree float *mean = NULL;
+      g_autofree float *var = NULL;
+      g_autofree gsize *count = NULL;
+      float *running = model->params + layer->running;
+
+      if (layer->info.kind != NN_LAYER_BATCHNORM)
+        continue;
+      /* Each slice normalised by its own statistics; the running estimates follow the
+       * whole batch's, merged in slice order. */
+      mean = g_new0 (float, (gsize) ws->n_slices * c);
+      var = g_new0 (float, (gsize) ws->n_slices * c);
+      count = g_new0 (gsize, ws->n_slices);
+      for (guint sl = 0; sl < ws->n_slices; sl++)
+        {
+          const float *stats = ws->slices[sl].states[i].stats;
+
+          count[sl] = ws->slices[sl].count * per_image;
+          if (count[sl] == 0)
+            continue;
+          memcpy (mean + (gsize) sl * c, stats, c * sizeof (float));
+          memcpy (var + (gsize) sl * c, stats + c, c * sizeof (float));
+        }
+      nn_batchnorm_update_running (running, running + c, mean, var, count, ws->n_slices, c,
+                                   NN_BN_MOMENTUM);
+    }
 }
 
 static void

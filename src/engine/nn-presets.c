@@ -10,8 +10,8 @@ typedef struct {
   guint   c, h, w;    /* the next layer's input shape */
   gboolean flat;      /* … which is a flat (N, features) one */
   gsize   n_params;
-  guint   keras_count[5];  /* per NnLayerKind, for "dense", "dense_1" … */
-  guint   n_conv, n_fc;    /* for "conv1", "fc1" … */
+  guint   keras_count[NN_LAYER_BATCHNORM + 1];  /* per NnLayerKind: "dense", "dense_1" … */
+  guint   n_conv, n_fc, n_bn;  /* for "conv1", "fc1", "bn1" … */
 } Builder;
 
 static const char *const keras_names[] = {
@@ -20,6 +20,7 @@ static const char *const keras_names[] = {
   [NN_LAYER_MAXPOOL2D] = "max_pooling2d",
   [NN_LAYER_DROPOUT] = "dropout",
   [NN_LAYER_FLATTEN] = "flatten",
+  [NN_LAYER_BATCHNORM] = "batch_normalization",
 };
 
 static const char *const keras_types[] = {
@@ -28,6 +29,7 @@ static const char *const keras_types[] = {
   [NN_LAYER_MAXPOOL2D] = "MaxPooling2D",
   [NN_LAYER_DROPOUT] = "Dropout",
   [NN_LAYER_FLATTEN] = "Flatten",
+  [NN_LAYER_BATCHNORM] = "BatchNormalization",
 };
 
 /* Appends a layer of `kind` whose input is the builder's current shape; the caller fills
@@ -71,13 +73,14 @@ set_output (Builder *b,
 }
 
 static gsize
-add_tensor (Builder    *b,
-            const char *prefix,
-            guint       index,
-            const char *suffix,
-            guint       ndim,
-            const guint shape[4],
-            gboolean    is_kernel)
+add_tensor_full (Builder    *b,
+                 const char *prefix,
+                 guint       index,
+                 const char *suffix,
+                 guint       ndim,
+                 const guint shape[4],
+                 gboolean    is_kernel,
+                 gboolean    is_buffer)
 {
   g_autofree char *name = g_strdup_printf ("%s%u.%s", prefix, index, suffix);
   NnTensorInfo t = { 0 };
@@ -92,22 +95,36 @@ add_tensor (Builder    *b,
     }
   t.offset = b->n_params;
   t.is_kernel = is_kernel;
+  t.is_buffer = is_buffer;
   t.layer = b->layers->len - 1;
   b->n_params += t.count;
   g_array_append_val (b->tensors, t);
   return t.offset;
 }
 
+static gsize
+add_tensor (Builder    *b,
+            const char *prefix,
+            guint       index,
+            const char *suffix,
+            guint       ndim,
+            const guint shape[4],
+            gboolean    is_kernel)
+{
+  return add_tensor_full (b, prefix, index, suffix, ndim, shape, is_kernel, FALSE);
+}
+
 static void
-add_conv2d (Builder *b,
-            guint    out_c,
-            guint    kernel)
+add_conv2d_act (Builder     *b,
+                guint        out_c,
+                guint        kernel,
+                NnActivation activation)
 {
   NnLayer *layer = add_layer (b, NN_LAYER_CONV2D);
   guint wshape[4] = { out_c, b->c, kernel, kernel };
   guint bshape[4] = { out_c };
 
-  layer->info.activation = NN_ACTIVATION_RELU;
+  layer->info.activation = activation;
   layer->info.kernel = kernel;
   layer->conv = (NnConv2dShape) { b->c, b->h, b->w, out_c, kernel };
   layer->info.n_params = (gsize) out_c * b->c * kernel * kernel + out_c;
@@ -115,6 +132,43 @@ add_conv2d (Builder *b,
   layer->weight = add_tensor (b, "conv", b->n_conv, "weight", 4, wshape, TRUE);
   layer->bias = add_tensor (b, "conv", b->n_conv, "bias", 1, bshape, FALSE);
   set_output (b, layer, b->h - kernel + 1, b->w - kernel + 1, out_c);
+}
+
+static void
+add_conv2d (Builder *b,
+            guint    out_c,
+            guint    kernel)
+{
+  add_conv2d_act (b, out_c, kernel, NN_ACTIVATION_RELU);
+}
+
+static void
+add_batchnorm (Builder     *b,
+               NnActivation activation)
+{
+  NnLayer *layer = add_layer (b, NN_LAYER_BATCHNORM);
+  guint c = b->flat ? b->c * b->h * b->w : b->c;
+  guint shape[4] = { c };
+
+  layer->info.activation = activation;
+  layer->info.n_params = 4 * (gsize) c;
+  layer->info.n_buffers = 2 * (gsize) c;
+  b->n_bn++;
+  layer->weight = add_tensor (b, "bn", b->n_bn, "weight", 1, shape, FALSE);
+  layer->bias = add_tensor (b, "bn", b->n_bn, "bias", 1, shape, FALSE);
+  /* Adjacent, so that the layer finds both from one offset. */
+  layer->running = add_tensor_full (b, "bn", b->n_bn, "running_mean", 1, shape, FALSE, TRUE);
+  add_tensor_full (b, "bn", b->n_bn, "running_var", 1, shape, FALSE, TRUE);
+  set_output (b, layer, b->h, b->w, b->c);
+}
+
+/* VGG-style: conv 3×3 (linear) → batch norm → ReLU; the ReLU runs fused in the norm. */
+static void
+add_conv_bn (Builder *b,
+             guint    out_c)
+{
+  add_conv2d_act (b, out_c, 3, NN_ACTIVATION_NONE);
+  add_batchnorm (b, NN_ACTIVATION_RELU);
 }
 
 static void
@@ -197,6 +251,24 @@ build_preset (Builder    *b,
       add_flatten (b);
       add_dense (b, 128, NN_ACTIVATION_RELU);
       add_dropout (b, 0.3f);
+      add_dense (b, 10, NN_ACTIVATION_NONE);
+      return TRUE;
+    }
+  if (g_strcmp0 (preset, "cnn-plus") == 0)
+    {
+      /* Two VGG blocks of (conv 3×3 → BN → ReLU) × 2 and 2×2 pooling, valid padding:
+       * 28 → 26 → 24 → 12 → 10 → 8 → 4; then a dense head with dropout. */
+      b->c = 1;
+      b->h = b->w = 28;
+      add_conv_bn (b, 32);
+      add_conv_bn (b, 32);
+      add_maxpool2d (b);
+      add_conv_bn (b, 64);
+      add_conv_bn (b, 64);
+      add_maxpool2d (b);
+      add_flatten (b);
+      add_dense (b, 256, NN_ACTIVATION_RELU);
+      add_dropout (b, 0.4f);
       add_dense (b, 10, NN_ACTIVATION_NONE);
       return TRUE;
     }

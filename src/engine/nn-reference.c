@@ -1,6 +1,8 @@
 /* nn-reference.c — the naive loops.  Only the tests call these. */
 #include "nn-reference.h"
 
+#include "nn-batchnorm.h"
+
 #include <math.h>
 #include <string.h>
 #include "nn-model-private.h"
@@ -138,6 +140,24 @@ nn_ref_model_logits (const NnModel *model,
         case NN_LAYER_MAXPOOL2D:
           nn_ref_maxpool2d (b, a, (gsize) n * l->in_c, l->in_h, l->in_w);
           break;
+        case NN_LAYER_BATCHNORM:
+          {
+            /* Inference: the running statistics. */
+            guint c = (guint) (l->flat ? l->in_size : l->in_c);
+            gsize inner = l->flat ? 1 : (gsize) l->in_h * l->in_w;
+            const double *g = params + l->weight, *be = params + l->bias;
+            const double *rm = params + l->running, *rv = rm + c;
+
+            for (gsize k = 0; k < l->out_size * n; k++)
+              {
+                /* (N, C) flat, else channel-major (C, N, H, W). */
+                guint ch = (guint) (l->flat ? k % c : k / (inner * n));
+                double v = g[ch] * (a[k] - rm[ch]) / sqrt (rv[ch] + NN_BN_EPS) + be[ch];
+
+                b[k] = relu && v < 0.0 ? 0.0 : v;
+              }
+            break;
+          }
         case NN_LAYER_DROPOUT:
         case NN_LAYER_FLATTEN:
         default:

@@ -59,6 +59,9 @@ nn_model_summary (const NnModel *model)
 {
   GString *out;
   g_autofree char *total = NULL;
+  g_autofree char *trainable = NULL;
+  g_autofree char *buffers = NULL;
+  gsize n_buffers = 0;
   const char *header[3] = { "Layer (type)", "Output Shape", "Param #" };
 
   g_return_val_if_fail (model != NULL, NULL);
@@ -81,6 +84,7 @@ nn_model_summary (const NnModel *model)
         shape = g_strdup_printf ("(None, %u)", info->out_c);
       else
         shape = g_strdup_printf ("(None, %u, %u, %u)", info->out_h, info->out_w, info->out_c);
+      n_buffers += info->n_buffers;
       cells[0] = name;
       cells[1] = shape;
       cells[2] = params;
@@ -89,8 +93,10 @@ nn_model_summary (const NnModel *model)
   append_rule (out, '=');
   total = nn_format_count (model->n_params);
   g_string_append_printf (out, "Total params: %s\n", total);
-  g_string_append_printf (out, "Trainable params: %s\n", total);
-  g_string_append (out, "Non-trainable params: 0\n");
+  trainable = nn_format_count (model->n_params - n_buffers);
+  buffers = nn_format_count (n_buffers);
+  g_string_append_printf (out, "Trainable params: %s\n", trainable);
+  g_string_append_printf (out, "Non-trainable params: %s\n", buffers);
   append_rule (out, '_');
   return g_string_free (out, FALSE);
 }

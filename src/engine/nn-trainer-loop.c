@@ -107,11 +107,13 @@ train_batch (NnTrainer *trainer,
   double loss;
 
   nn_gather_images (x, images, trainer->order + start, n);
+  nn_augment_batch (x, n, &trainer->config.augment, &trainer->rng);
   for (guint i = 0; i < n; i++)
     trainer->labels[i] = labels[trainer->order[start + i]];
 
   memset (grads, 0, nn_model_n_params (trainer->model) * sizeof (float));
   logits = nn_model_forward (trainer->model, trainer->ws, x, n, &trainer->rng);
+  nn_model_update_running_stats (trainer->model, trainer->ws);
   nn_recorder_after_forward (rec, trainer->ws, trainer->order + start, logits, n, measure);
   loss = nn_softmax_xent (logits, trainer->labels, n, NN_N_CLASSES, NULL, NULL,
                           trainer->dlogits);

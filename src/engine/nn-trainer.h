@@ -14,6 +14,7 @@
 
 #include <glib.h>
 #include "nn-change-plan.h"
+#include "nn-augment.h"
 #include "nn-dataset.h"
 #include "nn-evaluation.h"
 #include "nn-history.h"
@@ -39,7 +40,7 @@ typedef enum {
 } NnScheduleKind;
 
 typedef struct {
-  char              model[16];        /* "mlp" or "cnn" */
+  char              model[16];        /* "mlp", "cnn" or "cnn-plus" */
   guint             epochs;
   guint             batch_size;
   NnOptimizerParams optimizer;
@@ -56,6 +57,7 @@ typedef struct {
    * stored in checkpoints: a resumed run takes the resuming caller's choice. */
   gboolean          record_history;   /* the learning history; default TRUE */
   guint             layer_stats_every;/* layer statistics every N batches, 0: off; default 4 */
+  NnAugment         augment;          /* of training batches only (nn-augment.h) */
 } NnTrainConfig;
 
 /* Defaults that reproduce the tutorial for `model` ("mlp" or "cnn"). */

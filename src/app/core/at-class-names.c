@@ -20,3 +20,16 @@ at_class_name (guint label)
   g_return_val_if_fail (label < NN_N_CLASSES, "");
   return _(class_names[label]);
 }
+
+const char *
+at_preset_short_name (const char *preset)
+{
+  g_return_val_if_fail (preset != NULL, "");
+  if (g_str_equal (preset, "mlp"))
+    return _("MLP");
+  if (g_str_equal (preset, "cnn"))
+    return _("CNN");
+  if (g_str_equal (preset, "cnn-plus"))
+    return _("CNN+");
+  return preset;
+}

@@ -8,7 +8,7 @@
 
 /* The enum keys' nicks in the order of the drop-downs' items.  The user_data of the
  * mappings is one of these NULL-terminated tables. */
-static const char *const model_nicks[] = { "mlp", "cnn", NULL };
+static const char *const model_nicks[] = { "mlp", "cnn", "cnn-plus", NULL };
 static const char *const optimizer_nicks[] = { "sgd", "rmsprop", "adam", NULL };
 static const char *const schedule_nicks[] = { "constant", "step", "cosine", NULL };
 
@@ -57,8 +57,10 @@ at_train_settings_to_config (GSettings     *settings,
   config->batch_size = g_settings_get_uint (preset, "batch-size");
   if (!nn_optimizer_kind_parse (optimizer, &kind))
     kind = NN_OPTIMIZER_ADAM;
-  /* Keras defaults for the optimizer's other constants; the learning rate is ours. */
-  nn_optimizer_params_init (&config->optimizer, kind);
+  /* The preset's own constants (cnn-plus: SGD with Nesterov momentum) when its optimizer
+   * is kept, else Keras' defaults for the others; the learning rate is ours. */
+  if (kind != config->optimizer.kind)
+    nn_optimizer_params_init (&config->optimizer, kind);
   config->optimizer.learning_rate = g_settings_get_double (preset, "learning-rate");
   /* step_epochs and gamma keep the engine's defaults */
   if (!nn_checkpoint_schedule_parse (schedule, &config->schedule))
