@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "at-plot-view.h"
+#include "at-run-settings-view.h"
 #include "at-shown-model.h"
 #include "at-window.h"
 #include "nn-checkpoint.h"
@@ -105,6 +106,11 @@ test_follow_run (void)
   wait_until (follows, &(FollowWanted) { window, 1, NULL }, "the first checkpoint and metrics");
   g_assert_nonnull (strstr (status_text (window), "epoch 1"));
   first = nn_model_ref (at_shown_model_get_model (shown));
+  /* Its settings are the other program's: the run-settings line says so, not "No run". */
+  g_assert_cmpstr (at_run_settings_view_get_text (AT_RUN_SETTINGS_VIEW (
+                     gtk_widget_get_template_child (GTK_WIDGET (window), AT_TYPE_WINDOW,
+                                                    "run_settings_view"))),
+                   ==, "Set by the program that writes the followed run");
   g_assert_true (enabled (window, "save-model"));
 
   /* A checkpoint half written in place: reported, skipped, the window keeps the model. */
@@ -141,18 +147,55 @@ test_follow_run (void)
   g_rmdir (dir);
 }
 
-/* A folder that is not there: an error banner, nothing followed. */
+/* `atelier --follow DIR` started before the run made DIR: it is waited for. */
 static void
-test_follow_missing (void)
+test_follow_folder_made_later (void)
 {
   AtWindow *window = open_window (1, 64);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parent = g_dir_make_tmp ("atelier-follow-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (parent, "run", NULL);
+  g_autofree char *checkpoint = g_build_filename (dir, "epoch-1.safetensors", NULL);
+  g_autofree char *metrics = g_build_filename (dir, "metrics.csv", NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-run", "^ay", "/nonexistent/run");
+  wait_until (has_dataset, window, "the dataset to load");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-run", "^ay", dir);
+  g_assert_false (find_error (GTK_WIDGET (window), "The run cannot be followed"));
+  g_assert_cmpint (at_shown_model_get_state (at_window_get_shown_model (window)), ==,
+                   AT_SHOWN_FOLLOWING);
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  append_metrics (dir, "epoch,train_loss,train_accuracy,test_loss,test_accuracy\n"
+                       "1,0.9,0.70,0.8,0.72\n");
+  write_checkpoint (dir, 1, 21);
+  wait_until (follows, &(FollowWanted) { window, 1, NULL }, "the run made later");
+
+  close_and_wait (window);
+  g_unlink (checkpoint);
+  g_unlink (metrics);
+  g_rmdir (dir);
+  g_rmdir (parent);
+}
+
+/* A file where the folder should be: an error banner, nothing followed. */
+static void
+test_follow_not_a_folder (void)
+{
+  AtWindow *window = open_window (1, 64);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atelier-follow-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (dir, "run", NULL);
+
+  g_assert_true (g_file_set_contents (file, "not a folder", -1, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.follow-run", "^ay", file);
   g_assert_true (find_error (GTK_WIDGET (window), "The run cannot be followed"));
   g_assert_cmpint (at_shown_model_get_state (at_window_get_shown_model (window)), !=,
                    AT_SHOWN_FOLLOWING);
   close_and_wait (window);
+  g_unlink (file);
+  g_rmdir (dir);
 }
 
 int
@@ -165,7 +208,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app/follow/run", test_follow_run);
-  g_test_add_func ("/app/follow/missing-folder", test_follow_missing);
+  g_test_add_func ("/app/follow/not-a-folder", test_follow_not_a_folder);
+  g_test_add_func ("/app/follow/folder-made-later", test_follow_folder_made_later);
   status = g_test_run ();
 
   fixture_teardown ();

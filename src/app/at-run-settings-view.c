@@ -96,6 +96,16 @@ at_run_settings_view_set_config (AtRunSettingsView   *self,
   gtk_label_set_text (self->summary, text);
 }
 
+void
+at_run_settings_view_set_unknown (AtRunSettingsView *self,
+                                  const char        *why)
+{
+  g_return_if_fail (AT_IS_RUN_SETTINGS_VIEW (self));
+  g_return_if_fail (why != NULL);
+
+  gtk_label_set_text (self->summary, why);
+}
+
 const char *
 at_run_settings_view_get_text (AtRunSettingsView *self)
 {

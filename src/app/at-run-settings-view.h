@@ -16,6 +16,9 @@ GtkWidget  *at_run_settings_view_new        (void);
 /* The run's config as its trainer had it (copied); NULL: no run yet. */
 void        at_run_settings_view_set_config (AtRunSettingsView   *self,
                                              const NnTrainConfig *config);
+/* No config to show, and why ("the file keeps weights only"). */
+void        at_run_settings_view_set_unknown (AtRunSettingsView  *self,
+                                              const char         *why);
 /* The line shown. */
 const char *at_run_settings_view_get_text   (AtRunSettingsView   *self);
 

@@ -93,7 +93,9 @@ at_window_follow_run (AtWindow   *self,
                             _("Stop the training first."));
       return;
     }
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+  /* A folder not there yet is waited for: `atelier --follow` may start before torchrun
+   * has made it.  Only something else under that name is refused. */
+  if (g_file_test (dir, G_FILE_TEST_EXISTS) && !g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_autofree char *detail = g_strdup_printf (_("“%s” is not a folder."), dir);
 

@@ -426,7 +426,16 @@ at_window_class_init (AtWindowClass *klass)
 static void
 on_shown_model_changed (AtWindow *self)
 {
-  at_run_settings_view_set_config (self->run_settings_view, at_shown_model_get_config (self->shown));
+  const NnTrainConfig *config = at_shown_model_get_config (self->shown);
+
+  if (config == NULL && at_shown_model_get_state (self->shown) == AT_SHOWN_FOLLOWING)
+    at_run_settings_view_set_unknown (self->run_settings_view,
+                                      _("Set by the program that writes the followed run"));
+  else if (config == NULL && at_shown_model_get_state (self->shown) == AT_SHOWN_OPENED_WEIGHTS)
+    at_run_settings_view_set_unknown (self->run_settings_view,
+                                      _("Unknown: the model's file keeps its weights only"));
+  else
+    at_run_settings_view_set_config (self->run_settings_view, config);
 }
 
 static void
