@@ -418,6 +418,82 @@ finish_run (TrainRun     *run,
     }
 }
 
+/* The run's config from the options, or a resumed checkpoint's (nn-resume.h), checked
+ * before the data is read or anything trained: an epoch's work is lost otherwise. */
+static gboolean
+config_for_run (TrainOptions   *o,
+                NnTrainConfig  *config,
+                GError        **error)
+{
+  if (o->resume != NULL)
+    {
+      NnResumeRequest request = NN_RESUME_REQUEST_INIT;
+      NnTrainConfig stored;
+
+      /* The checkpoint's settings, but --epochs (the new total) and --threads (nn-resume.h). */
+      if (!check_resume_options (o, error) ||
+          !cli_parse_uint ("--epochs", o->epochs, 1, G_MAXUINT, &request.epochs, error) ||
+          !parse_threads (o->threads, &request.threads, error) ||
+          !nn_checkpoint_load_config (o->resume, &stored, error))
+        return FALSE;
+      nn_resume_config (&stored, &request, config);
+      if (o->model != NULL && strcmp (o->model, config->model) != 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "train: --model %s, but the checkpoint holds a %s",
+                       o->model, config->model);
+          return FALSE;
+        }
+    }
+  else if (!config_from_options (o, config, error) ||
+           !cli_parse_uint ("--epochs", o->epochs, 0, G_MAXUINT, &config->epochs, error) ||
+           !cli_parse_uint ("--threads", o->threads, 0, G_MAXUINT, &config->threads, error))
+    return FALSE;
+  if (!nn_train_config_validate (config, error))
+    return FALSE;
+  /* Recording is the caller's choice, resumed or not: layer statistics only for a log. */
+  config->record_history = !o->no_history;
+  config->layer_stats_every = o->layers_log != NULL ? 1 : 0;
+  /* Allowed (a machine may be shared differently later), but threads that wait for a core
+   * at every batch's barrier make training several times slower: say so. */
+  if (config->threads > nn_gemm_n_cores ())
+    g_printerr ("atelier-cli: warning: --threads %u is more than this machine's %u cores; "
+                "training will be slower than with %u\n", config->threads, nn_gemm_n_cores (),
+                nn_gemm_n_cores ());
+  return (o->save == NULL || cli_check_output_path ("--save", o->save, error)) &&
+         (o->log == NULL || cli_check_output_path ("--log", o->log, error)) &&
+         (o->layers_log == NULL || cli_check_output_path ("--layers-log", o->layers_log, error));
+}
+
+/* The metrics log and the layers log the options ask for, into `run`. */
+static gboolean
+open_logs (TrainOptions  *o,
+           NnTrainer     *trainer,
+           TrainRun      *run,
+           GError       **error)
+{
+  if (o->log != NULL)
+    {
+      guint n_events = 0;
+
+      nn_trainer_get_events (trainer, &n_events);
+      run->log_changes = (o->changes != NULL && o->changes[0] != NULL) || n_events > 0;
+      run->log = open_log (o->log, trainer, run->log_changes, error);
+      if (run->log == NULL)
+        return FALSE;
+    }
+  if (o->layers_log != NULL)
+    {
+      run->layers_log = cli_layers_log_open (o->layers_log, error);
+      if (run->layers_log == NULL)
+        {
+          g_clear_pointer (&run->log, fclose);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static int
 train_with (TrainOptions *o)
 {
@@ -432,44 +508,8 @@ train_with (TrainOptions *o)
   guint epochs_done = 0;
   int status;
 
-  if (o->resume != NULL)
-    {
-      NnResumeRequest request = NN_RESUME_REQUEST_INIT;
-      NnTrainConfig stored;
-
-      /* The checkpoint's settings, but --epochs (the new total) and --threads (nn-resume.h). */
-      if (!check_resume_options (o, &error) ||
-          !cli_parse_uint ("--epochs", o->epochs, 1, G_MAXUINT, &request.epochs, &error) ||
-          !parse_threads (o->threads, &request.threads, &error) ||
-          !nn_checkpoint_load_config (o->resume, &stored, &error))
-        return cli_fail (error);
-      nn_resume_config (&stored, &request, &config);
-      if (o->model != NULL && strcmp (o->model, config.model) != 0)
-        return cli_fail (g_error_new (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                                      "train: --model %s, but the checkpoint holds a %s",
-                                      o->model, config.model));
-    }
-  else if (!config_from_options (o, &config, &error) ||
-           !cli_parse_uint ("--epochs", o->epochs, 0, G_MAXUINT, &config.epochs, &error) ||
-           !cli_parse_uint ("--threads", o->threads, 0, G_MAXUINT, &config.threads, &error))
+  if (!config_for_run (o, &config, &error))
     return cli_fail (error);
-  if (!nn_train_config_validate (&config, &error))
-    return cli_fail (error);
-  /* Recording is the caller's choice, resumed or not: layer statistics only for a log. */
-  config.record_history = !o->no_history;
-  config.layer_stats_every = o->layers_log != NULL ? 1 : 0;
-  /* Allowed (a machine may be shared differently later), but threads that wait for a core
-   * at every batch's barrier make training several times slower: say so. */
-  if (config.threads > nn_gemm_n_cores ())
-    g_printerr ("atelier-cli: warning: --threads %u is more than this machine's %u cores; "
-                "training will be slower than with %u\n", config.threads, nn_gemm_n_cores (),
-                nn_gemm_n_cores ());
-  /* Before the data is read or anything trained: an epoch's work is lost otherwise. */
-  if ((o->save != NULL && !cli_check_output_path ("--save", o->save, &error)) ||
-      (o->log != NULL && !cli_check_output_path ("--log", o->log, &error)) ||
-      (o->layers_log != NULL && !cli_check_output_path ("--layers-log", o->layers_log, &error)))
-    return cli_fail (error);
-
   dataset = cli_dataset_load (&o->data, "train", &error);
   if (dataset == NULL)
     return cli_fail (error);
@@ -500,25 +540,8 @@ train_with (TrainOptions *o)
   run.trainer = trainer;
   run.save_path = o->save;
   run.n_epochs = config.epochs;
-  if (o->log != NULL)
-    {
-      guint n_events = 0;
-
-      nn_trainer_get_events (trainer, &n_events);
-      run.log_changes = (o->changes != NULL && o->changes[0] != NULL) || n_events > 0;
-      run.log = open_log (o->log, trainer, run.log_changes, &error);
-      if (run.log == NULL)
-        return cli_fail (error);
-    }
-  if (o->layers_log != NULL)
-    {
-      run.layers_log = cli_layers_log_open (o->layers_log, &error);
-      if (run.layers_log == NULL)
-        {
-          g_clear_pointer (&run.log, fclose);
-          return cli_fail (error);
-        }
-    }
+  if (!open_logs (o, trainer, &run, &error))
+    return cli_fail (error);
   progress = cli_progress_new (stdout, isatty (STDOUT_FILENO));
   run.progress = progress;
   nn_trainer_set_callbacks (trainer, on_batch_done, on_epoch_done, &run);
