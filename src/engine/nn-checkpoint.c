@@ -77,6 +77,25 @@ nn_checkpoint_save_model (const char    *path,
   return nn_safetensors_write (path, tensors, nn_model_n_tensors (model), metadata, error);
 }
 
+/* The optimizer's moment buffers as "optimizer.<slot>" tensors of n_params floats; the
+ * names are kept alive in `names`. */
+static void
+slot_tensors (NnOptimizer      *optimizer,
+              NnSafetensorsOut *out,
+              GPtrArray        *names)
+{
+  for (guint s = 0; s < nn_optimizer_n_slots (optimizer); s++)
+    {
+      char *name = g_strconcat (SLOT_PREFIX, nn_optimizer_slot_name (optimizer, s), NULL);
+
+      g_ptr_array_add (names, name);
+      out[s].name = name;
+      out[s].ndim = 1;
+      out[s].shape[0] = nn_optimizer_n_params (optimizer);
+      out[s].data = nn_optimizer_slot (optimizer, s);
+    }
+}
+
 gboolean
 nn_checkpoint_save_trainer (const char *path,
                             NnTrainer  *trainer,
@@ -107,17 +126,7 @@ nn_checkpoint_save_trainer (const char *path,
 
   g_array_set_size (tensors, n_model + n_slots);
   model_tensors (model, (NnSafetensorsOut *) (void *) tensors->data);
-  for (guint s = 0; s < n_slots; s++)
-    {
-      NnSafetensorsOut *out = &g_array_index (tensors, NnSafetensorsOut, n_model + s);
-      char *name = g_strconcat (SLOT_PREFIX, nn_optimizer_slot_name (optimizer, s), NULL);
-
-      g_ptr_array_add (slot_names, name);
-      out->name = name;
-      out->ndim = 1;
-      out->shape[0] = nn_optimizer_n_params (optimizer);
-      out->data = nn_optimizer_slot (optimizer, s);
-    }
+  slot_tensors (optimizer, &g_array_index (tensors, NnSafetensorsOut, n_model), slot_names);
 
   epoch = g_strdup_printf ("%u", nn_trainer_get_epochs_done (trainer));
   config = nn_checkpoint_config_to_json (nn_trainer_get_config (trainer));
