@@ -307,6 +307,38 @@ main (int   argc,
   at_analysis_views_set_page (views, "model");
   shoot ("view-model");
 
+  /* The Embedding page: the PCA frame of the final model, then t-SNE of 3,000 images. */
+  {
+    AtEmbeddingView *embedding = at_analysis_views_get_embedding (views);
+    g_autoptr(NnModel) final = at_training_controller_dup_snapshot (controller);
+    gint64 t0;
+
+    at_analysis_views_set_page (views, "embedding");
+    while (at_embedding_view_get_pca_model (embedding) != final)
+      g_main_context_iteration (NULL, TRUE);
+    {
+      guint n;
+
+      at_embedding_view_get_pca (embedding, &n);
+      g_print ("PCA frame of %u test images (activations + fit, worker thread): %.1f ms\n", n,
+               at_embedding_view_get_pca_time (embedding) / 1000.0);
+    }
+    shoot ("view-embedding");
+    t0 = g_get_monotonic_time ();
+    at_embedding_view_start_tsne (embedding);
+    while (at_embedding_view_is_tsne_busy (embedding))
+      g_main_context_iteration (NULL, TRUE);
+    {
+      guint n;
+
+      at_embedding_view_get_tsne (embedding, &n);
+      g_print ("t-SNE of %u points: %.1f s\n", n, (g_get_monotonic_time () - t0) / 1e6);
+    }
+    shoot ("view-embedding-tsne");
+    at_analysis_views_set_page (views, "filters");
+    shoot ("view-filter-groups");
+  }
+
   /* The export of each page, as PNG and SVG. */
   {
     const char *pages[] = { "predictions", "mistakes", "inside" };
