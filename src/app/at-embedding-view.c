@@ -9,14 +9,13 @@
 #include <string.h>
 
 #include "at-class-names.h"
+#include "at-embedding-jobs.h"
 #include "at-embedding-render.h"
 #include "at-embedding-view.h"
 #include "at-image-render.h"
 #include "at-inference.h"
 #include "at-text-render.h"
 #include "at-theme.h"
-#include "nn-embedding.h"
-#include "nn-pca.h"
 #include "nn-tsne.h"
 
 #define DOT_RADIUS   2.0
@@ -75,87 +74,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* ---- the PCA job (worker thread) ---- */
-
-typedef struct {
-  NnModel *model;
-  GBytes  *images;
-  NnPca   *previous;   /* a copy: the main thread may drop its own meanwhile */
-} PcaRequest;
-
-typedef struct {
-  NnModel       *model;
-  NnActivations *activations;
-  NnPca         *pca;
-  float         *xy;
-  gint64         elapsed;
-} PcaResult;
-
-static NnPca *
-pca_copy (const NnPca *pca)
-{
-  NnPca *copy = g_new0 (NnPca, 1);
-
-  *copy = *pca;
-  copy->mean = g_memdup2 (pca->mean, pca->dim * sizeof (float));
-  copy->axes = g_memdup2 (pca->axes, (gsize) pca->k * pca->dim * sizeof (float));
-  copy->variance = g_memdup2 (pca->variance, pca->k * sizeof (double));
-  return copy;
-}
-
-static void
-pca_request_free (gpointer data)
-{
-  PcaRequest *req = data;
-
-  g_clear_pointer (&req->model, nn_model_unref);
-  g_clear_pointer (&req->images, g_bytes_unref);
-  g_clear_pointer (&req->previous, nn_pca_free);
-  g_free (req);
-}
-
-static void
-pca_result_free (gpointer data)
-{
-  PcaResult *res = data;
-
-  g_clear_pointer (&res->model, nn_model_unref);
-  g_clear_pointer (&res->activations, nn_activations_free);
-  g_clear_pointer (&res->pca, nn_pca_free);
-  g_free (res->xy);
-  g_free (res);
-}
-
-static gpointer
-pca_job (gpointer       input,
-         GCancellable  *cancellable,
-         GError       **error)
-{
-  PcaRequest *req = input;
-  gint64 start = g_get_monotonic_time ();
-  gsize size;
-  const guint8 *images = g_bytes_get_data (req->images, &size);
-  g_autoptr(NnActivations) act = NULL;
-  NnPca *pca;
-  PcaResult *res;
-
-  act = nn_embedding_activations (req->model, images, (guint) (size / NN_IMAGE_PIXELS),
-                                  cancellable, error);
-  if (act == NULL)
-    return NULL;
-  pca = nn_pca_fit (act->values, act->n, act->dim, 2, req->previous, NN_PCA_ALIGN_ROTATION, error);
-  if (pca == NULL)
-    return NULL;
-  res = g_new0 (PcaResult, 1);
-  res->xy = g_new (float, (gsize) act->n * 2);
-  nn_pca_project (pca, act->values, act->n, res->xy);
-  res->pca = pca;
-  res->model = nn_model_ref (req->model);
-  res->activations = g_steal_pointer (&act);
-  res->elapsed = g_get_monotonic_time () - start;
-  return res;
-}
 
 /* ---- main thread ---- */
 
@@ -255,7 +173,7 @@ on_pca_result (gpointer      data,
                gpointer      user_data)
 {
   AtEmbeddingView *self = user_data;
-  PcaResult *res = data;
+  AtPcaFrame *res = data;
 
   if (res == NULL)
     {
@@ -284,8 +202,6 @@ on_pca_result (gpointer      data,
 static void
 request_pca (AtEmbeddingView *self)
 {
-  PcaRequest *req;
-
   if (self->snapshot == NULL || self->images == NULL)
     return;
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -294,12 +210,9 @@ request_pca (AtEmbeddingView *self)
       return;
     }
   self->stale = FALSE;
-  req = g_new0 (PcaRequest, 1);
-  req->model = nn_model_ref (self->snapshot);
-  req->images = g_bytes_ref (self->images);
-  req->previous = self->pca ? pca_copy (self->pca) : NULL;
-  at_inference_submit (self->inference, pca_job, req, pca_request_free, pca_result_free,
-                       on_pca_result, self);
+  at_inference_submit (self->inference, at_pca_frame_job,
+                       at_pca_request_new (self->snapshot, self->images, self->pca),
+                       at_pca_request_free, at_pca_frame_free, on_pca_result, self);
 }
 
 static void
@@ -367,52 +280,7 @@ at_embedding_view_set_seed (AtEmbeddingView *self,
   self->seed = seed;
 }
 
-/* ---- t-SNE (its own thread, progress polled) ---- */
-
-typedef struct {
-  NnTsneParams     params;
-  float           *x;       /* (n, dim) */
-  float           *y;       /* (n, 2) */
-  guint            n, dim;
-  gint            *iteration;
-} TsneJob;
-
-static void
-tsne_job_free (gpointer data)
-{
-  TsneJob *job = data;
-
-  g_free (job->x);
-  g_free (job->y);
-  g_free (job);
-}
-
-static void
-tsne_progress (guint    iteration,
-               guint    n_iterations,
-               double   kl,
-               gpointer user_data)
-{
-  TsneJob *job = user_data;
-
-  g_atomic_int_set (job->iteration, (gint) iteration);
-}
-
-static void
-tsne_thread (GTask        *task,
-             gpointer      source,
-             gpointer      data,
-             GCancellable *cancellable)
-{
-  TsneJob *job = data;
-  GError *error = NULL;
-
-  if (!nn_tsne (job->x, job->n, job->dim, &job->params, job->y, tsne_progress, job,
-                cancellable, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
+/* ---- t-SNE (at-embedding-jobs.c's thread, progress polled) ---- */
 
 static gboolean
 poll_progress (gpointer data)
@@ -430,20 +298,21 @@ on_tsne_done (GObject      *source,
               gpointer      user_data)
 {
   AtEmbeddingView *self = AT_EMBEDDING_VIEW (source);
-  GTask *task = G_TASK (result);
-  TsneJob *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  g_autofree float *y = NULL;
+  guint n;
 
   /* Only the latest run owns the controls; a cancelled older one just goes. */
-  if (g_task_get_cancellable (task) != self->tsne_cancellable)
+  if (g_task_get_cancellable (G_TASK (result)) != self->tsne_cancellable)
     return;
   g_clear_object (&self->tsne_cancellable);
   g_clear_handle_id (&self->progress_source, g_source_remove);
-  if (g_task_propagate_boolean (task, &error))
+  y = at_tsne_run_finish (result, &n, &error);
+  if (y != NULL)
     {
       g_free (self->tsne_xy);
-      self->tsne_xy = g_steal_pointer (&job->y);
-      self->n_tsne = job->n;
+      self->tsne_xy = g_steal_pointer (&y);
+      self->n_tsne = n;
       self->method = AT_EMBEDDING_TSNE;
       self->hovered = -1;
     }
@@ -456,29 +325,17 @@ on_tsne_done (GObject      *source,
 gboolean
 at_embedding_view_start_tsne (AtEmbeddingView *self)
 {
-  g_autoptr(GTask) task = NULL;
-  TsneJob *job;
-
   g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), FALSE);
 
   if (self->activations == NULL || self->tsne_cancellable != NULL)
     return FALSE;
-  job = g_new0 (TsneJob, 1);
-  nn_tsne_params_init (&job->params);
-  job->params.seed = self->seed;
-  job->n = MIN (self->activations->n, AT_EMBEDDING_TSNE_MAX_POINTS);
-  job->dim = self->activations->dim;
-  job->x = g_memdup2 (self->activations->values, (gsize) job->n * job->dim * sizeof (float));
-  job->y = g_new0 (float, (gsize) job->n * 2);
-  job->iteration = &self->tsne_iteration;
-  self->tsne_total = job->params.n_iterations;
-  g_atomic_int_set (&self->tsne_iteration, 0);
   gtk_progress_bar_set_fraction (self->progress, 0);
   self->tsne_cancellable = g_cancellable_new ();
   /* The task keeps the view alive until nn_tsne returns; dispose cancels it. */
-  task = g_task_new (self, self->tsne_cancellable, on_tsne_done, NULL);
-  g_task_set_task_data (task, job, tsne_job_free);
-  g_task_run_in_thread (task, tsne_thread);
+  at_tsne_run_async (G_OBJECT (self), self->activations->values,
+                     MIN (self->activations->n, AT_EMBEDDING_TSNE_MAX_POINTS),
+                     self->activations->dim, self->seed, &self->tsne_iteration,
+                     &self->tsne_total, self->tsne_cancellable, on_tsne_done, NULL);
   self->progress_source = g_timeout_add (100, poll_progress, self);
   update_controls (self);
   return TRUE;
