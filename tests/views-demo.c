@@ -324,6 +324,22 @@ main (int   argc,
                at_embedding_view_get_pca_time (embedding) / 1000.0);
     }
     shoot ("view-embedding");
+    {
+      /* Pointing at a dot, as the motion controller reports it. */
+      GtkWidget *map = at_embedding_view_get_map (embedding);
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (map);
+      double x, y;
+
+      at_embedding_view_point_position (embedding, 0, &x, &y);
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller_i = g_list_model_get_item (controllers, i);
+
+          if (GTK_IS_EVENT_CONTROLLER_MOTION (controller_i))
+            g_signal_emit_by_name (controller_i, "motion", x, y);
+        }
+      shoot ("view-embedding-hover");
+    }
     t0 = g_get_monotonic_time ();
     at_embedding_view_start_tsne (embedding);
     while (at_embedding_view_is_tsne_busy (embedding))
