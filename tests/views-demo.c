@@ -307,6 +307,54 @@ main (int   argc,
   at_analysis_views_set_page (views, "model");
   shoot ("view-model");
 
+  /* The Embedding page: the PCA frame of the final model, then t-SNE of 3,000 images. */
+  {
+    AtEmbeddingView *embedding = at_analysis_views_get_embedding (views);
+    g_autoptr(NnModel) final = at_training_controller_dup_snapshot (controller);
+    gint64 t0;
+
+    at_analysis_views_set_page (views, "embedding");
+    while (at_embedding_view_get_pca_model (embedding) != final)
+      g_main_context_iteration (NULL, TRUE);
+    {
+      guint n;
+
+      at_embedding_view_get_pca (embedding, &n);
+      g_print ("PCA frame of %u test images (activations + fit, worker thread): %.1f ms\n", n,
+               at_embedding_view_get_pca_time (embedding) / 1000.0);
+    }
+    shoot ("view-embedding");
+    {
+      /* Pointing at a dot, as the motion controller reports it. */
+      GtkWidget *map = at_embedding_view_get_map (embedding);
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (map);
+      double x, y;
+
+      at_embedding_view_point_position (embedding, 0, &x, &y);
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller_i = g_list_model_get_item (controllers, i);
+
+          if (GTK_IS_EVENT_CONTROLLER_MOTION (controller_i))
+            g_signal_emit_by_name (controller_i, "motion", x, y);
+        }
+      shoot ("view-embedding-hover");
+    }
+    t0 = g_get_monotonic_time ();
+    at_embedding_view_start_tsne (embedding);
+    while (at_embedding_view_is_tsne_busy (embedding))
+      g_main_context_iteration (NULL, TRUE);
+    {
+      guint n;
+
+      at_embedding_view_get_tsne (embedding, &n);
+      g_print ("t-SNE of %u points: %.1f s\n", n, (g_get_monotonic_time () - t0) / 1e6);
+    }
+    shoot ("view-embedding-tsne");
+    at_analysis_views_set_page (views, "filters");
+    shoot ("view-filter-groups");
+  }
+
   /* The export of each page, as PNG and SVG. */
   {
     const char *pages[] = { "predictions", "mistakes", "inside" };

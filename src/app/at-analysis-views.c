@@ -26,6 +26,8 @@ struct _AtAnalysisViews
   AtSampleGrid         *mistakes_grid;
   AtFeatureMapView     *feature_maps;
   AtModelView          *model_view;
+  AtEmbeddingView      *embedding;
+  AtFilterView         *filters;
   AtImageDetail        *detail;
 
   /* owned references */
@@ -126,6 +128,31 @@ on_item_selected (AtSampleGrid    *grid,
 {
   if (self->view_model != NULL)
     at_view_model_set_image (self->view_model, (int) at_sample_item_get_index (item));
+}
+
+/* A dot of the embedding map: the image becomes the chosen one and opens in the detail
+ * page, as Enter on a grid cell does. */
+static void
+on_embedding_image_activated (AtEmbeddingView *embedding,
+                              guint            index,
+                              AtAnalysisViews *self)
+{
+  NnEvaluation *evaluation;
+  GBytes *images;
+  g_autoptr(AtSampleItem) item = NULL;
+
+  if (self->view_model == NULL)
+    return;
+  at_view_model_set_image (self->view_model, (int) index);
+  evaluation = at_view_model_get_evaluation (self->view_model);
+  images = at_view_model_get_test_images (self->view_model);
+  if (evaluation == NULL || images == NULL || index >= evaluation->n)
+    return;
+  item = at_sample_item_new (images, index, evaluation->labels[index],
+                             evaluation->predicted[index],
+                             evaluation->probs + (gsize) index * NN_N_CLASSES,
+                             evaluation->losses[index]);
+  at_analysis_views_show_detail (self, item);
 }
 
 static void
@@ -243,6 +270,14 @@ show_evaluation (AtAnalysisViews *self)
   at_sample_grid_set_evaluation (self->predictions_grid, evaluation, images);
   at_sample_grid_set_evaluation (self->mistakes_grid, evaluation, images);
   at_confusion_view_set_evaluation (self->confusion, evaluation);
+  at_embedding_view_set_evaluation (self->embedding, evaluation);
+}
+
+static void
+show_test_set (AtAnalysisViews *self)
+{
+  at_embedding_view_set_test_set (self->embedding, at_view_model_get_test_images (self->view_model),
+                                  at_view_model_get_test_labels (self->view_model));
 }
 
 static void
@@ -252,7 +287,13 @@ show_snapshot (AtAnalysisViews *self)
 
   at_model_view_set_snapshot (self->model_view, model, at_view_model_get_config (self->view_model));
   at_image_detail_set_snapshot (self->detail, model);
+  const NnTrainConfig *config = at_view_model_get_config (self->view_model);
+
   at_feature_map_view_set_snapshot (self->feature_maps, model);
+  at_filter_view_set_snapshot (self->filters, model);
+  if (config != NULL)
+    at_embedding_view_set_seed (self->embedding, config->seed);
+  at_embedding_view_set_snapshot (self->embedding, model);
 }
 
 static void
@@ -290,9 +331,11 @@ at_analysis_views_set_view_model (AtAnalysisViews *self,
       g_signal_connect_swapped (view_model, "notify::evaluation", G_CALLBACK (show_evaluation), self);
       g_signal_connect_swapped (view_model, "notify::snapshot", G_CALLBACK (show_snapshot), self);
       g_signal_connect_swapped (view_model, "notify::image", G_CALLBACK (show_image), self);
+      g_signal_connect_swapped (view_model, "notify::test-set", G_CALLBACK (show_test_set), self);
       if (at_view_model_get_active (view_model))
         {
           show_image (self);
+          show_test_set (self);
           show_evaluation (self);
           show_snapshot (self);
         }
@@ -340,6 +383,20 @@ at_analysis_views_get_model_view (AtAnalysisViews *self)
 {
   g_return_val_if_fail (AT_IS_ANALYSIS_VIEWS (self), NULL);
   return self->model_view;
+}
+
+AtEmbeddingView *
+at_analysis_views_get_embedding (AtAnalysisViews *self)
+{
+  g_return_val_if_fail (AT_IS_ANALYSIS_VIEWS (self), NULL);
+  return self->embedding;
+}
+
+AtFilterView *
+at_analysis_views_get_filters (AtAnalysisViews *self)
+{
+  g_return_val_if_fail (AT_IS_ANALYSIS_VIEWS (self), NULL);
+  return self->filters;
 }
 
 static void
@@ -420,6 +477,8 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   g_type_ensure (AT_TYPE_FEATURE_MAP_VIEW);
   g_type_ensure (AT_TYPE_MODEL_VIEW);
   g_type_ensure (AT_TYPE_IMAGE_DETAIL);
+  g_type_ensure (AT_TYPE_EMBEDDING_VIEW);
+  g_type_ensure (AT_TYPE_FILTER_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-analysis-views.ui");
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, box);
@@ -430,6 +489,8 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, feature_maps);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, model_view);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, detail);
+  gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, embedding);
+  gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, filters);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -447,6 +508,8 @@ at_analysis_views_init (AtAnalysisViews *self)
   g_signal_connect (self->predictions_grid, "item-selected", G_CALLBACK (on_item_selected), self);
   g_signal_connect (self->mistakes_grid, "item-selected", G_CALLBACK (on_item_selected), self);
   g_signal_connect (self->confusion, "cell-activated", G_CALLBACK (on_cell_activated), self);
+  g_signal_connect (self->embedding, "image-activated",
+                    G_CALLBACK (on_embedding_image_activated), self);
   g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed), self);
   update_actions (self);
 }

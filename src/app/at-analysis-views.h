@@ -7,7 +7,9 @@
 #include <gtk/gtk.h>
 
 #include "at-confusion-view.h"
+#include "at-embedding-view.h"
 #include "at-feature-map-view.h"
+#include "at-filter-view.h"
 #include "at-image-detail.h"
 #include "at-model-view.h"
 #include "at-sample-grid.h"
@@ -25,7 +27,7 @@ AtViewModel          *at_analysis_views_get_view_model   (AtAnalysisViews      *
 void                  at_analysis_views_set_view_model   (AtAnalysisViews      *self,
                                                           AtViewModel          *view_model);
 
-/* "predictions", "mistakes", "inside", "model" or "detail". */
+/* "predictions", "mistakes", "inside", "embedding", "filters", "model" or "detail". */
 const char           *at_analysis_views_get_page         (AtAnalysisViews      *self);
 void                  at_analysis_views_set_page         (AtAnalysisViews      *self,
                                                           const char           *page);
@@ -45,5 +47,7 @@ AtConfusionView      *at_analysis_views_get_confusion    (AtAnalysisViews      *
 AtFeatureMapView     *at_analysis_views_get_feature_maps (AtAnalysisViews      *self);
 AtImageDetail        *at_analysis_views_get_detail       (AtAnalysisViews      *self);
 AtModelView          *at_analysis_views_get_model_view   (AtAnalysisViews      *self);
+AtEmbeddingView      *at_analysis_views_get_embedding    (AtAnalysisViews      *self);
+AtFilterView         *at_analysis_views_get_filters      (AtAnalysisViews      *self);
 
 G_END_DECLS

@@ -1,0 +1,697 @@
+/* at-embedding-view.c — nn_embedding_activations() and nn_pca_fit() of each snapshot in an
+ * AtInference job, nn_tsne() on demand in a GTask of its own (it reports progress), both
+ * drawn with at_embedding_render(). */
+#define G_LOG_DOMAIN "at-embedding-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "at-class-names.h"
+#include "at-embedding-jobs.h"
+#include "at-embedding-render.h"
+#include "at-embedding-view.h"
+#include "at-image-render.h"
+#include "at-inference.h"
+#include "at-text-render.h"
+#include "at-theme.h"
+#include "nn-tsne.h"
+
+#define DOT_RADIUS   2.0
+#define PICK_RADIUS  6.0
+#define MARGIN       16.0
+#define LEGEND_WIDTH 130.0
+#define THUMB        84.0
+#define DEFAULT_SEED 42
+
+struct _AtEmbeddingView
+{
+  GtkWidget          parent_instance;
+
+  /* template widgets */
+  GtkWidget         *box;
+  GtkLabel          *caption;
+  GtkToggleButton   *pca_button;
+  GtkToggleButton   *tsne_button;
+  GtkButton         *compute_button;
+  GtkButton         *cancel_button;
+  GtkProgressBar    *progress;
+  GtkDrawingArea    *area;
+
+  /* owned references */
+  AtInference       *inference;
+  NnModel           *snapshot;
+  GBytes            *images;
+  GBytes            *labels;
+  NnEvaluation      *evaluation;
+  NnModel           *pca_model;     /* the model the frame is of */
+  NnActivations     *activations;   /* of pca_model, the t-SNE's input */
+  NnPca             *pca;
+  float             *pca_xy;        /* (n_pca, 2) */
+  float             *tsne_xy;       /* (n_tsne, 2) */
+  GCancellable      *tsne_cancellable;
+
+  guint              n_pca;
+  guint              n_tsne;
+  guint              n_frames;
+  gint64             pca_time;
+  guint64            seed;
+  AtEmbeddingMethod  method;
+  gboolean           stale;         /* data arrived while unmapped */
+  int                hovered;
+  double             hover_x, hover_y;
+  guint              progress_source;
+  gint               tsne_iteration;  /* atomic: written by the t-SNE thread */
+  guint              tsne_total;
+};
+
+G_DEFINE_FINAL_TYPE (AtEmbeddingView, at_embedding_view, GTK_TYPE_WIDGET)
+
+enum {
+  IMAGE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- main thread ---- */
+
+static const guint8 *
+label_data (AtEmbeddingView *self,
+            guint            n)
+{
+  gsize size = 0;
+  const guint8 *labels = self->labels ? g_bytes_get_data (self->labels, &size) : NULL;
+
+  return size >= n ? labels : NULL;
+}
+
+static const guint8 *
+predicted_data (AtEmbeddingView *self,
+                guint            n)
+{
+  /* An evaluation of another model or split rings nothing rather than the wrong dots. */
+  if (self->evaluation == NULL || self->evaluation->n < n)
+    return NULL;
+  return self->evaluation->predicted;
+}
+
+static const float *
+shown_xy (AtEmbeddingView *self,
+          guint           *n)
+{
+  if (self->method == AT_EMBEDDING_TSNE && self->tsne_xy != NULL)
+    {
+      *n = self->n_tsne;
+      return self->tsne_xy;
+    }
+  *n = self->n_pca;
+  return self->pca_xy;
+}
+
+static void
+frame_of (AtEmbeddingView  *self,
+          AtEmbeddingFrame *frame)
+{
+  guint n;
+  const float *xy = shown_xy (self, &n);
+  int width = gtk_widget_get_width (GTK_WIDGET (self->area));
+  int height = gtk_widget_get_height (GTK_WIDGET (self->area));
+
+  /* The legend keeps a column of its own on the left. */
+  at_embedding_frame_fit (frame, xy, n, MAX (width - LEGEND_WIDTH, 1), MAX (height, 1), MARGIN);
+  frame->x0 += LEGEND_WIDTH;
+}
+
+static void
+update_caption (AtEmbeddingView *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seed);
+
+  if (self->pca_xy == NULL)
+    text = g_strdup (_("No model yet. The map appears once a model and the test set are there."));
+  else if (self->method == AT_EMBEDDING_TSNE && self->tsne_xy != NULL)
+    /* Translators: the map's caption; %u is a number of images, %s the seed */
+    text = g_strdup_printf (_("t-SNE of the last hidden layer for the first %u test images "
+                              "(fewer points keep it to seconds), seed %s"),
+                            self->n_tsne, seed);
+  else
+    {
+      double share = 0;
+
+      if (self->pca != NULL && self->pca->total_variance > 0)
+        share = (self->pca->variance[0] + self->pca->variance[1]) / self->pca->total_variance;
+      /* Translators: %u test images, %u features, %.0f %% of the variance */
+      text = g_strdup_printf (_("PCA of the last hidden layer: %u test images, %u features, "
+                                "%.0f %% of the variance shown. Wrong predictions are ringed; "
+                                "point at a dot to see its image, click it to open it."),
+                              self->n_pca, self->activations ? self->activations->dim : 0,
+                              100.0 * share);
+    }
+  gtk_label_set_text (self->caption, text);
+}
+
+static void
+update_controls (AtEmbeddingView *self)
+{
+  gboolean busy = self->tsne_cancellable != NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->compute_button), !busy && self->activations != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tsne_button), self->tsne_xy != NULL);
+  gtk_toggle_button_set_active (self->pca_button, self->method == AT_EMBEDDING_PCA);
+  gtk_toggle_button_set_active (self->tsne_button, self->method == AT_EMBEDDING_TSNE);
+  update_caption (self);
+}
+
+static void
+on_pca_result (gpointer      data,
+               const GError *error,
+               gpointer      user_data)
+{
+  AtEmbeddingView *self = user_data;
+  AtPcaFrame *res = data;
+
+  if (res == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->caption, error->message);
+      return;
+    }
+  /* The result is freed after this call: take its parts. */
+  g_clear_pointer (&self->pca_model, nn_model_unref);
+  g_clear_pointer (&self->activations, nn_activations_free);
+  g_clear_pointer (&self->pca, nn_pca_free);
+  g_free (self->pca_xy);
+  self->pca_model = g_steal_pointer (&res->model);
+  self->activations = g_steal_pointer (&res->activations);
+  self->pca = g_steal_pointer (&res->pca);
+  self->pca_xy = g_steal_pointer (&res->xy);
+  self->n_pca = self->activations->n;
+  self->pca_time = res->elapsed;
+  self->n_frames++;
+  self->hovered = -1;
+  g_debug ("PCA frame of %u points in %.1f ms", self->n_pca, res->elapsed / 1000.0);
+  update_controls (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+request_pca (AtEmbeddingView *self)
+{
+  if (self->snapshot == NULL || self->images == NULL)
+    return;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
+  at_inference_submit (self->inference, at_pca_frame_job,
+                       at_pca_request_new (self->snapshot, self->images, self->pca),
+                       at_pca_request_free, at_pca_frame_free, on_pca_result, self);
+}
+
+static void
+on_map (GtkWidget       *widget,
+        AtEmbeddingView *self)
+{
+  if (self->stale)
+    request_pca (self);
+}
+
+void
+at_embedding_view_set_snapshot (AtEmbeddingView *self,
+                                NnModel         *model)
+{
+  g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
+
+  if (model == self->snapshot)
+    return;
+  g_clear_pointer (&self->snapshot, nn_model_unref);
+  if (model != NULL)
+    self->snapshot = nn_model_ref (model);
+  /* A t-SNE layout is of the model it was computed for: another model's would mislead. */
+  at_embedding_view_cancel_tsne (self);
+  g_clear_pointer (&self->tsne_xy, g_free);
+  self->method = AT_EMBEDDING_PCA;
+  update_controls (self);
+  request_pca (self);
+}
+
+void
+at_embedding_view_set_test_set (AtEmbeddingView *self,
+                                GBytes          *images,
+                                GBytes          *labels)
+{
+  g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
+
+  if (images == self->images && labels == self->labels)
+    return;
+  g_clear_pointer (&self->images, g_bytes_unref);
+  g_clear_pointer (&self->labels, g_bytes_unref);
+  self->images = images ? g_bytes_ref (images) : NULL;
+  self->labels = labels ? g_bytes_ref (labels) : NULL;
+  request_pca (self);
+}
+
+void
+at_embedding_view_set_evaluation (AtEmbeddingView *self,
+                                  NnEvaluation    *evaluation)
+{
+  g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
+
+  if (evaluation == self->evaluation)
+    return;
+  g_clear_pointer (&self->evaluation, nn_evaluation_unref);
+  if (evaluation != NULL)
+    self->evaluation = nn_evaluation_ref (evaluation);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+void
+at_embedding_view_set_seed (AtEmbeddingView *self,
+                            guint64          seed)
+{
+  g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
+  self->seed = seed;
+}
+
+/* ---- t-SNE (at-embedding-jobs.c's thread, progress polled) ---- */
+
+static gboolean
+poll_progress (gpointer data)
+{
+  AtEmbeddingView *self = data;
+  double done = g_atomic_int_get (&self->tsne_iteration) / (double) MAX (self->tsne_total, 1);
+
+  gtk_progress_bar_set_fraction (self->progress, CLAMP (done, 0.0, 1.0));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_tsne_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AtEmbeddingView *self = AT_EMBEDDING_VIEW (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree float *y = NULL;
+  guint n;
+
+  /* Only the latest run owns the controls; a cancelled older one just goes. */
+  if (g_task_get_cancellable (G_TASK (result)) != self->tsne_cancellable)
+    return;
+  g_clear_object (&self->tsne_cancellable);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  y = at_tsne_run_finish (result, &n, &error);
+  if (y != NULL)
+    {
+      g_free (self->tsne_xy);
+      self->tsne_xy = g_steal_pointer (&y);
+      self->n_tsne = n;
+      self->method = AT_EMBEDDING_TSNE;
+      self->hovered = -1;
+    }
+  update_controls (self);
+  if (error != NULL && !g_error_matches (error, NN_TSNE_ERROR, NN_TSNE_ERROR_CANCELLED))
+    gtk_label_set_text (self->caption, error->message);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+gboolean
+at_embedding_view_start_tsne (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), FALSE);
+
+  if (self->activations == NULL || self->tsne_cancellable != NULL)
+    return FALSE;
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  self->tsne_cancellable = g_cancellable_new ();
+  /* The task keeps the view alive until nn_tsne returns; dispose cancels it. */
+  at_tsne_run_async (G_OBJECT (self), self->activations->values,
+                     MIN (self->activations->n, AT_EMBEDDING_TSNE_MAX_POINTS),
+                     self->activations->dim, self->seed, &self->tsne_iteration,
+                     &self->tsne_total, self->tsne_cancellable, on_tsne_done, NULL);
+  self->progress_source = g_timeout_add (100, poll_progress, self);
+  update_controls (self);
+  return TRUE;
+}
+
+void
+at_embedding_view_cancel_tsne (AtEmbeddingView *self)
+{
+  g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
+
+  if (self->tsne_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->tsne_cancellable);
+  g_clear_object (&self->tsne_cancellable);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  update_controls (self);
+}
+
+gboolean
+at_embedding_view_is_tsne_busy (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), FALSE);
+  return self->tsne_cancellable != NULL;
+}
+
+AtEmbeddingMethod
+at_embedding_view_get_method (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), AT_EMBEDDING_PCA);
+  return self->method;
+}
+
+void
+at_embedding_view_set_method (AtEmbeddingView   *self,
+                              AtEmbeddingMethod  method)
+{
+  g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
+
+  if (method == AT_EMBEDDING_TSNE && self->tsne_xy == NULL)
+    method = AT_EMBEDDING_PCA;
+  if (method == self->method)
+    return;
+  self->method = method;
+  self->hovered = -1;
+  update_controls (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+on_compute_clicked (GtkButton       *button,
+                    AtEmbeddingView *self)
+{
+  at_embedding_view_start_tsne (self);
+}
+
+static void
+on_cancel_clicked (GtkButton       *button,
+                   AtEmbeddingView *self)
+{
+  at_embedding_view_cancel_tsne (self);
+}
+
+static void
+on_method_toggled (GtkToggleButton *button,
+                   AtEmbeddingView *self)
+{
+  if (gtk_toggle_button_get_active (button))
+    at_embedding_view_set_method (self, button == self->tsne_button ? AT_EMBEDDING_TSNE
+                                                                    : AT_EMBEDDING_PCA);
+}
+
+/* ---- drawing, hover and click ---- */
+
+static void
+draw_hover (AtEmbeddingView  *self,
+            cairo_t          *cr,
+            const AtPalette  *palette,
+            int               width,
+            int               height)
+{
+  gsize size = 0;
+  const guint8 *images = self->images ? g_bytes_get_data (self->images, &size) : NULL;
+  guint n;
+  const guint8 *labels, *predicted;
+  g_autofree char *text = NULL;
+  double x, y;
+
+  shown_xy (self, &n);
+  if (self->hovered < 0 || images == NULL || (gsize) (self->hovered + 1) * NN_IMAGE_PIXELS > size)
+    return;
+  labels = label_data (self, n);
+  predicted = predicted_data (self, n);
+  x = MIN (self->hover_x + 12, width - THUMB - 8);
+  y = MIN (self->hover_y + 12, height - THUMB - 30);
+  at_set_source_rgb (cr, &palette->bg, 0.92);
+  cairo_rectangle (cr, x - 4, y - 4, THUMB + 8, THUMB + 30);
+  cairo_fill_preserve (cr);
+  at_set_source_rgb (cr, &palette->fg, 0.5);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+  at_render_image (cr, palette, images + (gsize) self->hovered * NN_IMAGE_PIXELS,
+                   NN_IMAGE_SIDE, NN_IMAGE_SIDE, x, y, THUMB, THUMB);
+  if (labels == NULL)
+    return;
+  if (predicted != NULL && predicted[self->hovered] != labels[self->hovered])
+    /* Translators: hover label: "✗ <predicted> (is <true>)" */
+    text = g_strdup_printf (_("✗ %s (is %s)"), at_class_name (predicted[self->hovered]),
+                            at_class_name (labels[self->hovered]));
+  else
+    text = g_strdup (at_class_name (labels[self->hovered]));
+  at_set_source_rgb (cr, &palette->fg, 1);
+  at_render_text (cr, NULL, text, x, y + THUMB + 4, 0, 0, FALSE);
+}
+
+static void
+draw_map (GtkDrawingArea *area,
+          cairo_t        *cr,
+          int             width,
+          int             height,
+          gpointer        user_data)
+{
+  AtEmbeddingView *self = user_data;
+  AtEmbeddingFrame frame;
+  AtPalette palette;
+  guint n;
+  const float *xy = shown_xy (self, &n);
+  const guint8 *labels = label_data (self, n);
+
+  if (xy == NULL || labels == NULL)
+    return;
+  at_theme_get_palette (GTK_WIDGET (self), &palette);
+  frame_of (self, &frame);
+  at_embedding_render (cr, &palette, &frame, xy, labels, predicted_data (self, n), n,
+                       DOT_RADIUS, self->hovered);
+  at_embedding_render_legend (cr, &palette, 8, 8);
+  draw_hover (self, cr, &palette, width, height);
+}
+
+static int
+pick (AtEmbeddingView *self,
+      double           x,
+      double           y)
+{
+  AtEmbeddingFrame frame;
+  guint n;
+  const float *xy = shown_xy (self, &n);
+
+  if (xy == NULL)
+    return -1;
+  frame_of (self, &frame);
+  return at_embedding_pick (&frame, xy, n, x, y, PICK_RADIUS);
+}
+
+gboolean
+at_embedding_view_click (AtEmbeddingView *self,
+                         double           x,
+                         double           y)
+{
+  int index;
+
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), FALSE);
+
+  index = pick (self, x, y);
+  if (index < 0)
+    return FALSE;
+  g_signal_emit (self, signals[IMAGE_ACTIVATED], 0, (guint) index);
+  return TRUE;
+}
+
+gboolean
+at_embedding_view_point_position (AtEmbeddingView *self,
+                                  guint            index,
+                                  double          *x,
+                                  double          *y)
+{
+  AtEmbeddingFrame frame;
+  guint n;
+  const float *xy;
+
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), FALSE);
+
+  xy = shown_xy (self, &n);
+  if (xy == NULL || index >= n)
+    return FALSE;
+  frame_of (self, &frame);
+  at_embedding_to_pixel (&frame, xy[2 * index], xy[2 * index + 1], x, y);
+  return TRUE;
+}
+
+static void
+on_pressed (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            AtEmbeddingView *self)
+{
+  if (at_embedding_view_click (self, x, y))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_motion (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           AtEmbeddingView          *self)
+{
+  int index = pick (self, x, y);
+
+  self->hover_x = x;
+  self->hover_y = y;
+  if (index != self->hovered || index >= 0)
+    {
+      self->hovered = index;
+      gtk_widget_queue_draw (GTK_WIDGET (self->area));
+    }
+}
+
+static void
+on_leave (GtkEventControllerMotion *motion,
+          AtEmbeddingView          *self)
+{
+  if (self->hovered >= 0)
+    {
+      self->hovered = -1;
+      gtk_widget_queue_draw (GTK_WIDGET (self->area));
+    }
+}
+
+/* ---- accessors ---- */
+
+GtkWidget *
+at_embedding_view_get_map (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), NULL);
+  return GTK_WIDGET (self->area);
+}
+
+const float *
+at_embedding_view_get_pca (AtEmbeddingView *self,
+                           guint           *n)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), NULL);
+  *n = self->n_pca;
+  return self->pca_xy;
+}
+
+NnModel *
+at_embedding_view_get_pca_model (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), NULL);
+  return self->pca_model;
+}
+
+guint
+at_embedding_view_get_pca_frames (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), 0);
+  return self->n_frames;
+}
+
+const float *
+at_embedding_view_get_tsne (AtEmbeddingView *self,
+                            guint           *n)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), NULL);
+  *n = self->tsne_xy ? self->n_tsne : 0;
+  return self->tsne_xy;
+}
+
+gint64
+at_embedding_view_get_pca_time (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), 0);
+  return self->pca_time;
+}
+
+/* ---- life ---- */
+
+static void
+at_embedding_view_dispose (GObject *object)
+{
+  AtEmbeddingView *self = AT_EMBEDDING_VIEW (object);
+
+  if (self->tsne_cancellable != NULL)
+    g_cancellable_cancel (self->tsne_cancellable);
+  g_clear_object (&self->tsne_cancellable);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  if (self->inference != NULL)
+    at_inference_cancel (self->inference);
+  g_clear_object (&self->inference);
+  gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_EMBEDDING_VIEW);
+  g_clear_pointer (&self->snapshot, nn_model_unref);
+  g_clear_pointer (&self->images, g_bytes_unref);
+  g_clear_pointer (&self->labels, g_bytes_unref);
+  g_clear_pointer (&self->evaluation, nn_evaluation_unref);
+  g_clear_pointer (&self->pca_model, nn_model_unref);
+  g_clear_pointer (&self->activations, nn_activations_free);
+  g_clear_pointer (&self->pca, nn_pca_free);
+  g_clear_pointer (&self->pca_xy, g_free);
+  g_clear_pointer (&self->tsne_xy, g_free);
+  G_OBJECT_CLASS (at_embedding_view_parent_class)->dispose (object);
+}
+
+static void
+at_embedding_view_class_init (AtEmbeddingViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = at_embedding_view_dispose;
+
+  /* (guint index) */
+  signals[IMAGE_ACTIVATED] =
+    g_signal_new ("image-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/atelier/Atelier/ui/at-embedding-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, box);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, caption);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, pca_button);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, tsne_button);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, compute_button);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, progress);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, area);
+  gtk_widget_class_bind_template_callback (widget_class, on_compute_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_method_toggled);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "at-embedding-view");
+}
+
+static void
+at_embedding_view_init (AtEmbeddingView *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->inference = at_inference_new ();
+  self->seed = DEFAULT_SEED;
+  self->hovered = -1;
+  at_theme_watch_redraw (GTK_WIDGET (self->area));
+  gtk_drawing_area_set_draw_func (self->area, draw_map, self, NULL);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), self);
+  update_controls (self);
+}
+
+GtkWidget *
+at_embedding_view_new (void)
+{
+  return g_object_new (AT_TYPE_EMBEDDING_VIEW, NULL);
+}

@@ -1,0 +1,285 @@
+/* test-app-embedding.c — the Embedding and Filters pages under Xvfb after a short real
+ * CNN training on an in-memory fixture: the PCA frame against nn_pca on the same
+ * activations, a click on a dot choosing that image, t-SNE started and cancelled, and the
+ * filter groups against nn_filter_tune_layer.
+ *
+ * Every wait is for a condition (app-test-wait.h), never a fixed sleep; a wait fails after
+ * WAIT_SECONDS × ATELIER_TEST_TIME_FACTOR. */
+#include "config.h"
+
+#include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
+
+#include "at-analysis-views.h"
+#include "at-training-controller.h"
+#include "at-view-model.h"
+#include "nn-embedding.h"
+#include "nn-filters.h"
+#include "nn-pca.h"
+#include "app-memory-dataset.h"
+#include "app-test-wait.h"
+
+#define N_TRAIN 600
+#define N_TEST  400
+#define WAIT_SECONDS 60
+
+static AtTrainingController *controller;
+static AtShownModel *shown_model;
+static AtViewModel *view_model;
+static AtAnalysisViews *views;
+static GtkWindow *window;
+
+static void
+wait_until (AtTestPredicate predicate,
+            gpointer        data,
+            const char     *what)
+{
+  at_test_wait_until (predicate, data, WAIT_SECONDS, what);
+}
+
+static gboolean
+is_finished (gpointer data)
+{
+  AtTrainingState state = at_training_controller_get_state (controller);
+
+  return state == AT_TRAINING_STATE_FINISHED || state == AT_TRAINING_STATE_FAILED;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static NnModel *wanted_model;
+
+static gboolean
+pca_is_of_wanted (gpointer data)
+{
+  return at_embedding_view_get_pca_model (data) == wanted_model;
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+/* Trains two short CNN epochs with the Embedding page showing; the frame shown at the end
+ * is the PCA of the final model's activations: the same points as nn_pca_fit gives on
+ * nn_embedding_activations, up to the rotation or reflection that aligns frames. */
+static void
+test_pca (void)
+{
+  AtEmbeddingView *embedding = at_analysis_views_get_embedding (views);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnModel) final = NULL;
+  g_autoptr(NnActivations) act = NULL;
+  g_autoptr(NnPca) pca = NULL;
+  g_autofree float *ref = NULL;
+  GBytes *images = at_view_model_get_test_images (view_model);
+  const float *xy;
+  NnTrainConfig config;
+  double rr[3] = { 0 }, rv[4] = { 0 }, a[4], det, residual = 0, scale = 0;
+  guint n;
+
+  at_analysis_views_set_page (views, "embedding");
+  wait_until (is_mapped, embedding, "the Embedding page to be shown");
+  nn_train_config_init (&config, "cnn");
+  config.epochs = 2;
+  config.batch_size = 32;
+  config.threads = 1;
+  config.seed = 7;
+  g_assert_true (at_training_controller_start (controller, &config, &error));
+  g_assert_no_error (error);
+  wait_until (is_finished, NULL, "training to finish");
+  g_assert_cmpint (at_training_controller_get_state (controller), ==, AT_TRAINING_STATE_FINISHED);
+  final = at_training_controller_dup_snapshot (controller);
+  wanted_model = final;
+  wait_until (pca_is_of_wanted, embedding, "the final snapshot's PCA frame");
+  g_assert_cmpuint (at_embedding_view_get_pca_frames (embedding), >=, 1);
+
+  xy = at_embedding_view_get_pca (embedding, &n);
+  g_assert_cmpuint (n, ==, N_TEST);
+  act = nn_embedding_activations (final, g_bytes_get_data (images, NULL), N_TEST, NULL, &error);
+  g_assert_no_error (error);
+  pca = nn_pca_fit (act->values, act->n, act->dim, 2, NULL, NN_PCA_ALIGN_SIGN, &error);
+  g_assert_no_error (error);
+  ref = g_new (float, 2 * N_TEST);
+  nn_pca_project (pca, act->values, N_TEST, ref);
+
+  /* The least-squares 2 × 2 map A with view ≈ ref · A must be orthogonal and exact. */
+  for (guint i = 0; i < n; i++)
+    {
+      const float *r = ref + 2 * i, *v = xy + 2 * i;
+
+      rr[0] += r[0] * r[0]; rr[1] += r[0] * r[1]; rr[2] += r[1] * r[1];
+      rv[0] += r[0] * v[0]; rv[1] += r[0] * v[1]; rv[2] += r[1] * v[0]; rv[3] += r[1] * v[1];
+      scale += r[0] * r[0] + r[1] * r[1];
+    }
+  det = rr[0] * rr[2] - rr[1] * rr[1];
+  g_assert_cmpfloat (det, >, 0);
+  a[0] = (rr[2] * rv[0] - rr[1] * rv[2]) / det;
+  a[1] = (rr[2] * rv[1] - rr[1] * rv[3]) / det;
+  a[2] = (rr[0] * rv[2] - rr[1] * rv[0]) / det;
+  a[3] = (rr[0] * rv[3] - rr[1] * rv[1]) / det;
+  g_assert_cmpfloat_with_epsilon (a[0] * a[0] + a[2] * a[2], 1.0, 1e-3);
+  g_assert_cmpfloat_with_epsilon (a[1] * a[1] + a[3] * a[3], 1.0, 1e-3);
+  g_assert_cmpfloat_with_epsilon (a[0] * a[1] + a[2] * a[3], 0.0, 1e-3);
+  for (guint i = 0; i < n; i++)
+    {
+      const float *r = ref + 2 * i, *v = xy + 2 * i;
+      double dx = r[0] * a[0] + r[1] * a[2] - v[0], dy = r[0] * a[1] + r[1] * a[3] - v[1];
+
+      residual += dx * dx + dy * dy;
+    }
+  g_test_message ("PCA frame of %u points in %.1f ms; residual %g of %g",
+                  n, at_embedding_view_get_pca_time (embedding) / 1000.0, residual, scale);
+  g_assert_cmpfloat (residual, <=, 1e-6 * scale);
+}
+
+/* A click where a dot is drawn makes that image the chosen one and opens the detail. */
+static void
+test_click (void)
+{
+  AtEmbeddingView *embedding = at_analysis_views_get_embedding (views);
+  guint n;
+  const float *xy = at_embedding_view_get_pca (embedding, &n);
+  int target = -1;
+  double x = 0, y = 0;
+
+  g_assert_nonnull (xy);
+  at_analysis_views_set_page (views, "embedding");
+  wait_until (is_mapped, embedding, "the Embedding page to be shown");
+  /* A dot no other one covers exactly, not the image already chosen, so that the pick is
+   * unambiguous and the change visible. */
+  for (guint i = 0; i < n && target < 0; i++)
+    {
+      gboolean alone = (int) i != at_view_model_get_image (view_model);
+
+      g_assert_true (at_embedding_view_point_position (embedding, i, &x, &y));
+      for (guint j = 0; j < n && alone; j++)
+        {
+          double u, v;
+
+          at_embedding_view_point_position (embedding, j, &u, &v);
+          alone = j == i || hypot (u - x, v - y) > 0.5;
+        }
+      if (alone)
+        target = (int) i;
+    }
+  g_assert_cmpint (target, >=, 0);
+  at_embedding_view_point_position (embedding, (guint) target, &x, &y);
+  g_assert_true (at_embedding_view_click (embedding, x, y));
+  g_assert_cmpint (at_view_model_get_image (view_model), ==, target);
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "detail");
+  at_analysis_views_back (views);
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "embedding");
+  /* Far from every dot (the legend's column): nothing. */
+  g_assert_false (at_embedding_view_click (embedding, 2, 2000));
+}
+
+static gboolean
+tsne_done (gpointer data)
+{
+  return !at_embedding_view_is_tsne_busy (data);
+}
+
+/* t-SNE cancelled leaves the PCA map and lets it start again; let run, it shows the
+ * layout of the whole (small) test set. */
+static void
+test_tsne (void)
+{
+  AtEmbeddingView *embedding = at_analysis_views_get_embedding (views);
+  guint n_pca, n_tsne;
+
+  at_analysis_views_set_page (views, "embedding");
+  g_assert_true (at_embedding_view_start_tsne (embedding));
+  g_assert_true (at_embedding_view_is_tsne_busy (embedding));
+  g_assert_false (at_embedding_view_start_tsne (embedding));
+  at_embedding_view_cancel_tsne (embedding);
+  g_assert_false (at_embedding_view_is_tsne_busy (embedding));
+  g_assert_cmpint (at_embedding_view_get_method (embedding), ==, AT_EMBEDDING_PCA);
+  g_assert_null (at_embedding_view_get_tsne (embedding, &n_tsne));
+  g_assert_nonnull (at_embedding_view_get_pca (embedding, &n_pca));
+
+  g_assert_true (at_embedding_view_start_tsne (embedding));
+  wait_until (tsne_done, embedding, "t-SNE to finish");
+  g_assert_nonnull (at_embedding_view_get_tsne (embedding, &n_tsne));
+  g_assert_cmpuint (n_tsne, ==, MIN (n_pca, AT_EMBEDDING_TSNE_MAX_POINTS));
+  g_assert_cmpint (at_embedding_view_get_method (embedding), ==, AT_EMBEDDING_TSNE);
+  for (guint i = 0; i < 2 * n_tsne; i++)
+    g_assert_true (isfinite (at_embedding_view_get_tsne (embedding, &n_tsne)[i]));
+  at_embedding_view_set_method (embedding, AT_EMBEDDING_PCA);
+  g_assert_cmpint (at_embedding_view_get_method (embedding), ==, AT_EMBEDDING_PCA);
+}
+
+/* The Filters page groups the trained first layer as nn_filter_tune_layer says, and the
+ * dense MLP gets no gallery. */
+static void
+test_filters (void)
+{
+  AtFilterView *filters = at_analysis_views_get_filters (views);
+  g_autoptr(NnModel) model = at_training_controller_dup_snapshot (controller);
+  g_autoptr(GError) error = NULL;
+  g_autofree NnFilterTuning *want = NULL;
+  g_autoptr(NnModel) mlp = NULL;
+  const NnFilterTuning *shown;
+  guint n_want = 0, n_shown = 0;
+
+  at_analysis_views_set_page (views, "filters");
+  want = nn_filter_tune_layer (model, &n_want, &error);
+  g_assert_no_error (error);
+  shown = at_filter_view_get_tunings (filters, &n_shown);
+  g_assert_cmpuint (n_shown, ==, n_want);
+  g_assert_cmpuint (n_shown, ==, 32);
+  for (NnFilterKind kind = 0; kind < NN_FILTER_N_KINDS; kind++)
+    {
+      guint count = 0;
+
+      for (guint i = 0; i < n_want; i++)
+        count += want[i].kind == kind;
+      g_assert_cmpuint (at_filter_view_count_kind (filters, kind), ==, count);
+    }
+  for (guint i = 0; i < n_want; i++)
+    g_assert_cmpint (shown[i].kind, ==, want[i].kind);
+
+  mlp = nn_model_new_preset ("mlp", 3, &error);
+  g_assert_no_error (error);
+  at_filter_view_set_snapshot (filters, mlp);
+  g_assert_null (at_filter_view_get_tunings (filters, &n_shown));
+  at_filter_view_set_snapshot (filters, model);
+  g_assert_nonnull (at_filter_view_get_tunings (filters, &n_shown));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  controller = at_training_controller_new ();
+  at_training_controller_set_dataset (controller, make_dataset (N_TRAIN, N_TEST));
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1200, 800);
+  views = AT_ANALYSIS_VIEWS (at_analysis_views_new ());
+  shown_model = at_shown_model_new (controller);
+  view_model = at_view_model_new (controller, shown_model);
+  at_view_model_set_active (view_model, TRUE);
+  at_analysis_views_set_view_model (views, view_model);
+  gtk_window_set_child (window, GTK_WIDGET (views));
+  gtk_window_present (window);
+
+  g_test_add_func ("/app/embedding/pca", test_pca);
+  g_test_add_func ("/app/embedding/click", test_click);
+  g_test_add_func ("/app/embedding/tsne", test_tsne);
+  g_test_add_func ("/app/embedding/filters", test_filters);
+  status = g_test_run ();
+
+  at_training_controller_shutdown (controller);
+  gtk_window_destroy (window);
+  g_object_unref (view_model);
+  g_object_unref (shown_model);
+  g_object_unref (controller);
+  return status;
+}
