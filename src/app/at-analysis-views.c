@@ -29,6 +29,7 @@ struct _AtAnalysisViews
   AtEmbeddingView      *embedding;
   AtFilterView         *filters;
   AtImageDetail        *detail;
+  AtTimeScrubber       *scrubber;
 
   /* owned references */
   AtViewModel          *view_model;
@@ -307,6 +308,51 @@ show_image (AtAnalysisViews *self)
                                    at_view_model_get_image_label (self->view_model));
 }
 
+/* ---- the time scrubber: which epoch every page shows ---- */
+
+/* The scrubber's range is the learning history's finished epochs. */
+static void
+show_history_range (AtAnalysisViews *self)
+{
+  at_time_scrubber_set_has_history (self->scrubber,
+                                    at_view_model_get_learning_history (self->view_model) != NULL);
+  at_time_scrubber_set_n_epochs (self->scrubber,
+                                 at_view_model_get_n_history_epochs (self->view_model));
+}
+
+/* The view model may go live by itself (a new run replaced the history). */
+static void
+show_shown_epoch (AtAnalysisViews *self)
+{
+  at_time_scrubber_set_epoch (self->scrubber, at_view_model_get_shown_epoch (self->view_model));
+}
+
+/* The person moved the scrubber: every page follows through the view model. */
+static void
+on_scrubber_epoch (AtAnalysisViews *self)
+{
+  if (self->view_model != NULL)
+    at_view_model_set_shown_epoch (self->view_model, at_time_scrubber_get_epoch (self->scrubber));
+}
+
+static void
+connect_scrubber (AtAnalysisViews *self)
+{
+  g_signal_connect_swapped (self->view_model, "notify::history-epochs",
+                            G_CALLBACK (show_history_range), self);
+  g_signal_connect_swapped (self->view_model, "notify::shown-epoch",
+                            G_CALLBACK (show_shown_epoch), self);
+  show_history_range (self);
+  show_shown_epoch (self);
+}
+
+AtTimeScrubber *
+at_analysis_views_get_scrubber (AtAnalysisViews *self)
+{
+  g_return_val_if_fail (AT_IS_ANALYSIS_VIEWS (self), NULL);
+  return self->scrubber;
+}
+
 AtViewModel *
 at_analysis_views_get_view_model (AtAnalysisViews *self)
 {
@@ -332,6 +378,7 @@ at_analysis_views_set_view_model (AtAnalysisViews *self,
       g_signal_connect_swapped (view_model, "notify::snapshot", G_CALLBACK (show_snapshot), self);
       g_signal_connect_swapped (view_model, "notify::image", G_CALLBACK (show_image), self);
       g_signal_connect_swapped (view_model, "notify::test-set", G_CALLBACK (show_test_set), self);
+      connect_scrubber (self);
       if (at_view_model_get_active (view_model))
         {
           show_image (self);
@@ -479,6 +526,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   g_type_ensure (AT_TYPE_IMAGE_DETAIL);
   g_type_ensure (AT_TYPE_EMBEDDING_VIEW);
   g_type_ensure (AT_TYPE_FILTER_VIEW);
+  g_type_ensure (AT_TYPE_TIME_SCRUBBER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-analysis-views.ui");
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, box);
@@ -491,6 +539,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, detail);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, embedding);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, filters);
+  gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, scrubber);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -511,6 +560,7 @@ at_analysis_views_init (AtAnalysisViews *self)
   g_signal_connect (self->embedding, "image-activated",
                     G_CALLBACK (on_embedding_image_activated), self);
   g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed), self);
+  g_signal_connect_swapped (self->scrubber, "notify::epoch", G_CALLBACK (on_scrubber_epoch), self);
   update_actions (self);
 }
 

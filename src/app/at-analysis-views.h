@@ -13,6 +13,7 @@
 #include "at-image-detail.h"
 #include "at-model-view.h"
 #include "at-sample-grid.h"
+#include "at-time-scrubber.h"
 #include "at-view-model.h"
 
 G_BEGIN_DECLS
@@ -49,5 +50,7 @@ AtImageDetail        *at_analysis_views_get_detail       (AtAnalysisViews      *
 AtModelView          *at_analysis_views_get_model_view   (AtAnalysisViews      *self);
 AtEmbeddingView      *at_analysis_views_get_embedding    (AtAnalysisViews      *self);
 AtFilterView         *at_analysis_views_get_filters      (AtAnalysisViews      *self);
+/* The epoch slider under the pages (it drives the view model's shown epoch). */
+AtTimeScrubber       *at_analysis_views_get_scrubber     (AtAnalysisViews      *self);
 
 G_END_DECLS

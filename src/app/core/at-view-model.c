@@ -8,6 +8,7 @@
 
 #include "at-inference.h"
 #include "at-view-model.h"
+#include "nn-history.h"
 
 /* Images checked to tell whether the last evaluation is of the model shown. */
 #define PROBE_IMAGES 64
@@ -27,6 +28,10 @@ struct _AtViewModel
   guint                 n_test;
   NnEvaluation         *evaluation;  /* the latest epoch's, or of the model opened */
   int                   image;
+
+  /* the past epochs shown when scrubbed back (nn-history.h) */
+  NnHistory            *learning_history;  /* owned: what is shown of it stays valid */
+  guint                 history_epochs;    /* its finished epochs, as last announced */
 };
 
 G_DEFINE_FINAL_TYPE (AtViewModel, at_view_model, G_TYPE_OBJECT)
@@ -41,6 +46,7 @@ enum {
   PROP_HISTORY,
   PROP_LEARNING_HISTORY,
   PROP_IMAGE,
+  PROP_HISTORY_EPOCHS,
   N_PROPS
 };
 
@@ -231,7 +237,10 @@ evaluate_if_needed (AtViewModel *self)
 static void
 on_shown_changed (AtViewModel *self)
 {
-  tell (self, PROP_SNAPSHOT);
+  /* Scrubbed back, the page shows that epoch's weights: a newer live one changes nothing
+   * there (and would make every view recompute the same picture). */
+  if (self->shown_epoch == AT_VIEW_MODEL_LIVE)
+    tell (self, PROP_SNAPSHOT);
   if (self->active)
     evaluate_if_needed (self);
 }
@@ -246,6 +255,69 @@ static void
 on_learning_history_changed (AtViewModel *self)
 {
   tell (self, PROP_LEARNING_HISTORY);
+}
+
+/* ---- past epochs: the learning history ---- */
+
+/* Whether the shown epoch is one the history has finished (its data never changes). */
+static gboolean
+past_epoch (AtViewModel *self)
+{
+  return self->learning_history != NULL && self->shown_epoch >= 1
+         && (guint) self->shown_epoch <= self->history_epochs;
+}
+
+/* The test evaluation recorded after the shown epoch, borrowed from the history: nothing
+ * is evaluated or copied to scrub.  NULL when it is of another test set than the one
+ * loaded now (the views would pair its verdicts with the wrong images). */
+static NnEvaluation *
+past_evaluation (AtViewModel *self)
+{
+  NnEvaluation *evaluation;
+
+  if (!past_epoch (self))
+    return NULL;
+  evaluation = nn_history_test (self->learning_history, (guint) self->shown_epoch - 1);
+  if (evaluation == NULL || evaluation->n != self->n_test
+      || memcmp (evaluation->labels, g_bytes_get_data (self->labels, NULL), self->n_test) != 0)
+    return NULL;
+  return evaluation;
+}
+
+/* A new finished epoch is readable (main thread): the scrubber's range grows; a view
+ * scrubbed back stays where it is. */
+static void
+update_history_epochs (AtViewModel *self)
+{
+  guint n = self->learning_history ? nn_history_n_epochs (self->learning_history) : 0;
+
+  if (n != self->history_epochs)
+    {
+      self->history_epochs = n;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY_EPOCHS]);
+    }
+  on_learning_history_changed (self);
+}
+
+/* Another run's history (a new run, a file opened): its epochs are not the ones scrubbed
+ * to, so the view goes live.  A run that continues the same history keeps it. */
+static void
+on_learning_history_replaced (AtViewModel *self)
+{
+  NnHistory *history = at_shown_model_get_learning_history (self->shown);
+
+  if (history == self->learning_history)
+    {
+      update_history_epochs (self);
+      return;
+    }
+  g_clear_pointer (&self->learning_history, nn_history_unref);
+  self->learning_history = history ? nn_history_ref (history) : NULL;
+  self->history_epochs = history ? nn_history_n_epochs (history) : 0;
+  at_view_model_set_shown_epoch (self, AT_VIEW_MODEL_LIVE);
+  /* Even for the same count: whether there is a history at all may have changed. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY_EPOCHS]);
+  on_learning_history_changed (self);
 }
 
 /* ---- public API ---- */
@@ -273,9 +345,10 @@ at_view_model_new (AtTrainingController *controller,
   g_signal_connect_object (shown, "history-changed", G_CALLBACK (on_history_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (shown, "notify::learning-history",
-                           G_CALLBACK (on_learning_history_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (shown, "history-epoch", G_CALLBACK (on_learning_history_changed),
+                           G_CALLBACK (on_learning_history_replaced), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (shown, "history-epoch", G_CALLBACK (update_history_epochs),
                            self, G_CONNECT_SWAPPED);
+  on_learning_history_replaced (self);
   return self;
 }
 
@@ -331,6 +404,7 @@ at_view_model_set_shown_epoch (AtViewModel *self,
   self->shown_epoch = epoch;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWN_EPOCH]);
   tell (self, PROP_EVALUATION);
+  tell (self, PROP_SNAPSHOT);
 }
 
 GBytes *
@@ -358,15 +432,17 @@ NnEvaluation *
 at_view_model_get_evaluation (AtViewModel *self)
 {
   g_return_val_if_fail (AT_IS_VIEW_MODEL (self), NULL);
-  /* Only the latest epoch's evaluation is kept so far. */
-  return self->shown_epoch == AT_VIEW_MODEL_LIVE ? self->evaluation : NULL;
+  return self->shown_epoch == AT_VIEW_MODEL_LIVE ? self->evaluation : past_evaluation (self);
 }
 
 NnModel *
 at_view_model_get_snapshot (AtViewModel *self)
 {
   g_return_val_if_fail (AT_IS_VIEW_MODEL (self), NULL);
-  return at_shown_model_get_model (self->shown);
+  if (self->shown_epoch == AT_VIEW_MODEL_LIVE)
+    return at_shown_model_get_model (self->shown);
+  return past_epoch (self) ? nn_history_snapshot (self->learning_history,
+                                                  (guint) self->shown_epoch - 1) : NULL;
 }
 
 const NnTrainConfig *
@@ -389,6 +465,13 @@ at_view_model_get_learning_history (AtViewModel *self)
 {
   g_return_val_if_fail (AT_IS_VIEW_MODEL (self), NULL);
   return at_shown_model_get_learning_history (self->shown);
+}
+
+guint
+at_view_model_get_n_history_epochs (AtViewModel *self)
+{
+  g_return_val_if_fail (AT_IS_VIEW_MODEL (self), 0);
+  return self->history_epochs;
 }
 
 int
@@ -452,6 +535,7 @@ at_view_model_finalize (GObject *object)
   g_clear_pointer (&self->images, g_bytes_unref);
   g_clear_pointer (&self->labels, g_bytes_unref);
   g_clear_pointer (&self->evaluation, nn_evaluation_unref);
+  g_clear_pointer (&self->learning_history, nn_history_unref);
   G_OBJECT_CLASS (at_view_model_parent_class)->finalize (object);
 }
 
@@ -488,6 +572,9 @@ at_view_model_get_property (GObject    *object,
       break;
     case PROP_LEARNING_HISTORY:
       g_value_set_pointer (value, at_view_model_get_learning_history (self));
+      break;
+    case PROP_HISTORY_EPOCHS:
+      g_value_set_uint (value, self->history_epochs);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -540,6 +627,8 @@ at_view_model_class_init (AtViewModelClass *klass)
   properties[PROP_SNAPSHOT] = g_param_spec_pointer ("snapshot", NULL, NULL, ro);
   properties[PROP_HISTORY] = g_param_spec_pointer ("history", NULL, NULL, ro);
   properties[PROP_LEARNING_HISTORY] = g_param_spec_pointer ("learning-history", NULL, NULL, ro);
+  properties[PROP_HISTORY_EPOCHS] =
+    g_param_spec_uint ("history-epochs", NULL, NULL, 0, G_MAXUINT, 0, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

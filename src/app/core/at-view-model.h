@@ -12,9 +12,11 @@
  * tells everything once, and evaluates a snapshot that no epoch evaluated (a model opened
  * from a file) off the main thread.
  *
- * `shown-epoch` is -1 for "live" (the latest epoch).  A past epoch can be asked for;
- * today only the latest epoch's evaluation is kept, so a past epoch has no evaluation
- * (NULL) until per-epoch storage is added.
+ * `shown-epoch` is -1 for "live" (the latest evaluation and snapshot, as they arrive) or a
+ * finished epoch k (1-based) of the learning history (nn-history.h): then the evaluation
+ * and the snapshot are that epoch's, borrowed from the history (nothing is evaluated or
+ * copied to go back), and newer epochs arriving change nothing shown but the number of
+ * epochs ("history-epochs").  A new history (another run, another file) makes it live.
  */
 #pragma once
 
@@ -61,6 +63,10 @@ const NnEpochReport *at_view_model_get_history      (AtViewModel          *self,
  * at_shown_model_get_learning_history ("learning-history": notified when it is replaced and
  * when a new finished epoch is readable in it). */
 NnHistory           *at_view_model_get_learning_history (AtViewModel        *self);
+
+/* The finished epochs of the learning history one can go back to, 0 without one
+ * ("history-epochs"; also notified when the history is replaced). */
+guint                at_view_model_get_n_history_epochs (AtViewModel      *self);
 
 /* The chosen test image, -1 for none ("image"); the first one once a dataset is there. */
 int                  at_view_model_get_image        (AtViewModel          *self);
