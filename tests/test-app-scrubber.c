@@ -162,6 +162,17 @@ assert_views_show (const NnEvaluation *evaluation)
                     evaluation->confusion[best_t][best_p]);
 }
 
+/* The heading over the matrix. */
+static const char *
+confusion_title (void)
+{
+  GtkWidget *confusion = GTK_WIDGET (at_analysis_views_get_confusion (views));
+  GtkWidget *title = gtk_widget_get_prev_sibling (confusion);
+
+  g_assert_true (GTK_IS_LABEL (title));
+  return gtk_label_get_text (GTK_LABEL (title));
+}
+
 /* How many captions two evaluations disagree on: the check above tells epochs apart. */
 static guint
 captions_differing (const NnEvaluation *a,
@@ -317,12 +328,14 @@ test_every_epoch (void)
       NnEvaluation *evaluation = nn_history_test (history (), (guint) k - 1);
       g_autofree char *badge = g_strdup_printf ("Not live — epoch %d", k);
       g_autofree char *label = g_strdup_printf ("Epoch %d of %d", k, N_EPOCHS);
+      g_autofree char *title = g_strdup_printf ("Confusion matrix of the test set at epoch %d", k);
 
       press (GTK_SCROLL_STEP_LEFT);
       g_assert_cmpint (at_view_model_get_shown_epoch (view_model), ==, k);
       g_assert_true (at_time_scrubber_get_badge_visible (scrubber));
       g_assert_cmpstr (at_time_scrubber_get_badge_text (scrubber), ==, badge);
       g_assert_cmpstr (at_time_scrubber_get_label_text (scrubber), ==, label);
+      g_assert_cmpstr (confusion_title (), ==, title);
       g_assert_true (at_view_model_get_snapshot (view_model)
                      == nn_history_snapshot (history (), (guint) k - 1));
       g_assert_cmpuint (captions_differing (evaluation,
@@ -350,6 +363,7 @@ test_every_epoch (void)
   g_assert_cmpint (at_view_model_get_shown_epoch (view_model), ==, AT_VIEW_MODEL_LIVE);
   g_assert_cmpfloat (gtk_range_get_value (scale), ==, N_EPOCHS);
   g_assert_false (at_time_scrubber_get_badge_visible (scrubber));
+  g_assert_cmpstr (confusion_title (), ==, "Confusion matrix of the test set");
   g_assert_true (at_view_model_get_snapshot (view_model) == at_shown_model_get_model (shown_model));
   assert_views_show (last);
 }

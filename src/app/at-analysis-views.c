@@ -30,6 +30,7 @@ struct _AtAnalysisViews
   AtFilterView         *filters;
   AtImageDetail        *detail;
   AtTimeScrubber       *scrubber;
+  GtkLabel             *confusion_title;
 
   /* owned references */
   AtViewModel          *view_model;
@@ -320,11 +321,19 @@ show_history_range (AtAnalysisViews *self)
                                  at_view_model_get_n_history_epochs (self->view_model));
 }
 
-/* The view model may go live by itself (a new run replaced the history). */
+/* The view model may go live by itself (a new run replaced the history).  The matrix says
+ * which epoch it counts: it is often looked at alone, exported or pasted elsewhere. */
 static void
 show_shown_epoch (AtAnalysisViews *self)
 {
-  at_time_scrubber_set_epoch (self->scrubber, at_view_model_get_shown_epoch (self->view_model));
+  int epoch = at_view_model_get_shown_epoch (self->view_model);
+  g_autofree char *title = NULL;
+
+  at_time_scrubber_set_epoch (self->scrubber, epoch);
+  if (epoch != AT_VIEW_MODEL_LIVE)
+    title = g_strdup_printf (_("Confusion matrix of the test set at epoch %d"), epoch);
+  gtk_label_set_text (self->confusion_title,
+                      title != NULL ? title : _("Confusion matrix of the test set"));
 }
 
 /* The person moved the scrubber: every page follows through the view model. */
@@ -540,6 +549,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, embedding);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, filters);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, scrubber);
+  gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, confusion_title);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

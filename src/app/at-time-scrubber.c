@@ -20,7 +20,8 @@ struct _AtTimeScrubber
   GtkToggleButton *play_button;
   GtkScale        *scale;
   GtkLabel        *epoch_label;
-  GtkWidget       *badge;
+  GtkStack        *badge_stack;
+  GtkLabel        *live_label;
   GtkLabel        *badge_label;
 
   guint            n_epochs;
@@ -109,7 +110,10 @@ update_texts (AtTimeScrubber *self)
       badge = g_strdup_printf (_("Not live — epoch %d"), self->epoch);
       gtk_label_set_text (self->badge_label, badge);
     }
-  gtk_widget_set_visible (self->badge, self->epoch != AT_TIME_SCRUBBER_LIVE);
+  /* Translators: said beside the epoch slider while the pages show the latest epoch */
+  gtk_label_set_text (self->live_label, self->has_history ? _("● Live") : "");
+  gtk_stack_set_visible_child_name (self->badge_stack,
+                                    self->epoch != AT_TIME_SCRUBBER_LIVE ? "past" : "live");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scrubber.previous",
                                  can_scrub && shown (self) > 1);
@@ -350,7 +354,7 @@ gboolean
 at_time_scrubber_get_badge_visible (AtTimeScrubber *self)
 {
   g_return_val_if_fail (AT_IS_TIME_SCRUBBER (self), FALSE);
-  return gtk_widget_get_visible (self->badge);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->badge_stack), "past") == 0;
 }
 
 const char *
@@ -456,7 +460,8 @@ at_time_scrubber_class_init (AtTimeScrubberClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtTimeScrubber, play_button);
   gtk_widget_class_bind_template_child (widget_class, AtTimeScrubber, scale);
   gtk_widget_class_bind_template_child (widget_class, AtTimeScrubber, epoch_label);
-  gtk_widget_class_bind_template_child (widget_class, AtTimeScrubber, badge);
+  gtk_widget_class_bind_template_child (widget_class, AtTimeScrubber, badge_stack);
+  gtk_widget_class_bind_template_child (widget_class, AtTimeScrubber, live_label);
   gtk_widget_class_bind_template_child (widget_class, AtTimeScrubber, badge_label);
   gtk_widget_class_bind_template_callback (widget_class, on_value_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_play_toggled);
