@@ -80,6 +80,7 @@ update_texts (AtTimeScrubber *self)
   gboolean can_scrub = self->n_epochs >= 2;
   g_autofree char *label = NULL;
   g_autofree char *badge = NULL;
+  g_autofree char *widest = NULL;
   const char *why = NULL;
 
   if (!self->has_history)
@@ -95,6 +96,11 @@ update_texts (AtTimeScrubber *self)
     }
   else
     {
+      g_autofree char *longest = g_strdup_printf (_("Epoch %d of %u"), (int) self->n_epochs,
+                                                  self->n_epochs);
+
+      /* No jumps as the digits change either. */
+      gtk_label_set_width_chars (self->epoch_label, (int) g_utf8_strlen (longest, -1));
       label = g_strdup_printf (_("Epoch %d of %u"), shown (self), self->n_epochs);
       if (!can_scrub)
         why = _("Earlier epochs can be shown once two epochs have finished.");
@@ -104,12 +110,13 @@ update_texts (AtTimeScrubber *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->scale), can_scrub);
   gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), can_scrub);
 
-  if (self->epoch != AT_TIME_SCRUBBER_LIVE)
-    {
-      /* Translators: a badge over the analysis pages while they show a past epoch */
-      badge = g_strdup_printf (_("Not live — epoch %d"), self->epoch);
-      gtk_label_set_text (self->badge_label, badge);
-    }
+  /* As wide as with the most digits, while live too (hidden then): the stack keeps the
+   * badge's width for both states, and the slider does not move when it shows. */
+  /* Translators: a badge over the analysis pages while they show a past epoch */
+  widest = g_strdup_printf (_("Not live — epoch %d"), MAX ((int) self->n_epochs, 1));
+  gtk_label_set_width_chars (self->badge_label, (int) g_utf8_strlen (widest, -1));
+  badge = g_strdup_printf (_("Not live — epoch %d"), MAX (shown (self), 1));
+  gtk_label_set_text (self->badge_label, badge);
   /* Translators: said beside the epoch slider while the pages show the latest epoch */
   gtk_label_set_text (self->live_label, self->has_history ? _("● Live") : "");
   gtk_stack_set_visible_child_name (self->badge_stack,
