@@ -389,6 +389,37 @@ test_inside_follows (void)
   g_assert_cmpint (at_view_model_get_shown_epoch (view_model), ==, 2);
 }
 
+/* The detail page's image (here one opened from the embedding map, not a grid row) shows
+ * the verdict of the epoch scrubbed to. */
+static void
+test_detail_follows (void)
+{
+  NnEvaluation *live;
+  guint index = 5;
+  g_autoptr(AtSampleItem) item = NULL;
+
+  at_time_scrubber_set_epoch (scrubber, AT_TIME_SCRUBBER_LIVE);
+  live = at_view_model_get_evaluation (view_model);
+  item = at_sample_item_new (at_view_model_get_test_images (view_model), index,
+                             live->labels[index], live->predicted[index],
+                             live->probs + index * NN_N_CLASSES, live->losses[index]);
+  at_analysis_views_show_detail (views, item);
+  gtk_widget_grab_focus (GTK_WIDGET (at_time_scrubber_get_scale (scrubber)));
+  press (GTK_SCROLL_START);
+  for (guint k = 1; k <= N_EPOCHS; k++)
+    {
+      NnEvaluation *evaluation = nn_history_test (history (), k - 1);
+
+      g_assert_true (at_image_detail_get_item (at_analysis_views_get_detail (views)) == item);
+      g_assert_cmpuint (at_sample_item_get_predicted (item), ==, evaluation->predicted[index]);
+      g_assert_cmpmem (at_sample_item_get_probs (item), NN_N_CLASSES * sizeof (float),
+                       evaluation->probs + index * NN_N_CLASSES, NN_N_CLASSES * sizeof (float));
+      press (GTK_SCROLL_STEP_RIGHT);
+    }
+  g_assert_cmpint (at_view_model_get_shown_epoch (view_model), ==, AT_VIEW_MODEL_LIVE);
+  at_analysis_views_back (views);
+}
+
 static void
 count (guint *n)
 {
@@ -495,6 +526,7 @@ main (int   argc,
   g_test_add_func ("/app/scrubber/no-history", test_no_history);
   g_test_add_func ("/app/scrubber/train", test_train);
   g_test_add_func ("/app/scrubber/every-epoch", test_every_epoch);
+  g_test_add_func ("/app/scrubber/detail-follows", test_detail_follows);
   g_test_add_func ("/app/scrubber/inside-follows", test_inside_follows);
   g_test_add_func ("/app/scrubber/during-training", test_during_training);
   status = g_test_run ();

@@ -344,6 +344,24 @@ on_scrubber_epoch (AtAnalysisViews *self)
     at_view_model_set_shown_epoch (self->view_model, at_time_scrubber_get_epoch (self->scrubber));
 }
 
+/* The detail's image may come from the embedding map rather than a grid row (which the
+ * grid updates itself): its verdict follows the epoch shown too. */
+static void
+show_detail_verdict (AtAnalysisViews *self)
+{
+  NnEvaluation *evaluation = at_view_model_get_evaluation (self->view_model);
+  AtSampleItem *item = at_image_detail_get_item (self->detail);
+  guint index;
+
+  if (item == NULL || evaluation == NULL)
+    return;
+  index = at_sample_item_get_index (item);
+  if (index < evaluation->n && at_sample_item_get_label (item) == evaluation->labels[index])
+    at_sample_item_set_verdict (item, evaluation->predicted[index],
+                                evaluation->probs + (gsize) index * NN_N_CLASSES,
+                                evaluation->losses[index]);
+}
+
 static void
 connect_scrubber (AtAnalysisViews *self)
 {
@@ -351,6 +369,8 @@ connect_scrubber (AtAnalysisViews *self)
                             G_CALLBACK (show_history_range), self);
   g_signal_connect_swapped (self->view_model, "notify::shown-epoch",
                             G_CALLBACK (show_shown_epoch), self);
+  g_signal_connect_swapped (self->view_model, "notify::evaluation",
+                            G_CALLBACK (show_detail_verdict), self);
   show_history_range (self);
   show_shown_epoch (self);
 }
