@@ -302,6 +302,16 @@ maps_of (gpointer data)
          && at_feature_map_view_get_inspection (want->maps) != NULL;
 }
 
+static gboolean
+pca_of (gpointer model)
+{
+  guint n = 0;
+
+  return at_embedding_view_get_pca_model (at_analysis_views_get_embedding (views)) == model
+         && at_embedding_view_get_pca (at_analysis_views_get_embedding (views), &n) != NULL
+         && n == N_TEST;
+}
+
 /* Every epoch k, reached with the slider's keys, shows evaluation k of the history. */
 static void
 test_every_epoch (void)
@@ -368,8 +378,8 @@ test_every_epoch (void)
   assert_views_show (last);
 }
 
-/* Inside recomputes its maps from the scrubbed epoch's weights (off the main thread, as
- * for live snapshots). */
+/* Inside recomputes its maps, and Embedding its PCA, from the scrubbed epoch's weights (off
+ * the main thread, as for live snapshots). */
 static void
 test_inside_follows (void)
 {
@@ -383,6 +393,14 @@ test_inside_follows (void)
   at_time_scrubber_set_epoch (scrubber, AT_TIME_SCRUBBER_LIVE);
   wait_until (maps_of, &(MapsOf) { maps, at_shown_model_get_model (shown_model) },
               "the live feature maps");
+
+  /* The embedding map projects the activations of the epoch's weights. */
+  at_analysis_views_set_page (views, "embedding");
+  wait_until (is_mapped, at_analysis_views_get_embedding (views), "the Embedding page");
+  at_time_scrubber_set_epoch (scrubber, 1);
+  wait_until (pca_of, nn_history_snapshot (history (), 0), "the PCA of epoch 1's weights");
+  at_time_scrubber_set_epoch (scrubber, AT_TIME_SCRUBBER_LIVE);
+  wait_until (pca_of, at_shown_model_get_model (shown_model), "the live PCA");
   /* Left scrubbed: the next run's history must make it live again. */
   at_analysis_views_set_page (views, "predictions");
   at_time_scrubber_set_epoch (scrubber, 2);
