@@ -16,7 +16,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from atelier_data import load_split          # noqa: E402
-from atelier_models import build_model, load_file   # noqa: E402
+from atelier_models import build_model, load_file, preset_of   # noqa: E402
 
 
 def model_tensors(path):
@@ -37,7 +37,7 @@ def main():
     args = p.parse_args()
 
     tensors = model_tensors(args.checkpoint)
-    model = build_model("cnn" if "conv1.weight" in tensors else "mlp")
+    model = build_model(preset_of(tensors))
     model.load_state_dict(tensors)            # strict: every name and shape must match
     model.eval()
     images, labels = load_split(args.data, "test")
