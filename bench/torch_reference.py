@@ -122,7 +122,7 @@ def read_safetensors(torch, path):
         data = f.read()
     tensors = {}
     for name, info in header.items():
-        if name == "__metadata__" or name.startswith("optimizer."):
+        if name == "__metadata__" or name.startswith(("optimizer.", "history.")):
             continue
         if info["dtype"] != "F32":
             raise ValueError(f"{name}: dtype {info['dtype']}")

@@ -8,9 +8,11 @@ so a checkpoint passes between the two without renaming:
   the state_dict of a ``DistributedDataParallel`` or ``torch.compile`` wrapper (``module.``
   and ``_orig_mod.`` prefixes), in F32, F16 or BF16.
 * PyTorch loads an Atelier checkpoint with ``model.load_state_dict(tensors)`` after dropping
-  the training state Atelier keeps beside the weights (trainer checkpoints only)::
+  the training state and learning history Atelier keeps beside the weights (trainer
+  checkpoints only)::
 
-      tensors = {k: v for k, v in load_file(path).items() if not k.startswith("optimizer.")}
+      tensors = {k: v for k, v in load_file(path).items()
+                 if not k.startswith(("optimizer.", "history."))}
 
 Also a minimal safetensors reader and writer (``load_file`` / ``save_file``), for machines
 without the ``safetensors`` package (Debian 12 has none); the real package is used when

@@ -5,8 +5,9 @@ with `atelier-cli eval --predictions FILE.csv CHECKPOINT`.
     /usr/bin/python3 examples/pytorch/predict.py CHECKPOINT --data DIR --out preds.txt
 
 Writes one predicted class per test image, one per line, and prints the accuracy.  The
-preset is recognised from the tensor names; Atelier's training state ("optimizer.*") is
-dropped and DDP / torch.compile prefixes stripped before load_state_dict."""
+preset is recognised from the tensor names; Atelier's training state and learning history
+("optimizer.*", "history.*") are dropped and DDP / torch.compile prefixes stripped before
+load_state_dict."""
 
 import argparse
 import os
@@ -24,7 +25,7 @@ def model_tensors(path):
     for name, t in load_file(path).items():
         while name.startswith(("module.", "_orig_mod.")):
             name = name.split(".", 1)[1]
-        if not name.startswith("optimizer."):
+        if not name.startswith(("optimizer.", "history.")):
             tensors[name] = t.float()
     return tensors
 
