@@ -27,6 +27,26 @@ have_torch (void)
          && g_spawn_check_wait_status (status, NULL);
 }
 
+/* Skips the test (and returns TRUE) when it cannot run here. */
+static gboolean
+skipped_without_cli (void)
+{
+  if (cli_fixture_binary () != NULL)
+    return FALSE;
+  g_test_skip ("ATELIER_CLI is not set: run under meson test");
+  return TRUE;
+}
+
+static gboolean
+skipped_without_torch (void)
+{
+  if (have_torch ())
+    return FALSE;
+  g_test_skip ("PyTorch is not installed: " PYTHON " -c 'import torch' failed "
+               "(apt-get install python3-torch to run this test)");
+  return TRUE;
+}
+
 static char *
 example (const char *name)
 {
@@ -112,11 +132,8 @@ test_follow_torchrun (gconstpointer data)
   g_autoptr(GSubprocess) follower = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (cli_fixture_binary () == NULL)
-    {
-      g_test_skip ("ATELIER_CLI is not set: run under meson test");
-      return;
-    }
+  if (skipped_without_cli ())
+    return;
   /* One torchrun costs three PyTorch start-ups: the default suite runs the CNN (the
    * layouts that can go wrong: conv kernels, pooling, the flatten order); -m slow adds the
    * MLP. */
@@ -125,12 +142,8 @@ test_follow_torchrun (gconstpointer data)
       g_test_skip ("the MLP case runs with -m slow");
       return;
     }
-  if (!have_torch ())
-    {
-      g_test_skip ("PyTorch is not installed: " PYTHON " -c 'import torch' failed "
-                   "(apt-get install python3-torch to run this test)");
-      return;
-    }
+  if (skipped_without_torch ())
+    return;
   tmp = g_dir_make_tmp ("test-torch-follow-XXXXXX", NULL);
   dataset = g_build_filename (tmp, "data", NULL);
   run = g_build_filename (tmp, "run", NULL);
@@ -211,17 +224,10 @@ test_cnn_plus_checkpoint (void)
   g_autofree char *train_out = NULL, *eval_out = NULL, *pt_out = NULL;
   g_autofree char *ours = NULL, *theirs = NULL;
 
-  if (cli_fixture_binary () == NULL)
-    {
-      g_test_skip ("ATELIER_CLI is not set: run under meson test");
-      return;
-    }
-  if (!have_torch ())
-    {
-      g_test_skip ("PyTorch is not installed: " PYTHON " -c 'import torch' failed "
-                   "(apt-get install python3-torch to run this test)");
-      return;
-    }
+  if (skipped_without_cli ())
+    return;
+  if (skipped_without_torch ())
+    return;
   tmp = g_dir_make_tmp ("test-torch-plus-XXXXXX", NULL);
   dataset = g_build_filename (tmp, "data", NULL);
   checkpoint = g_build_filename (tmp, "plus.safetensors", NULL);
