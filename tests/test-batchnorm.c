@@ -7,6 +7,7 @@
 #include "nn-batchnorm.h"
 #include "nn-conv2d.h"
 #include "nn-gemm.h"
+#include "nn-loss.h"
 #include "nn-model-private.h"
 #include "nn-optimizer.h"
 #include "nn-test-util.h"
@@ -307,6 +308,70 @@ test_model_buffers (void)
   g_assert_cmpfloat (params[rv->offset], !=, before[rv->offset]);
 }
 
+/* Inference on the cnn-plus model with its norms folded into the convolutions (what
+ * nn_model_infer runs) gives the probabilities of the layer-by-layer model, whose norms use
+ * their running statistics; statistics and affine parameters far from their start, so that
+ * a norm left out or folded wrongly shows. */
+static void
+test_fold_model (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnModel) model = nn_model_new_preset ("cnn-plus", 3, &error);
+  g_autoptr(NnModel) folded = NULL;
+  g_autoptr(NnModel) cnn = nn_model_new_preset ("cnn", 3, &error);
+  g_autoptr(NnWorkspace) ws = NULL;
+  const guint n = 40;
+  g_autofree guint8 *images = g_new (guint8, n * NN_IMAGE_PIXELS);
+  g_autofree float *probs = g_new (float, n * NN_N_CLASSES);
+  g_autofree float *ref = g_new (float, n * NN_N_CLASSES);
+  float *params = nn_model_params (model);
+  double worst = 0.0;
+  guint same = 0;
+  NnRng rng;
+
+  g_assert_no_error (error);
+  nn_rng_seed (&rng, 17);
+  for (guint t = 0; t < nn_model_n_tensors (model); t++)
+    {
+      const NnTensorInfo *info = nn_model_tensor_info (model, t);
+
+      if (g_str_has_prefix (info->name, "bn"))
+        nn_test_fill (&rng, params + info->offset, info->count,
+                      g_str_has_suffix (info->name, "running_var") ? 0.3f : -0.5f, 1.5f);
+    }
+  for (gsize k = 0; k < (gsize) n * NN_IMAGE_PIXELS; k++)
+    images[k] = (guint8) nn_rng_below (&rng, 256);
+
+  /* Four pairs folded: 14 layers become 10, the last two convolutions with ReLU. */
+  folded = nn_model_fold_batchnorm (model);
+  g_assert_nonnull (folded);
+  g_assert_cmpuint (nn_model_n_layers (folded), ==, nn_model_n_layers (model) - 4);
+  g_assert_null (nn_model_fold_batchnorm (cnn));
+
+  ws = nn_workspace_new (model, n, FALSE);
+  nn_gather_images (nn_workspace_input (ws), images, NULL, n);
+  nn_softmax_xent (nn_model_forward (model, ws, nn_workspace_input (ws), n, NULL), NULL, n,
+                   NN_N_CLASSES, ref, NULL, NULL);
+  g_assert_true (nn_model_infer (model, images, NULL, n, probs, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      guint a = 0, b = 0;
+
+      for (guint c = 0; c < NN_N_CLASSES; c++)
+        {
+          worst = MAX (worst, fabs (probs[i * NN_N_CLASSES + c] - ref[i * NN_N_CLASSES + c]));
+          a = probs[i * NN_N_CLASSES + c] > probs[i * NN_N_CLASSES + a] ? c : a;
+          b = ref[i * NN_N_CLASSES + c] > ref[i * NN_N_CLASSES + b] ? c : b;
+        }
+      same += a == b;
+    }
+  g_test_message ("folded vs layer by layer: worst probability difference %.2e, %u/%u "
+                  "same class", worst, same, n);
+  g_assert_cmpfloat (worst, <, 1e-4);
+  g_assert_cmpuint (same, ==, n);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -316,6 +381,7 @@ main (int    argc,
   g_test_add_func ("/engine/batchnorm/gradient/dense", test_gradient_dense);
   g_test_add_func ("/engine/batchnorm/running-stats", test_running_stats);
   g_test_add_func ("/engine/batchnorm/fold", test_fold);
+  g_test_add_func ("/engine/batchnorm/fold-model", test_fold_model);
   g_test_add_func ("/engine/batchnorm/model-buffers", test_model_buffers);
   return g_test_run ();
 }

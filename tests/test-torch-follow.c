@@ -2,7 +2,8 @@
  * examples/pytorch/train.py (DistributedDataParallel, gloo) on a tiny IDX dataset for a few
  * batches while `atelier-cli eval --follow` follows its run directory; Atelier's test
  * accuracy for each checkpoint must equal the one PyTorch wrote in metrics.csv, and its
- * test predictions PyTorch's own (examples/pytorch/predict.py) for the same checkpoint.
+ * test predictions PyTorch's own (examples/pytorch/predict.py) for the same checkpoint; and
+ * a cnn-plus checkpoint of atelier-cli's predicts in PyTorch as in Atelier.
  *
  * Skipped when Debian's /usr/bin/python3 cannot import torch (python3-torch): PyTorch is not
  * a dependency of the app, the build or the default test suite. */
@@ -24,6 +25,26 @@ have_torch (void)
   return g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
                        G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
          && g_spawn_check_wait_status (status, NULL);
+}
+
+/* Skips the test (and returns TRUE) when it cannot run here. */
+static gboolean
+skipped_without_cli (void)
+{
+  if (cli_fixture_binary () != NULL)
+    return FALSE;
+  g_test_skip ("ATELIER_CLI is not set: run under meson test");
+  return TRUE;
+}
+
+static gboolean
+skipped_without_torch (void)
+{
+  if (have_torch ())
+    return FALSE;
+  g_test_skip ("PyTorch is not installed: " PYTHON " -c 'import torch' failed "
+               "(apt-get install python3-torch to run this test)");
+  return TRUE;
 }
 
 static char *
@@ -111,11 +132,8 @@ test_follow_torchrun (gconstpointer data)
   g_autoptr(GSubprocess) follower = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (cli_fixture_binary () == NULL)
-    {
-      g_test_skip ("ATELIER_CLI is not set: run under meson test");
-      return;
-    }
+  if (skipped_without_cli ())
+    return;
   /* One torchrun costs three PyTorch start-ups: the default suite runs the CNN (the
    * layouts that can go wrong: conv kernels, pooling, the flatten order); -m slow adds the
    * MLP. */
@@ -124,12 +142,8 @@ test_follow_torchrun (gconstpointer data)
       g_test_skip ("the MLP case runs with -m slow");
       return;
     }
-  if (!have_torch ())
-    {
-      g_test_skip ("PyTorch is not installed: " PYTHON " -c 'import torch' failed "
-                   "(apt-get install python3-torch to run this test)");
-      return;
-    }
+  if (skipped_without_torch ())
+    return;
   tmp = g_dir_make_tmp ("test-torch-follow-XXXXXX", NULL);
   dataset = g_build_filename (tmp, "data", NULL);
   run = g_build_filename (tmp, "run", NULL);
@@ -198,11 +212,60 @@ test_follow_torchrun (gconstpointer data)
   cli_fixture_remove_tree (tmp);
 }
 
+/* A cnn-plus checkpoint trained by atelier-cli (with its learning history, which the
+ * script leaves out) loads into examples/pytorch's AtelierCNNPlus (strict
+ * load_state_dict: every name, layout and batch-norm buffer) and PyTorch, in eval
+ * mode on the running statistics, predicts every test image as Atelier does. */
+static void
+test_cnn_plus_checkpoint (void)
+{
+  g_autofree char *tmp = NULL, *dataset = NULL, *checkpoint = NULL, *csv = NULL;
+  g_autofree char *pt_preds = NULL, *predict = example ("predict.py");
+  g_autofree char *train_out = NULL, *eval_out = NULL, *pt_out = NULL;
+  g_autofree char *ours = NULL, *theirs = NULL;
+
+  if (skipped_without_cli ())
+    return;
+  if (skipped_without_torch ())
+    return;
+  tmp = g_dir_make_tmp ("test-torch-plus-XXXXXX", NULL);
+  dataset = g_build_filename (tmp, "data", NULL);
+  checkpoint = g_build_filename (tmp, "plus.safetensors", NULL);
+  csv = g_build_filename (tmp, "atelier.csv", NULL);
+  pt_preds = g_build_filename (tmp, "torch.txt", NULL);
+  cli_fixture_write_dataset (dataset, 256, 64);
+  {
+    /* Two epochs: the running statistics have moved away from PyTorch's start. */
+    const char *args[] = { "train", "--model", "cnn-plus", "--epochs", "2", "--data", dataset,
+                           "--save", checkpoint, NULL };
+
+    g_assert_cmpint (cli_fixture_run (args, &train_out, NULL, NULL), ==, 0);
+  }
+  {
+    const char *args[] = { "eval", "--data", dataset, "--predictions", csv, checkpoint, NULL };
+
+    g_assert_cmpint (cli_fixture_run (args, &eval_out, NULL, NULL), ==, 0);
+  }
+  {
+    const char *argv[] = { PYTHON, predict, checkpoint, "--data", dataset, "--out", pt_preds,
+                           NULL };
+
+    run_ok (argv, &pt_out);
+    g_test_message ("%s", pt_out);
+  }
+  ours = atelier_predictions (csv);
+  g_assert_true (g_file_get_contents (pt_preds, &theirs, NULL, NULL));
+  g_assert_cmpuint (strlen (ours), ==, 64 * 2);
+  g_assert_cmpstr (ours, ==, theirs);
+  cli_fixture_remove_tree (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_data_func ("/cli/torch-follow/mlp", "mlp", test_follow_torchrun);
   g_test_add_data_func ("/cli/torch-follow/cnn", "cnn", test_follow_torchrun);
+  g_test_add_func ("/cli/torch-follow/cnn-plus-checkpoint", test_cnn_plus_checkpoint);
   return g_test_run ();
 }

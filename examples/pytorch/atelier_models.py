@@ -1,6 +1,6 @@
-"""Atelier's two presets as PyTorch modules, with Atelier's tensor names.
+"""Atelier's presets as PyTorch modules, with Atelier's tensor names.
 
-The attribute names (conv1 … conv3, fc1 … fc4) make ``state_dict()`` use exactly the names
+The attribute names (conv1 … conv4, bn1 … bn4, fc1 … fc4) make ``state_dict()`` use exactly the names
 Atelier writes and reads (``conv1.weight`` (out, in, kh, kw), ``fc1.weight`` (out, in), …),
 so a checkpoint passes between the two without renaming:
 
@@ -8,9 +8,11 @@ so a checkpoint passes between the two without renaming:
   the state_dict of a ``DistributedDataParallel`` or ``torch.compile`` wrapper (``module.``
   and ``_orig_mod.`` prefixes), in F32, F16 or BF16.
 * PyTorch loads an Atelier checkpoint with ``model.load_state_dict(tensors)`` after dropping
-  the training state Atelier keeps beside the weights (trainer checkpoints only)::
+  the training state and learning history Atelier keeps beside the weights (trainer
+  checkpoints only)::
 
-      tensors = {k: v for k, v in load_file(path).items() if not k.startswith("optimizer.")}
+      tensors = {k: v for k, v in load_file(path).items()
+                 if not k.startswith(("optimizer.", "history."))}
 
 Also a minimal safetensors reader and writer (``load_file`` / ``save_file``), for machines
 without the ``safetensors`` package (Debian 12 has none); the real package is used when
@@ -24,7 +26,7 @@ import struct
 import torch
 from torch import nn
 
-PRESETS = ("mlp", "cnn")
+PRESETS = ("mlp", "cnn", "cnn-plus")
 
 
 class AtelierMLP(nn.Module):
@@ -71,11 +73,46 @@ class AtelierCNN(nn.Module):
         return self.fc2(x)
 
 
+class AtelierCNNPlus(nn.Module):
+    """Two VGG blocks of (Conv 3x3 → BatchNorm → ReLU) x 2 and 2x2 max pooling (32 then 64
+    channels, valid padding), Dense 256 + ReLU, Dense 10 (logits).
+
+    Output shapes (Keras notation): 26x26x32, 24x24x32, 12x12x32, 10x10x64, 8x8x64, 4x4x64.
+    Batch norm as Atelier's: eps 1e-5, momentum 0.1, running_mean / running_var saved (a
+    state_dict without num_batches_tracked loads: PyTorch fills it in)."""
+
+    def __init__(self):
+        super().__init__()
+        channels = [(1, 32), (32, 32), (32, 64), (64, 64)]
+        for i, (c_in, c_out) in enumerate(channels, start=1):
+            setattr(self, f"conv{i}", nn.Conv2d(c_in, c_out, 3))
+            setattr(self, f"bn{i}", nn.BatchNorm2d(c_out, eps=1e-5, momentum=0.1))
+        self.fc1 = nn.Linear(1024, 256)
+        self.fc2 = nn.Linear(256, 10)
+        self.pool = nn.MaxPool2d(2)
+
+    def forward(self, x):                     # x: (N, 1, 28, 28) in [0, 1]
+        for i in range(1, 5):
+            x = torch.relu(getattr(self, f"bn{i}")(getattr(self, f"conv{i}")(x)))
+            if i % 2 == 0:
+                x = self.pool(x)
+        x = torch.relu(self.fc1(torch.flatten(x, 1)))
+        return self.fc2(x)
+
+
+def preset_of(tensors):
+    """The preset a state_dict's names belong to."""
+    if "bn1.weight" in tensors:
+        return "cnn-plus"
+    return "cnn" if "conv1.weight" in tensors else "mlp"
+
+
 def build_model(name):
-    """A fresh preset with Keras' initialisation: Glorot-uniform kernels, zero biases."""
+    """A fresh preset with Keras' initialisation: Glorot-uniform kernels, zero biases (batch
+    norm as PyTorch starts it: weight 1, bias 0)."""
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r} (expected one of {PRESETS})")
-    model = AtelierMLP() if name == "mlp" else AtelierCNN()
+    model = {"mlp": AtelierMLP, "cnn": AtelierCNN, "cnn-plus": AtelierCNNPlus}[name]()
     for m in model.modules():
         if isinstance(m, (nn.Linear, nn.Conv2d)):
             nn.init.xavier_uniform_(m.weight)

@@ -5,8 +5,9 @@ with `atelier-cli eval --predictions FILE.csv CHECKPOINT`.
     /usr/bin/python3 examples/pytorch/predict.py CHECKPOINT --data DIR --out preds.txt
 
 Writes one predicted class per test image, one per line, and prints the accuracy.  The
-preset is recognised from the tensor names; Atelier's training state ("optimizer.*") is
-dropped and DDP / torch.compile prefixes stripped before load_state_dict."""
+preset is recognised from the tensor names; Atelier's training state and learning history
+("optimizer.*", "history.*") are dropped and DDP / torch.compile prefixes stripped before
+load_state_dict."""
 
 import argparse
 import os
@@ -16,7 +17,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from atelier_data import load_split          # noqa: E402
-from atelier_models import build_model, load_file   # noqa: E402
+from atelier_models import build_model, load_file, preset_of   # noqa: E402
 
 
 def model_tensors(path):
@@ -24,7 +25,7 @@ def model_tensors(path):
     for name, t in load_file(path).items():
         while name.startswith(("module.", "_orig_mod.")):
             name = name.split(".", 1)[1]
-        if not name.startswith("optimizer."):
+        if not name.startswith(("optimizer.", "history.")):
             tensors[name] = t.float()
     return tensors
 
@@ -37,7 +38,7 @@ def main():
     args = p.parse_args()
 
     tensors = model_tensors(args.checkpoint)
-    model = build_model("cnn" if "conv1.weight" in tensors else "mlp")
+    model = build_model(preset_of(tensors))
     model.load_state_dict(tensors)            # strict: every name and shape must match
     model.eval()
     images, labels = load_split(args.data, "test")

@@ -10,9 +10,10 @@ typedef struct {
   guint        n, img0, nc, h, w, k;
 } FoldArgs;
 
-/* The rows are short (24, 10 and 3 floats in the CNN): with the width a constant the
- * compiler unrolls and vectorises each row, which a loop of unknown length or a memcpy
- * call per row does not.  Widths the presets do not use take the generic loop. */
+/* The rows are short (24, 10 and 3 floats in the CNN; 26, 24, 10 and 8 in cnn-plus): with
+ * the width a constant the compiler unrolls and vectorises each row, which a loop of
+ * unknown length or a memcpy call per row does not.  Widths the presets do not use take
+ * the generic loop. */
 #define COPY_ROWS(OW) /* packed d (oh, OW) ← s (oh rows of stride w) */ \
   for (guint r = 0; r < oh; r++, d += (OW), s += w) \
     for (guint q = 0; q < (OW); q++) \
@@ -32,8 +33,10 @@ copy_window (float       *d,
 {
   switch (ow)
     {
+    case 26: COPY_ROWS (26); break;
     case 24: COPY_ROWS (24); break;
     case 10: COPY_ROWS (10); break;
+    case 8: COPY_ROWS (8); break;
     case 3: COPY_ROWS (3); break;
     default: COPY_ROWS (ow); break;
     }
@@ -48,8 +51,10 @@ add_window (float       *d,
 {
   switch (ow)
     {
+    case 26: ADD_ROWS (26); break;
     case 24: ADD_ROWS (24); break;
     case 10: ADD_ROWS (10); break;
+    case 8: ADD_ROWS (8); break;
     case 3: ADD_ROWS (3); break;
     default: ADD_ROWS (ow); break;
     }

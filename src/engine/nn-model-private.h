@@ -117,6 +117,11 @@ gboolean     nn_model_infer        (const NnModel *model,
                                     GCancellable  *cancellable,
                                     GError       **error);
 
+/* nn-fold.c: a copy of model for inference only, in which every conv2d → batch_normalization
+ * pair (conv without activation) is one conv2d with the folded kernel and bias and the
+ * norm's activation; NULL when there is no such pair.  Same outputs up to rounding. */
+NnModel     *nn_model_fold_batchnorm (const NnModel *model);
+
 /* Σ w² over kernels (the L2 term's sum), and grads += 2·l2·w over kernels. */
 double       nn_model_kernel_sq_sum(const NnModel *model);
 void         nn_model_add_l2_grad  (const NnModel *model,

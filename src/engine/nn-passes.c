@@ -484,6 +484,7 @@ nn_model_infer (const NnModel *model,
                 GError       **error)
 {
   g_autoptr(NnWorkspace) ws = NULL;
+  g_autoptr(NnModel) folded = NULL;
   guint batch;
 
   if (n == 0)
@@ -498,6 +499,10 @@ nn_model_infer (const NnModel *model,
           return FALSE;
         }
 
+  /* Batch norms folded into their convolutions: fewer passes, and conv + pool fuse. */
+  folded = nn_model_fold_batchnorm (model);
+  if (folded != NULL)
+    model = folded;
   batch = MIN (n, NN_INFER_BATCH);
   ws = nn_workspace_new (model, batch, FALSE);
   nn_workspace_set_fusion (ws, TRUE);

@@ -23,7 +23,7 @@ G_DEFINE_QUARK (nn-trainer-error-quark, nn_trainer_error)
 #define MAX_EPOCHS 100000
 #define MAX_BATCH 65536
 /* Sized so that a run fits about 15 minutes on two cores (see the preset in nn-presets.c). */
-#define CNN_PLUS_EPOCHS 15
+#define CNN_PLUS_EPOCHS 32
 
 
 void
@@ -67,7 +67,7 @@ nn_train_config_init (NnTrainConfig *config,
       config->optimizer.learning_rate = 0.05f;
       config->optimizer.momentum = 0.9f;
       config->optimizer.nesterov = TRUE;
-      config->l2 = 2.5e-4f;
+      config->l2 = 1e-4f;
       config->schedule = NN_SCHEDULE_COSINE;
       config->augment.pad = 2;
       config->augment.flip = TRUE;
