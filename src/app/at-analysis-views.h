@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "at-confusion-view.h"
+#include "at-data-map-view.h"
 #include "at-embedding-view.h"
 #include "at-feature-map-view.h"
 #include "at-filter-view.h"
@@ -49,5 +50,6 @@ AtImageDetail        *at_analysis_views_get_detail       (AtAnalysisViews      *
 AtModelView          *at_analysis_views_get_model_view   (AtAnalysisViews      *self);
 AtEmbeddingView      *at_analysis_views_get_embedding    (AtAnalysisViews      *self);
 AtFilterView         *at_analysis_views_get_filters      (AtAnalysisViews      *self);
+AtDataMapView        *at_analysis_views_get_data_map     (AtAnalysisViews      *self);
 
 G_END_DECLS

@@ -54,6 +54,7 @@ struct _AtDataMapView
   int                   shown_index;
   guint                 n_maps;
   gboolean              syncing;
+  gboolean              stale;         /* a map is owed once shown */
   guint64               n_draws;
   gint64                draw_times[512];
 };

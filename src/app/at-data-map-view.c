@@ -195,6 +195,13 @@ request_map (AtDataMapView *self)
     }
   if (self->history == NULL)
     return;
+  /* Hidden, the page waits: no statistics for nobody while a run trains. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
   self->map_cancellable = g_cancellable_new ();
   at_data_map_compute_async (self->history, self->map_cancellable, on_map_done,
                              g_object_ref (self));
@@ -288,6 +295,14 @@ at_data_map_view_set_flags_error (AtDataMapView *self,
   update_caption (self);
 }
 
+static void
+on_map (GtkWidget     *widget,
+        AtDataMapView *self)
+{
+  if (self->stale)
+    request_map (self);
+}
+
 /* ---- pixels ---- */
 
 const guint8 *
@@ -363,6 +378,7 @@ draw_hover (AtDataMapView   *self,
   at_data_map_view_point_position (self, (guint) self->hovered, &px, &py);
   at_set_source_rgb (cr, &palette->highlight, 1);
   cairo_set_line_width (cr, 2);
+  cairo_new_path (cr);
   cairo_arc (cr, px, py, 5, 0, 2 * G_PI);
   cairo_stroke (cr);
 
@@ -672,8 +688,10 @@ at_data_map_view_class_init (AtDataMapViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtDataMapView, image_view);
   gtk_widget_class_bind_template_child (widget_class, AtDataMapView, image_title);
   gtk_widget_class_bind_template_child (widget_class, AtDataMapView, story);
-  gtk_widget_class_bind_template_callback (widget_class, at_data_map_view_on_export_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, at_data_map_view_on_list_activate);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_export_clicked",
+                                                G_CALLBACK (at_data_map_view_on_export_clicked));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_list_activate",
+                                                G_CALLBACK (at_data_map_view_on_list_activate));
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "at-data-map-view");
 }
@@ -697,6 +715,7 @@ at_data_map_view_init (AtDataMapView *self)
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), self);
   at_data_map_view_init_lists (self);
   update_caption (self);
 }

@@ -155,19 +155,39 @@ render_axes (cairo_t              *cr,
 }
 
 static void
+region_label (cairo_t              *cr,
+              const AtPalette      *palette,
+              const AtDataMapFrame *f,
+              const char           *text,
+              double                x,
+              double                y,
+              double                xalign,
+              double                yalign)
+{
+  double px, py, width;
+
+  /* Measured once off-screen, then drawn on a veil so the dots under it do not hide it. */
+  at_data_map_to_pixel (f, x, y, &px, &py);
+  cairo_save (cr);
+  cairo_push_group (cr);
+  width = at_render_text (cr, "Sans Bold 10", text, 0, 0, 0, 0, TRUE);
+  cairo_pattern_destroy (cairo_pop_group (cr));
+  cairo_restore (cr);
+  at_set_source_rgb (cr, &palette->bg, 0.75);
+  cairo_rectangle (cr, px - xalign * width - 3, py - yalign * 16 - 1, width + 6, 18);
+  cairo_fill (cr);
+  at_set_source_rgb (cr, &palette->fg, 0.95);
+  at_render_text (cr, "Sans Bold 10", text, px, py, xalign, yalign, TRUE);
+}
+
+static void
 render_regions (cairo_t              *cr,
                 const AtPalette      *palette,
                 const AtDataMapFrame *f)
 {
-  double px, py;
-
-  at_set_source_rgb (cr, &palette->fg, 0.9);
-  at_data_map_to_pixel (f, 0.015, 0.97, &px, &py);
-  at_render_text (cr, "Sans Bold 10", _("easy to learn"), px, py, 0, 0, TRUE);
-  at_data_map_to_pixel (f, 0.015, 0.03, &px, &py);
-  at_render_text (cr, "Sans Bold 10", _("hard to learn"), px, py, 0, 1, TRUE);
-  at_data_map_to_pixel (f, 0.42, 0.5, &px, &py);
-  at_render_text (cr, "Sans Bold 10", _("ambiguous"), px, py, 0.5, 0.5, TRUE);
+  region_label (cr, palette, f, _("easy to learn"), 0.015, 0.97, 0, 0);
+  region_label (cr, palette, f, _("hard to learn"), 0.015, 0.03, 0, 1);
+  region_label (cr, palette, f, _("ambiguous"), 0.42, 0.5, 0.5, 0.5);
 }
 
 static void
