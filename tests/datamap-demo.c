@@ -195,6 +195,8 @@ main (int argc, char **argv)
     }
   at_data_map_view_set_list (view, AT_DATA_LIST_LABEL_ERRORS);
   shoot ("list");
+  at_data_map_view_set_list (view, AT_DATA_LIST_FORGOTTEN);
+  shoot ("list-forgotten");
   at_data_map_view_activate_row (view, 0);
   shoot ("image");
 
