@@ -31,10 +31,12 @@ struct _AtAnalysisViews
   AtImageDetail        *detail;
   AtTimeScrubber       *scrubber;
   GtkLabel             *confusion_title;
+  AtDataMapView        *data_map;
 
   /* owned references */
   AtViewModel          *view_model;
   GtkFileChooserNative *chooser;
+  AtFlagStore          *flags;
 
   char                 *return_page;  /* where Escape goes from the detail page */
 };
@@ -382,6 +384,39 @@ at_analysis_views_get_scrubber (AtAnalysisViews *self)
   return self->scrubber;
 }
 
+/* ---- the learning history: the data map and the detail's image story ---- */
+
+static void
+show_learning_history (AtAnalysisViews *self)
+{
+  NnHistory *history = at_view_model_get_learning_history (self->view_model);
+
+  at_data_map_view_set_images (self->data_map, at_view_model_get_train_images (self->view_model),
+                               at_view_model_get_test_images (self->view_model));
+  at_data_map_view_set_history (self->data_map, history);
+  at_image_story_set_history (at_image_detail_get_story (self->detail), history);
+}
+
+static void
+init_flags (AtAnalysisViews *self)
+{
+  g_autofree char *path = at_flag_store_default_path ();
+  g_autoptr(GError) error = NULL;
+
+  self->flags = at_flag_store_new (path);
+  if (!at_flag_store_load (self->flags, &error))
+    at_data_map_view_set_flags_error (self->data_map, error->message);
+  at_data_map_view_set_flags (self->data_map, self->flags);
+  at_image_story_set_flags (at_image_detail_get_story (self->detail), self->flags);
+}
+
+AtDataMapView *
+at_analysis_views_get_data_map (AtAnalysisViews *self)
+{
+  g_return_val_if_fail (AT_IS_ANALYSIS_VIEWS (self), NULL);
+  return self->data_map;
+}
+
 AtViewModel *
 at_analysis_views_get_view_model (AtAnalysisViews *self)
 {
@@ -408,12 +443,17 @@ at_analysis_views_set_view_model (AtAnalysisViews *self,
       g_signal_connect_swapped (view_model, "notify::image", G_CALLBACK (show_image), self);
       g_signal_connect_swapped (view_model, "notify::test-set", G_CALLBACK (show_test_set), self);
       connect_scrubber (self);
+      g_signal_connect_swapped (view_model, "notify::learning-history",
+                                G_CALLBACK (show_learning_history), self);
+      g_signal_connect_swapped (view_model, "notify::test-set",
+                                G_CALLBACK (show_learning_history), self);
       if (at_view_model_get_active (view_model))
         {
           show_image (self);
           show_test_set (self);
           show_evaluation (self);
           show_snapshot (self);
+          show_learning_history (self);
         }
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW_MODEL]);
@@ -486,6 +526,7 @@ at_analysis_views_dispose (GObject *object)
   at_analysis_views_set_view_model (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_ANALYSIS_VIEWS);
   g_clear_pointer (&self->return_page, g_free);
+  g_clear_object (&self->flags);
   G_OBJECT_CLASS (at_analysis_views_parent_class)->dispose (object);
 }
 
@@ -556,6 +597,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   g_type_ensure (AT_TYPE_EMBEDDING_VIEW);
   g_type_ensure (AT_TYPE_FILTER_VIEW);
   g_type_ensure (AT_TYPE_TIME_SCRUBBER);
+  g_type_ensure (AT_TYPE_DATA_MAP_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-analysis-views.ui");
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, box);
@@ -570,6 +612,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, filters);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, scrubber);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, confusion_title);
+  gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, data_map);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -591,6 +634,7 @@ at_analysis_views_init (AtAnalysisViews *self)
                     G_CALLBACK (on_embedding_image_activated), self);
   g_signal_connect (self->stack, "notify::visible-child", G_CALLBACK (on_page_changed), self);
   g_signal_connect_swapped (self->scrubber, "notify::epoch", G_CALLBACK (on_scrubber_epoch), self);
+  init_flags (self);
   update_actions (self);
 }
 

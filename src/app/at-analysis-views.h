@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "at-confusion-view.h"
+#include "at-data-map-view.h"
 #include "at-embedding-view.h"
 #include "at-feature-map-view.h"
 #include "at-filter-view.h"
@@ -52,5 +53,6 @@ AtEmbeddingView      *at_analysis_views_get_embedding    (AtAnalysisViews      *
 AtFilterView         *at_analysis_views_get_filters      (AtAnalysisViews      *self);
 /* The epoch slider under the pages (it drives the view model's shown epoch). */
 AtTimeScrubber       *at_analysis_views_get_scrubber     (AtAnalysisViews      *self);
+AtDataMapView        *at_analysis_views_get_data_map     (AtAnalysisViews      *self);
 
 G_END_DECLS

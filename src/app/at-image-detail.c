@@ -28,6 +28,7 @@ struct _AtImageDetail
   GtkDropDown          *saliency_class;
   GtkLabel             *saliency_label;
   GtkDrawingArea       *probs_area;
+  AtImageStory         *story;
 
   /* owned references */
   AtSampleItem         *item;
@@ -237,6 +238,8 @@ at_image_detail_set_item (AtImageDetail *self,
   self->has_saliency = FALSE;
   at_image_view_set_saliency (self->image, NULL);
   show_verdict (self);
+  at_image_story_set_image (self->story, NN_HISTORY_TEST,
+                            item ? (int) at_sample_item_get_index (item) : -1);
   if (item == NULL)
     {
       at_image_view_set_pixels (self->image, NULL);
@@ -285,6 +288,13 @@ at_image_detail_get_last_thread (AtImageDetail *self)
   return self->last_thread;
 }
 
+AtImageStory *
+at_image_detail_get_story (AtImageDetail *self)
+{
+  g_return_val_if_fail (AT_IS_IMAGE_DETAIL (self), NULL);
+  return self->story;
+}
+
 static void
 at_image_detail_dispose (GObject *object)
 {
@@ -310,6 +320,7 @@ at_image_detail_class_init (AtImageDetailClass *klass)
   object_class->dispose = at_image_detail_dispose;
 
   g_type_ensure (AT_TYPE_IMAGE_VIEW);
+  g_type_ensure (AT_TYPE_IMAGE_STORY);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-image-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, AtImageDetail, box);
@@ -320,6 +331,7 @@ at_image_detail_class_init (AtImageDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtImageDetail, saliency_class);
   gtk_widget_class_bind_template_child (widget_class, AtImageDetail, saliency_label);
   gtk_widget_class_bind_template_child (widget_class, AtImageDetail, probs_area);
+  gtk_widget_class_bind_template_child (widget_class, AtImageDetail, story);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

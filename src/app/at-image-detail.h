@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "at-image-story.h"
 #include "at-sample-item.h"
 #include "nn-model.h"
 #include "nn-trainer.h"
@@ -28,5 +29,9 @@ void                  at_image_detail_set_show_saliency (AtImageDetail     *self
 /* The saliency shown, (28, 28), or NULL; and the thread that computed it. */
 const float          *at_image_detail_get_saliency   (AtImageDetail        *self);
 GThread              *at_image_detail_get_last_thread (AtImageDetail       *self);
+
+/* The image's learning history and its flag (the analysis page gives it the history and
+ * the flags store). */
+AtImageStory         *at_image_detail_get_story      (AtImageDetail        *self);
 
 G_END_DECLS

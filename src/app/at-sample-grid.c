@@ -312,6 +312,22 @@ at_sample_grid_set_evaluation (AtSampleGrid *self,
                        items->pdata, items->len);
 }
 
+void
+at_sample_grid_set_items (AtSampleGrid *self,
+                          GBytes       *images,
+                          GPtrArray    *items)
+{
+  g_return_if_fail (AT_IS_SAMPLE_GRID (self));
+  g_return_if_fail (items != NULL);
+
+  /* Rows of no evaluation: a later evaluation rebuilds them rather than updating them. */
+  g_clear_pointer (&self->evaluation, nn_evaluation_unref);
+  g_clear_pointer (&self->images, g_bytes_unref);
+  self->images = images ? g_bytes_ref (images) : NULL;
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       items->pdata, items->len);
+}
+
 NnEvaluation *
 at_sample_grid_get_evaluation (AtSampleGrid *self)
 {

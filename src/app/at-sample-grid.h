@@ -32,6 +32,11 @@ GtkWidget            *at_sample_grid_new             (void);
 void                  at_sample_grid_set_evaluation  (AtSampleGrid         *self,
                                                       NnEvaluation         *evaluation,
                                                       GBytes               *images);
+/* Shows `items` (AtSampleItem, referenced) of any split instead of an evaluation: the
+ * images a person selected elsewhere (the data map's lasso). */
+void                  at_sample_grid_set_items       (AtSampleGrid         *self,
+                                                      GBytes               *images,
+                                                      GPtrArray            *items);
 NnEvaluation         *at_sample_grid_get_evaluation  (AtSampleGrid         *self);
 
 /* AT_SAMPLE_ALL or a class 0..9 for each. */

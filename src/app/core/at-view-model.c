@@ -25,6 +25,7 @@ struct _AtViewModel
   int                   shown_epoch;
   GBytes               *images;      /* the test split, one copy per dataset */
   GBytes               *labels;
+  GBytes               *train_images; /* the training split's pixels, shared */
   guint                 n_test;
   NnEvaluation         *evaluation;  /* the latest epoch's, or of the model opened */
   int                   image;
@@ -76,7 +77,22 @@ split_view (GBytes *images,
   };
 }
 
-/* ---- the test split ---- */
+/* ---- the splits ---- */
+
+static void
+take_train_images (AtViewModel     *self,
+                   const NnDataset *dataset)
+{
+  const NnSplit *train = dataset != NULL ? dataset->train : NULL;
+
+  g_clear_pointer (&self->train_images, g_bytes_unref);
+  if (train != NULL && train->n > 0)
+    /* Shared by reference as the test split is: the data map shows training images. */
+    self->train_images = g_bytes_new_with_free_func (nn_split_get_images (train),
+                                                     (gsize) train->n * NN_IMAGE_PIXELS,
+                                                     (GDestroyNotify) nn_split_unref,
+                                                     nn_split_ref ((NnSplit *) train));
+}
 
 static void
 take_dataset (AtViewModel *self)
@@ -103,6 +119,7 @@ take_dataset (AtViewModel *self)
       self->n_test = test->n;
     }
   self->image = self->n_test > 0 ? 0 : -1;
+  take_train_images (self, dataset);
 }
 
 static void
@@ -408,6 +425,13 @@ at_view_model_set_shown_epoch (AtViewModel *self,
 }
 
 GBytes *
+at_view_model_get_train_images (AtViewModel *self)
+{
+  g_return_val_if_fail (AT_IS_VIEW_MODEL (self), NULL);
+  return self->train_images;
+}
+
+GBytes *
 at_view_model_get_test_images (AtViewModel *self)
 {
   g_return_val_if_fail (AT_IS_VIEW_MODEL (self), NULL);
@@ -533,6 +557,7 @@ at_view_model_finalize (GObject *object)
   AtViewModel *self = AT_VIEW_MODEL (object);
 
   g_clear_pointer (&self->images, g_bytes_unref);
+  g_clear_pointer (&self->train_images, g_bytes_unref);
   g_clear_pointer (&self->labels, g_bytes_unref);
   g_clear_pointer (&self->evaluation, nn_evaluation_unref);
   g_clear_pointer (&self->learning_history, nn_history_unref);

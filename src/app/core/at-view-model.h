@@ -48,6 +48,9 @@ void                 at_view_model_set_shown_epoch  (AtViewModel          *self,
 /* The test split, (n, 28, 28) bytes and (n) labels, shared by every view; NULL without
  * a dataset ("test-set"). */
 GBytes              *at_view_model_get_test_images  (AtViewModel          *self);
+/* The training split's images, (n, 28, 28) bytes, shared; NULL without a dataset
+ * ("test-set" tells when they change too). */
+GBytes              *at_view_model_get_train_images (AtViewModel          *self);
 GBytes              *at_view_model_get_test_labels  (AtViewModel          *self);
 guint                at_view_model_get_n_test       (AtViewModel          *self);
 
