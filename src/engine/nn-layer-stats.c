@@ -21,6 +21,7 @@ typedef struct {
   double    sum, sq;
   guint64   values;
   guint8   *alive;        /* (units) some value > 0 this batch */
+  guint64   hist[NN_LAYER_HIST_BINS];
 } Watched;
 
 struct _NnLayerMonitor {
@@ -131,6 +132,7 @@ nn_layer_monitor_begin (NnLayerMonitor *monitor,
       w->sum = w->sq = 0.0;
       w->values = 0;
       memset (w->alive, 0, w->units);
+      memset (w->hist, 0, sizeof w->hist);
     }
   memcpy (monitor->before, params_before, monitor->n_params * sizeof (float));
 }
@@ -167,6 +169,32 @@ sum_run (const float *v,
       *sq += q[j];
     }
   return any != 0;
+}
+
+/* Counts n values into the log₂ bins (nn-layer-stats.h) from their IEEE-754 bits: the
+ * unbiased exponent is ⌊log₂ v⌋ for a normal v > 0; zero, negatives and −0 go to bin 0. */
+static void
+hist_run (const float *v,
+          gsize        n,
+          guint64     *hist)
+{
+  guint32 counts[NN_LAYER_HIST_BINS] = { 0 };
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 bits;
+      gint bin;
+
+      memcpy (&bits, v + i, sizeof bits);
+      if ((gint32) bits <= 0)   /* sign bit set, or +0 */
+        bin = 0;
+      else
+        bin = CLAMP ((gint) (bits >> 23) - 127 - NN_LAYER_HIST_MIN_EXP + 1, 1,
+                     NN_LAYER_HIST_BINS - 1);
+      counts[bin]++;
+    }
+  for (guint k = 0; k < NN_LAYER_HIST_BINS; k++)
+    hist[k] += counts[k];
 }
 
 void
@@ -211,6 +239,8 @@ nn_layer_monitor_add_output (NnLayerMonitor *monitor,
         w->sum += s;
         w->sq += q;
       }
+  /* All of the slice's values at once: in either layout they are one run. */
+  hist_run (y, (gsize) n * l->out_size, w->hist);
   w->values += (guint64) n * l->out_size;
 }
 
@@ -283,5 +313,7 @@ nn_layer_monitor_finish (NnLayerMonitor *monitor,
       s->grad_norm = (float) sqrt (g);
       s->weight_norm = (float) sqrt (p);
       s->update_ratio = p0 > 0.0 ? (float) sqrt (d / p0) : NAN;
+      for (guint b = 0; b < NN_LAYER_HIST_BINS; b++)
+        s->hist[b] = w->values > 0 ? (float) ((double) w->hist[b] / w->values) : 0.0f;
     }
 }

@@ -16,6 +16,13 @@
  *                      layer's kernel and bias.
  *   weight_norm        ‖θ‖₂ of its kernel and bias after the update.
  *   update_ratio       ‖θ_after − θ_before‖₂ / ‖θ_before‖₂ for this batch's update.
+ *   hist               the share of the output's values (same values as act_mean) in each of
+ *                      NN_LAYER_HIST_BINS bins on a log₂ scale: bin 0 holds zeros and negative
+ *                      values (dead ReLU outputs; the last layer's negative logits), bin k of
+ *                      1 … BINS − 1 the values v > 0 with ⌊log₂ v⌋ = k + NN_LAYER_HIST_MIN_EXP − 1,
+ *                      the first and last open-ended (v < 2⁻¹⁵ and v ≥ 2⁶).  Sums to 1; all
+ *                      zero when no output was read.  Read from the float's exponent bits:
+ *                      a few adds per value, no log.
  */
 #pragma once
 
@@ -23,6 +30,9 @@
 #include "nn-model.h"
 
 G_BEGIN_DECLS
+
+#define NN_LAYER_HIST_BINS    24
+#define NN_LAYER_HIST_MIN_EXP (-16)   /* bin 1: ⌊log₂ v⌋ ≤ −16 */
 
 typedef struct {
   guint epoch;           /* 1-based */
@@ -34,6 +44,7 @@ typedef struct {
   float grad_norm;
   float weight_norm;
   float update_ratio;
+  float hist[NN_LAYER_HIST_BINS];
 } NnLayerStats;
 
 typedef struct _NnLayerMonitor NnLayerMonitor;
