@@ -124,6 +124,20 @@ void
 nn_layer_monitor_begin (NnLayerMonitor *monitor,
                         const float    *params_before)
 {
+  nn_layer_monitor_clear (monitor);
+  nn_layer_monitor_keep_params (monitor, params_before);
+}
+
+void
+nn_layer_monitor_keep_params (NnLayerMonitor *monitor,
+                              const float    *params_before)
+{
+  memcpy (monitor->before, params_before, monitor->n_params * sizeof (float));
+}
+
+void
+nn_layer_monitor_clear (NnLayerMonitor *monitor)
+{
   for (guint k = 0; k < monitor->n; k++)
     {
       Watched *w = &monitor->watched[k];
@@ -134,7 +148,6 @@ nn_layer_monitor_begin (NnLayerMonitor *monitor,
       memset (w->alive, 0, w->units);
       memset (w->hist, 0, sizeof w->hist);
     }
-  memcpy (monitor->before, params_before, monitor->n_params * sizeof (float));
 }
 
 /* Adds Σv and Σv² of n values to *sum and *sq; whether any is > 0.  Eight independent lanes,

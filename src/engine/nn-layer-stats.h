@@ -61,10 +61,14 @@ guint           nn_layer_monitor_layer    (const NnLayerMonitor *monitor,
 const char     *nn_layer_monitor_name     (const NnLayerMonitor *monitor,
                                            guint                 k);
 
-/* Before the batch's update: clears the activation sums and keeps the parameters (n_params)
- * for the update ratio. */
+/* Before the batch's forward pass: clears the activation sums, and keeps the parameters
+ * (n_params) for the update ratio; the two halves apart: _clear before the forward pass,
+ * _keep_params any time before the update. */
 void            nn_layer_monitor_begin    (NnLayerMonitor *monitor,
                                            const float    *params_before);
+void            nn_layer_monitor_clear    (NnLayerMonitor *monitor);
+void            nn_layer_monitor_keep_params (NnLayerMonitor *monitor,
+                                              const float    *params_before);
 /* One part of the batch's forward pass: y, the output of model layer `layer` for n images in
  * the layer's layout (nn-layer.h: channel-major for conv and pooling, rows for dense).  The
  * output of a max-pooling layer that follows a watched conv layer counts for that conv (the
