@@ -94,11 +94,13 @@ update (AtHealthView *self)
     gtk_label_set_text (self->status_label, _("Waiting for the first measured batch…"));
   else
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                at_run_health_get_n_measured (self->health));
+      /* Translators: the first %s is a number of measured batches */
       g_autofree char *text =
-        /* Translators: "1,024 measured batches; activations of conv layers after pooling" */
-        g_strdup_printf (_("%" G_GUINT64_FORMAT " measured batches. Each row is one layer over the run; "
+        g_strdup_printf (_("%s measured batches. Each row is one layer over the run; "
                            "conv layers' activations are read after their pooling; green lines are changes."),
-                         at_run_health_get_n_measured (self->health));
+                         count);
 
       gtk_label_set_text (self->status_label, text);
     }

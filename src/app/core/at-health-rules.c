@@ -123,7 +123,7 @@ check_layer (AtRunHealth *health,
   since = dead_since (p, n);
   if (!isnan (dead) && since > 0)
     add (out, k, AT_HEALTH_RULE_DEAD,
-         _("dead fraction ≥ 50 % on every measured batch since then"),
+         _("dead fraction ≥ 0.5 on every measured batch since then"),
          /* Translators: "conv3: 61 % of units dead since epoch 4" */
          g_strdup_printf (_("%s: %.0f %% of units dead since epoch %u"), name, 100.0 * dead, since));
   if (isfinite (ratio) && ratio > BIG_STEP)
