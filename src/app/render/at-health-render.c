@@ -204,8 +204,9 @@ draw_heat_strip (Ctx                 *ctx,
 
       for (guint b = 0; b < NN_LAYER_HIST_BINS; b++)
         {
-          /* sqrt: a bin with a few per cent still shows beside one with most values */
-          double t = sqrt (CLAMP (q->hist[b], 0.0f, 1.0f));
+          /* Full colour from a quarter of the values up, and sqrt below: a bin with a few
+           * per cent still shows beside one with most values. */
+          double t = sqrt (CLAMP (q->hist[b] * 4.0f, 0.0f, 1.0f));
           AtRgb color = at_rgb_mix (&ctx->palette->paper, &ctx->palette->accent, t);
 
           if (t <= 0.0)
