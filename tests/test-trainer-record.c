@@ -158,8 +158,8 @@ test_recording_is_passive (void)
       float total = 0.0f;
 
       g_assert_true (isfinite (stats[r].act_mean) && isfinite (stats[r].act_std));
-      for (guint b = 0; b < NN_LAYER_HIST_BINS; b++)
-        total += stats[r].hist[b];
+      for (guint bin = 0; bin < NN_LAYER_HIST_BINS; bin++)
+        total += stats[r].hist[bin];
       g_assert_cmpfloat_with_epsilon (total, 1.0f, 1e-4f);
     }
 }

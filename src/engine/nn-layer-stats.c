@@ -22,6 +22,7 @@ typedef struct {
   guint64   values;
   guint8   *alive;        /* (units) some value > 0 this batch */
   guint64   hist[NN_LAYER_HIST_BINS];
+  guint64   hist_values;  /* values counted into hist: every NN_LAYER_HIST_STRIDE-th */
 } Watched;
 
 struct _NnLayerMonitor {
@@ -147,6 +148,7 @@ nn_layer_monitor_clear (NnLayerMonitor *monitor)
       w->values = 0;
       memset (w->alive, 0, w->units);
       memset (w->hist, 0, sizeof w->hist);
+      w->hist_values = 0;
     }
 }
 
@@ -184,16 +186,17 @@ sum_run (const float *v,
   return any != 0;
 }
 
-/* Counts n values into the log₂ bins (nn-layer-stats.h) from their IEEE-754 bits: the
- * unbiased exponent is ⌊log₂ v⌋ for a normal v > 0; zero, negatives and −0 go to bin 0. */
-static void
+/* Counts every NN_LAYER_HIST_STRIDE-th of n values into the log₂ bins (nn-layer-stats.h)
+ * from their IEEE-754 bits: the unbiased exponent is ⌊log₂ v⌋ for a normal v > 0; zero,
+ * negatives and −0 go to bin 0.  Returns how many it counted. */
+static gsize
 hist_run (const float *v,
           gsize        n,
           guint64     *hist)
 {
   guint32 counts[NN_LAYER_HIST_BINS] = { 0 };
 
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = 0; i < n; i += NN_LAYER_HIST_STRIDE)
     {
       guint32 bits;
       gint bin;
@@ -208,6 +211,7 @@ hist_run (const float *v,
     }
   for (guint k = 0; k < NN_LAYER_HIST_BINS; k++)
     hist[k] += counts[k];
+  return (n + NN_LAYER_HIST_STRIDE - 1) / NN_LAYER_HIST_STRIDE;
 }
 
 void
@@ -253,7 +257,7 @@ nn_layer_monitor_add_output (NnLayerMonitor *monitor,
         w->sq += q;
       }
   /* All of the slice's values at once: in either layout they are one run. */
-  hist_run (y, (gsize) n * l->out_size, w->hist);
+  w->hist_values += hist_run (y, (gsize) n * l->out_size, w->hist);
   w->values += (guint64) n * l->out_size;
 }
 
@@ -327,6 +331,6 @@ nn_layer_monitor_finish (NnLayerMonitor *monitor,
       s->weight_norm = (float) sqrt (p);
       s->update_ratio = p0 > 0.0 ? (float) sqrt (d / p0) : NAN;
       for (guint b = 0; b < NN_LAYER_HIST_BINS; b++)
-        s->hist[b] = w->values > 0 ? (float) ((double) w->hist[b] / w->values) : 0.0f;
+        s->hist[b] = w->hist_values > 0 ? (float) ((double) w->hist[b] / w->hist_values) : 0.0f;
     }
 }

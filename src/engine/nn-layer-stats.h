@@ -16,7 +16,8 @@
  *                      layer's kernel and bias.
  *   weight_norm        ‖θ‖₂ of its kernel and bias after the update.
  *   update_ratio       ‖θ_after − θ_before‖₂ / ‖θ_before‖₂ for this batch's update.
- *   hist               the share of the output's values (same values as act_mean) in each of
+ *   hist               the share of the output's values (every NN_LAYER_HIST_STRIDE-th of
+ *                      the values act_mean reads, in memory order) in each of
  *                      NN_LAYER_HIST_BINS bins on a log₂ scale: bin 0 holds zeros and negative
  *                      values (dead ReLU outputs; the last layer's negative logits), bin k of
  *                      1 … BINS − 1 the values v > 0 with ⌊log₂ v⌋ = k + NN_LAYER_HIST_MIN_EXP − 1,
@@ -33,6 +34,9 @@ G_BEGIN_DECLS
 
 #define NN_LAYER_HIST_BINS    24
 #define NN_LAYER_HIST_MIN_EXP (-16)   /* bin 1: ⌊log₂ v⌋ ≤ −16 */
+/* The histogram reads every 4th value of each slice's output (in memory order): a share
+ * per bin needs no more, and binning them all cost a few per cent of throughput. */
+#define NN_LAYER_HIST_STRIDE  4
 
 typedef struct {
   guint epoch;           /* 1-based */
