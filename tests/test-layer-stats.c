@@ -96,6 +96,7 @@ check_layer (const Batch        *b,
   gsize per_unit = (gsize) src->out_h * src->out_w, units = src->out_c;
   gboolean channel_major = info->kind == NN_LAYER_CONV2D;
   double sum = 0.0, sq = 0.0, g = 0.0, w = 0.0, w0 = 0.0, d = 0.0;
+  double hist[NN_LAYER_HIST_BINS] = { 0 }, hist_total = 0.0, hist_count = 0.0;
   guint dead = 0;
   gsize count = (gsize) BATCH * units * per_unit;
 
@@ -111,6 +112,23 @@ check_layer (const Batch        *b,
             sum += v;
             sq += (double) v * v;
             alive = alive || v != 0.0f;
+            gsize flat = channel_major ? (u * BATCH + i) * per_unit + p
+                                       : i * units * per_unit + u * per_unit + p;
+
+            /* The bins by their definition: ⌊log₂ v⌋ through frexp, 0 for v ≤ 0; every
+             * NN_LAYER_HIST_STRIDE-th value in memory order (one slice here). */
+            if (flat % NN_LAYER_HIST_STRIDE != 0)
+              continue;
+            hist_count++;
+            if (v <= 0.0f)
+              hist[0]++;
+            else
+              {
+                int e;
+
+                frexp (v, &e);   /* v = m · 2^e, m in [0.5, 1): ⌊log₂ v⌋ = e − 1 */
+                hist[CLAMP (e - 1 - NN_LAYER_HIST_MIN_EXP + 1, 1, NN_LAYER_HIST_BINS - 1)]++;
+              }
           }
       dead += !alive;
     }
@@ -144,6 +162,12 @@ check_layer (const Batch        *b,
   g_assert_cmpfloat_with_epsilon (s->weight_norm, sqrt (w), 1e-5 * sqrt (w));
   g_assert_cmpfloat_with_epsilon (s->update_ratio, sqrt (d / w0), 1e-4 * sqrt (d / w0));
   g_assert_cmpfloat (s->update_ratio, >, 0.0f);
+  for (guint k = 0; k < NN_LAYER_HIST_BINS; k++)
+    {
+      g_assert_cmpfloat_with_epsilon (s->hist[k], hist[k] / hist_count, 1e-6);
+      hist_total += s->hist[k];
+    }
+  g_assert_cmpfloat_with_epsilon (hist_total, 1.0, 1e-5);
 }
 
 static void

@@ -135,6 +135,7 @@ test_recording_is_passive (void)
   NnTrainConfig on, off;
   Run ron = { 0 }, roff = { 0 };
   g_autoptr(NnTrainer) a = NULL, b = NULL;
+  const NnLayerStats *stats;
   guint rows;
 
   small_config (&on);
@@ -149,8 +150,18 @@ test_recording_is_passive (void)
   g_assert_null (nn_trainer_get_learning_history (b));
   g_assert_cmpuint (ron.n_stats_rows, ==, ron.n_batches * 4);
   g_assert_cmpuint (roff.n_stats_rows, ==, 0);
-  nn_trainer_get_layer_stats (a, &rows);
+  stats = nn_trainer_get_layer_stats (a, &rows);
   g_assert_cmpuint (rows, ==, ron.n_batches * 4);
+  /* The activations were read during the training pass: finite, their histogram whole. */
+  for (guint r = 0; r < rows; r++)
+    {
+      float total = 0.0f;
+
+      g_assert_true (isfinite (stats[r].act_mean) && isfinite (stats[r].act_std));
+      for (guint bin = 0; bin < NN_LAYER_HIST_BINS; bin++)
+        total += stats[r].hist[bin];
+      g_assert_cmpfloat_with_epsilon (total, 1.0f, 1e-4f);
+    }
 }
 
 /* Every image of the training split is recorded once per epoch, and each epoch's test

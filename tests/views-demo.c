@@ -9,6 +9,8 @@
 #include <gtk/gtk.h>
 #include <stdlib.h>
 
+#include "app-demo-shot.h"
+
 #include "at-analysis-views.h"
 #include "nn-checkpoint.h"
 #include "at-inference.h"
@@ -43,21 +45,10 @@ spin_for (guint msec)
 static void
 shoot (const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_strdup_printf ("%s/%s.png", out_dir, name);
-  int w = gtk_widget_get_width (GTK_WIDGET (window));
-  int h = gtk_widget_get_height (GTK_WIDGET (window));
 
   spin_for (400);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  gdk_texture_save_to_png (texture, path);
-  g_print ("wrote %s\n", path);
+  at_demo_save_png (GTK_WIDGET (window), path);
 }
 
 static GtkScrolledWindow *

@@ -26,6 +26,8 @@ struct _AtPlotView
   gint64      max_draw_usec;
   guint       redraw_id;   /* the throttled redraw for new batches */
   char       *empty_text;  /* NULL: the renderer's default */
+  GArray     *markers;     /* of AtPlotMarker: the run's change events */
+  GPtrArray  *marker_text; /* owns the markers' strings */
 };
 
 /* New batches redraw the plot at most this often: smooth enough to watch, and the
@@ -62,6 +64,8 @@ style_from_widget (AtPlotView  *self,
   style->show_raw = self->show_raw;
   style->hover_x = self->hover_x;
   style->empty_text = self->empty_text;
+  style->markers = (const AtPlotMarker *) (void *) self->markers->data;
+  style->n_markers = self->markers->len;
 }
 
 static void
@@ -128,6 +132,8 @@ at_plot_view_finalize (GObject *object)
   AtPlotView *self = AT_PLOT_VIEW (object);
 
   g_free (self->empty_text);
+  g_array_unref (self->markers);
+  g_ptr_array_unref (self->marker_text);
   g_clear_pointer (&self->data, at_plot_data_free);
   G_OBJECT_CLASS (at_plot_view_parent_class)->finalize (object);
 }
@@ -204,6 +210,8 @@ at_plot_view_init (AtPlotView *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->data = at_plot_data_new (BUCKET_CAP);
+  self->markers = g_array_new (FALSE, TRUE, sizeof (AtPlotMarker));
+  self->marker_text = g_ptr_array_new_with_free_func (g_free);
   self->hover_x = -1;
   self->show_raw = TRUE;
   self->smoothing = 0.95;
@@ -371,7 +379,55 @@ at_plot_view_export (AtPlotView  *self,
   /* Like every export (at-export.h): light paper, whatever the screen's theme. */
   at_plot_style_init (&style, FALSE);
   style.show_raw = self->show_raw;
+  style.markers = (const AtPlotMarker *) (void *) self->markers->data;
+  style.n_markers = self->markers->len;
   width = MAX (640, gtk_widget_get_width (GTK_WIDGET (self)));
   height = MAX (480, gtk_widget_get_height (GTK_WIDGET (self)));
   return at_plot_export (self->data, path, width, height, &style, error);
+}
+
+void
+at_plot_view_set_events (AtPlotView          *self,
+                         const NnChangeEvent *events,
+                         guint                n)
+{
+  guint per_epoch;
+
+  g_return_if_fail (AT_IS_PLOT_VIEW (self));
+  g_return_if_fail (events != NULL || n == 0);
+
+  per_epoch = at_plot_data_get_batches_per_epoch (self->data);
+  g_array_set_size (self->markers, 0);
+  g_ptr_array_set_size (self->marker_text, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      const NnChange *c = &events[i].change;
+      g_autofree char *key = nn_change_key (c);
+      g_autofree char *value = nn_change_format_value (c->kind, c->value, c->layer);
+      AtPlotMarker m;
+
+      m.x = (c->epoch - 1) + (per_epoch > 0 ? (double) (c->batch - 1) / per_epoch : 0.0);
+      m.label = g_strdup_printf ("%s %s", key, value);
+      m.detail = at_run_health_describe_event (&events[i]);
+      g_ptr_array_add (self->marker_text, (char *) m.label);
+      g_ptr_array_add (self->marker_text, (char *) m.detail);
+      g_array_append_val (self->markers, m);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+at_plot_view_get_n_markers (AtPlotView *self)
+{
+  g_return_val_if_fail (AT_IS_PLOT_VIEW (self), 0);
+  return self->markers->len;
+}
+
+const char *
+at_plot_view_get_marker_detail (AtPlotView *self,
+                                guint       i)
+{
+  g_return_val_if_fail (AT_IS_PLOT_VIEW (self), NULL);
+  g_return_val_if_fail (i < self->markers->len, NULL);
+  return g_array_index (self->markers, AtPlotMarker, i).detail;
 }

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "at-plot-data.h"
+#include "at-run-health.h"
 #include "nn-trainer.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,15 @@ void              at_plot_view_set_show_raw    (AtPlotView          *self,
 double            at_plot_view_get_smoothing   (AtPlotView          *self);
 void              at_plot_view_set_smoothing   (AtPlotView          *self,
                                                 double               smoothing);
+
+/* The run's change events, drawn as labelled vertical lines (copied). */
+void              at_plot_view_set_events      (AtPlotView          *self,
+                                                const NnChangeEvent *events,
+                                                guint                n);
+guint             at_plot_view_get_n_markers   (AtPlotView          *self);
+/* "epoch 3 batch 10: lr 0.001 → 0.0003" */
+const char       *at_plot_view_get_marker_detail (AtPlotView        *self,
+                                                  guint              i);
 
 /* PNG, SVG or PDF by extension, in the widget's current colours. */
 gboolean          at_plot_view_export          (AtPlotView          *self,

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "at-class-names.h"
+#include "at-run-health.h"
 #include "at-run-settings-view.h"
 
 struct _AtRunSettingsView
@@ -16,6 +17,10 @@ struct _AtRunSettingsView
   /* template widgets */
   GtkWidget *box;
   GtkLabel  *summary;
+
+  /* owned */
+  char      *settings_text;  /* the config's line, or why there is none */
+  char      *events_text;    /* the changes made while it trained, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AtRunSettingsView, at_run_settings_view, GTK_TYPE_WIDGET)
@@ -79,21 +84,32 @@ describe (const NnTrainConfig *config)
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
+/* The settings, then the changes made while the run trained, on a line of their own. */
+static void
+update_label (AtRunSettingsView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->events_text == NULL)
+    {
+      gtk_label_set_text (self->summary, self->settings_text);
+      return;
+    }
+  /* Translators: "Changed while training: epoch 1 batch 4: lr 0.001 → 0.01 · …" */
+  text = g_strdup_printf (_("%s\nChanged while training: %s"), self->settings_text,
+                          self->events_text);
+  gtk_label_set_text (self->summary, text);
+}
+
 void
 at_run_settings_view_set_config (AtRunSettingsView   *self,
                                  const NnTrainConfig *config)
 {
-  g_autofree char *text = NULL;
-
   g_return_if_fail (AT_IS_RUN_SETTINGS_VIEW (self));
 
-  if (config == NULL)
-    {
-      gtk_label_set_text (self->summary, _("No run yet"));
-      return;
-    }
-  text = describe (config);
-  gtk_label_set_text (self->summary, text);
+  g_free (self->settings_text);
+  self->settings_text = config != NULL ? describe (config) : g_strdup (_("No run yet"));
+  update_label (self);
 }
 
 void
@@ -103,7 +119,28 @@ at_run_settings_view_set_unknown (AtRunSettingsView *self,
   g_return_if_fail (AT_IS_RUN_SETTINGS_VIEW (self));
   g_return_if_fail (why != NULL);
 
-  gtk_label_set_text (self->summary, why);
+  g_free (self->settings_text);
+  self->settings_text = g_strdup (why);
+  update_label (self);
+}
+
+void
+at_run_settings_view_set_events (AtRunSettingsView   *self,
+                                 const NnChangeEvent *events,
+                                 guint                n)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_if_fail (AT_IS_RUN_SETTINGS_VIEW (self));
+  g_return_if_fail (events != NULL || n == 0);
+
+  g_clear_pointer (&self->events_text, g_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (parts, at_run_health_describe_event (&events[i]));
+  g_ptr_array_add (parts, NULL);
+  if (n > 0)
+    self->events_text = g_strjoinv (" · ", (char **) parts->pdata);
+  update_label (self);
 }
 
 const char *
@@ -121,12 +158,23 @@ at_run_settings_view_dispose (GObject *object)
 }
 
 static void
+at_run_settings_view_finalize (GObject *object)
+{
+  AtRunSettingsView *self = AT_RUN_SETTINGS_VIEW (object);
+
+  g_free (self->settings_text);
+  g_free (self->events_text);
+  G_OBJECT_CLASS (at_run_settings_view_parent_class)->finalize (object);
+}
+
+static void
 at_run_settings_view_class_init (AtRunSettingsViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = at_run_settings_view_dispose;
+  object_class->finalize = at_run_settings_view_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-run-settings-view.ui");

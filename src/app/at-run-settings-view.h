@@ -19,6 +19,10 @@ void        at_run_settings_view_set_config (AtRunSettingsView   *self,
 /* No config to show, and why ("the file keeps weights only"). */
 void        at_run_settings_view_set_unknown (AtRunSettingsView  *self,
                                               const char         *why);
+/* The changes made while the run trained (copied), listed on a second line; none: no line. */
+void        at_run_settings_view_set_events (AtRunSettingsView   *self,
+                                             const NnChangeEvent *events,
+                                             guint                n);
 /* The line shown. */
 const char *at_run_settings_view_get_text   (AtRunSettingsView   *self);
 

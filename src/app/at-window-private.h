@@ -4,6 +4,7 @@
  *   at-window.c           the GObject, the training actions, closing, the public API
  *   at-window-progress.c  the Training page: cards, progress bar, curves, status line
  *   at-window-data.c      the dataset: loading, its banner, Open Dataset
+ *   at-window-steer.c     steering the run, its change events and the Health page
  *   at-window-files.c     files: choosers, Open/Save Model, exports, drag and drop, the
  *                         save-before-closing question
  * Everything runs on the main thread.
@@ -12,10 +13,12 @@
 
 #include "at-analysis-views.h"
 #include "at-frame-stats.h"
+#include "at-health-view.h"
 #include "at-plot-view.h"
 #include "at-run-follower.h"
 #include "at-run-settings-view.h"
 #include "at-shown-model.h"
+#include "at-steer-popover.h"
 #include "at-view-model.h"
 #include "at-window.h"
 
@@ -53,6 +56,9 @@ struct _AtWindow
   GtkSpinner           *data_spinner;
   GtkLabel             *data_label;
   GtkLabel             *model_label;
+  GtkMenuButton        *steer_button;
+  AtSteerPopover       *steer_popover;
+  AtHealthView         *health_view;
 
   /* owned references */
   GSettings            *settings;
@@ -66,6 +72,11 @@ struct _AtWindow
   char                 *opening_path;   /* the model being loaded */
   char                 *trying_dir;     /* a folder opened, remembered only once it loads */
   AtRunFollower        *follower;       /* a run directory followed, or NULL */
+  AtRunHealth          *health_shown;   /* the record of the run shown (at-window-steer.c) */
+  AtRunHealth          *opened_health;  /* an opened file's: its change events */
+  GCancellable         *events_cancellable;
+  char                 *opened_path;
+  gboolean              steer_has_model; /* the popover knows the run's layers */
 
   gboolean              loading;
   gboolean              reload_pending;  /* the dataset folder changed during a run */
@@ -109,6 +120,10 @@ void            at_window_follow_init          (AtWindow             *self);
 void            at_window_follow_run           (AtWindow             *self,
                                                 const char           *dir);
 void            at_window_stop_following       (AtWindow             *self);
+
+/* at-window-steer.c */
+void            at_window_steer_init           (AtWindow             *self);
+void            at_window_steer_dispose        (AtWindow             *self);
 
 /* at-window-files.c */
 void            at_window_files_init           (AtWindow             *self);

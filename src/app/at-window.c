@@ -337,6 +337,7 @@ at_window_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   at_window_files_dispose (self);
   at_window_stop_following (self);
+  at_window_steer_dispose (self);
 
   if (self->analysis_views != NULL)
     {
@@ -391,6 +392,8 @@ at_window_class_init (AtWindowClass *klass)
   g_type_ensure (AT_TYPE_HYPERPARAMS_POPOVER);
   g_type_ensure (AT_TYPE_ANALYSIS_VIEWS);
   g_type_ensure (AT_TYPE_RUN_SETTINGS_VIEW);
+  g_type_ensure (AT_TYPE_STEER_POPOVER);
+  g_type_ensure (AT_TYPE_HEALTH_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/atelier/Atelier/ui/at-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtWindow, model_dropdown);
@@ -417,6 +420,9 @@ at_window_class_init (AtWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtWindow, data_spinner);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, data_label);
   gtk_widget_class_bind_template_child (widget_class, AtWindow, model_label);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, steer_button);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, steer_popover);
+  gtk_widget_class_bind_template_child (widget_class, AtWindow, health_view);
   gtk_widget_class_bind_template_callback (widget_class, on_error_bar_response);
   at_window_data_class_init (widget_class);
 }
@@ -455,6 +461,7 @@ at_window_init (AtWindow *self)
   at_window_files_init (self);
   at_window_data_init (self);
   at_window_follow_init (self);
+  at_window_steer_init (self);
   watch_banner (self, self->data_bar);
   watch_banner (self, self->error_bar);
   self->frame_stats = at_frame_stats_new (GTK_WIDGET (self));

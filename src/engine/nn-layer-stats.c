@@ -21,6 +21,8 @@ typedef struct {
   double    sum, sq;
   guint64   values;
   guint8   *alive;        /* (units) some value > 0 this batch */
+  guint64   hist[NN_LAYER_HIST_BINS];
+  guint64   hist_values;  /* values counted into hist: every NN_LAYER_HIST_STRIDE-th */
 } Watched;
 
 struct _NnLayerMonitor {
@@ -123,6 +125,20 @@ void
 nn_layer_monitor_begin (NnLayerMonitor *monitor,
                         const float    *params_before)
 {
+  nn_layer_monitor_clear (monitor);
+  nn_layer_monitor_keep_params (monitor, params_before);
+}
+
+void
+nn_layer_monitor_keep_params (NnLayerMonitor *monitor,
+                              const float    *params_before)
+{
+  memcpy (monitor->before, params_before, monitor->n_params * sizeof (float));
+}
+
+void
+nn_layer_monitor_clear (NnLayerMonitor *monitor)
+{
   for (guint k = 0; k < monitor->n; k++)
     {
       Watched *w = &monitor->watched[k];
@@ -131,8 +147,9 @@ nn_layer_monitor_begin (NnLayerMonitor *monitor,
       w->sum = w->sq = 0.0;
       w->values = 0;
       memset (w->alive, 0, w->units);
+      memset (w->hist, 0, sizeof w->hist);
+      w->hist_values = 0;
     }
-  memcpy (monitor->before, params_before, monitor->n_params * sizeof (float));
 }
 
 /* Adds Σv and Σv² of n values to *sum and *sq; whether any is > 0.  Eight independent lanes,
@@ -167,6 +184,34 @@ sum_run (const float *v,
       *sq += q[j];
     }
   return any != 0;
+}
+
+/* Counts every NN_LAYER_HIST_STRIDE-th of n values into the log₂ bins (nn-layer-stats.h)
+ * from their IEEE-754 bits: the unbiased exponent is ⌊log₂ v⌋ for a normal v > 0; zero,
+ * negatives and −0 go to bin 0.  Returns how many it counted. */
+static gsize
+hist_run (const float *v,
+          gsize        n,
+          guint64     *hist)
+{
+  guint32 counts[NN_LAYER_HIST_BINS] = { 0 };
+
+  for (gsize i = 0; i < n; i += NN_LAYER_HIST_STRIDE)
+    {
+      guint32 bits;
+      gint bin;
+
+      memcpy (&bits, v + i, sizeof bits);
+      if ((gint32) bits <= 0)   /* sign bit set, or +0 */
+        bin = 0;
+      else
+        bin = CLAMP ((gint) (bits >> 23) - 127 - NN_LAYER_HIST_MIN_EXP + 1, 1,
+                     NN_LAYER_HIST_BINS - 1);
+      counts[bin]++;
+    }
+  for (guint k = 0; k < NN_LAYER_HIST_BINS; k++)
+    hist[k] += counts[k];
+  return (n + NN_LAYER_HIST_STRIDE - 1) / NN_LAYER_HIST_STRIDE;
 }
 
 void
@@ -211,6 +256,8 @@ nn_layer_monitor_add_output (NnLayerMonitor *monitor,
         w->sum += s;
         w->sq += q;
       }
+  /* All of the slice's values at once: in either layout they are one run. */
+  w->hist_values += hist_run (y, (gsize) n * l->out_size, w->hist);
   w->values += (guint64) n * l->out_size;
 }
 
@@ -283,5 +330,7 @@ nn_layer_monitor_finish (NnLayerMonitor *monitor,
       s->grad_norm = (float) sqrt (g);
       s->weight_norm = (float) sqrt (p);
       s->update_ratio = p0 > 0.0 ? (float) sqrt (d / p0) : NAN;
+      for (guint b = 0; b < NN_LAYER_HIST_BINS; b++)
+        s->hist[b] = w->hist_values > 0 ? (float) ((double) w->hist[b] / w->hist_values) : 0.0f;
     }
 }

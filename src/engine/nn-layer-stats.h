@@ -16,6 +16,14 @@
  *                      layer's kernel and bias.
  *   weight_norm        ‖θ‖₂ of its kernel and bias after the update.
  *   update_ratio       ‖θ_after − θ_before‖₂ / ‖θ_before‖₂ for this batch's update.
+ *   hist               the share of the output's values (every NN_LAYER_HIST_STRIDE-th of
+ *                      the values act_mean reads, in memory order) in each of
+ *                      NN_LAYER_HIST_BINS bins on a log₂ scale: bin 0 holds zeros and negative
+ *                      values (dead ReLU outputs; the last layer's negative logits), bin k of
+ *                      1 … BINS − 1 the values v > 0 with ⌊log₂ v⌋ = k + NN_LAYER_HIST_MIN_EXP − 1,
+ *                      the first and last open-ended (v < 2⁻¹⁵ and v ≥ 2⁶).  Sums to 1; all
+ *                      zero when no output was read.  Read from the float's exponent bits:
+ *                      a few adds per value, no log.
  */
 #pragma once
 
@@ -23,6 +31,12 @@
 #include "nn-model.h"
 
 G_BEGIN_DECLS
+
+#define NN_LAYER_HIST_BINS    24
+#define NN_LAYER_HIST_MIN_EXP (-16)   /* bin 1: ⌊log₂ v⌋ ≤ −16 */
+/* The histogram reads every 4th value of each slice's output (in memory order): a share
+ * per bin needs no more, and binning them all cost a few per cent of throughput. */
+#define NN_LAYER_HIST_STRIDE  4
 
 typedef struct {
   guint epoch;           /* 1-based */
@@ -34,6 +48,7 @@ typedef struct {
   float grad_norm;
   float weight_norm;
   float update_ratio;
+  float hist[NN_LAYER_HIST_BINS];
 } NnLayerStats;
 
 typedef struct _NnLayerMonitor NnLayerMonitor;
@@ -50,10 +65,14 @@ guint           nn_layer_monitor_layer    (const NnLayerMonitor *monitor,
 const char     *nn_layer_monitor_name     (const NnLayerMonitor *monitor,
                                            guint                 k);
 
-/* Before the batch's update: clears the activation sums and keeps the parameters (n_params)
- * for the update ratio. */
+/* Before the batch's forward pass: clears the activation sums, and keeps the parameters
+ * (n_params) for the update ratio; the two halves apart: _clear before the forward pass,
+ * _keep_params any time before the update. */
 void            nn_layer_monitor_begin    (NnLayerMonitor *monitor,
                                            const float    *params_before);
+void            nn_layer_monitor_clear    (NnLayerMonitor *monitor);
+void            nn_layer_monitor_keep_params (NnLayerMonitor *monitor,
+                                              const float    *params_before);
 /* One part of the batch's forward pass: y, the output of model layer `layer` for n images in
  * the layer's layout (nn-layer.h: channel-major for conv and pooling, rows for dense).  The
  * output of a max-pooling layer that follows a watched conv layer counts for that conv (the

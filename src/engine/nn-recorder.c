@@ -89,6 +89,9 @@ nn_recorder_after_forward (NnRecorder        *recorder,
     nn_history_record_train (recorder->history, order, logits, n);
   if (!measure)
     return;
+  /* The sums start here: the update's half of the monitor (nn_recorder_before_step) comes
+   * after this batch's outputs are in. */
+  nn_layer_monitor_clear (recorder->monitor);
   /* Slice by slice, layer by layer: a fused conv's own output is NULL and its pooling's
    * counts for it (nn-layer-stats.h). */
   for (guint s = 0; s < nn_workspace_n_slices (ws); s++)
@@ -107,7 +110,7 @@ nn_recorder_before_step (NnRecorder  *recorder,
                          gboolean     measure)
 {
   if (measure)
-    nn_layer_monitor_begin (recorder->monitor, params);
+    nn_layer_monitor_keep_params (recorder->monitor, params);
 }
 
 const NnLayerStats *

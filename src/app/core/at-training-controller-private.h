@@ -3,6 +3,7 @@
  * ownership rules across the thread boundary are at the top of at-training-controller.c. */
 #pragma once
 
+#include "at-run-health.h"
 #include "at-training-controller.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,8 @@ typedef enum {
   ITEM_SNAPSHOT,
   ITEM_HISTORY,    /* the run's learning history, once its trainer exists */
   ITEM_FINISHED,
+  ITEM_EVENTS,    /* change events applied since the last */
+  ITEM_LAYERS,    /* one measured batch's layer statistics */
 } ItemKind;
 
 typedef struct {
@@ -27,6 +30,11 @@ typedef struct {
   NnHistory     *history;   /* ITEM_HISTORY: an owned reference */
   NnTrainResult  result;
   GError        *error;     /* owned */
+  GArray        *events;    /* ITEM_EVENTS: owned, of NnChangeEvent */
+  NnLayerStats  *stats;     /* ITEM_LAYERS: owned, (n_stats) */
+  guint          n_stats;
+  guint64        step;      /* ITEM_LAYERS: batches trained, this one included */
+  char         **names;     /* ITEM_LAYERS: the layers' names, on the run's first only */
 } Item;
 
 typedef struct {
@@ -62,6 +70,9 @@ struct _AtTrainingController
   gint             batches_done;      /* atomic */
   gint64           max_dispatch_usec; /* the longest queue dispatch, main thread */
   gint64           last_snapshot_at;  /* worker only */
+  guint            events_posted;     /* worker only */
+  gboolean         names_posted;      /* worker only */
+  AtRunHealth     *health;            /* main thread: the run's events and layer health */
 
   /* progress as seen on the main thread */
   AtTrainingState  state;
@@ -79,6 +90,15 @@ struct _AtTrainingController
 };
 
 void     at_training_item_free   (gpointer data);
+/* at-training-steering.c: the worker posts what steering and the layer monitor recorded
+ * in the batch just trained; the main thread takes it into `health`. */
+void     at_training_post_record (AtTrainingController *self,
+                                  NnTrainer            *trainer,
+                                  guint64               step);
+void     at_training_take_record (AtTrainingController *self,
+                                  Item                 *item);
+void     at_training_post        (AtTrainingController *self,
+                                  Item                 *item);
 /* The training thread: builds the trainer, runs it, posts the reports and the end. */
 gpointer at_training_worker_main (gpointer data);
 

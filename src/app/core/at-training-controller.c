@@ -148,6 +148,11 @@ handle_item (AtTrainingController *self,
       g_signal_emit (self, signals[SNAPSHOT_READY], 0, self->snapshot, &self->snapshot_config);
       break;
 
+    case ITEM_EVENTS:
+    case ITEM_LAYERS:
+      at_training_take_record (self, item);
+      break;
+
     case ITEM_HISTORY:
       g_clear_pointer (&self->learning_history, nn_history_unref);
       self->learning_history = g_steal_pointer (&item->history);
@@ -309,6 +314,7 @@ at_training_controller_start (AtTrainingController *self,
   SET_PROP (test_accuracy, (double) NAN, PROP_TEST_ACCURACY);
   set_state (self, AT_TRAINING_STATE_TRAINING);
   g_object_thaw_notify (G_OBJECT (self));
+  at_run_health_reset (self->health, config->layer_stats_every > 0);
 
   /* A dedicated thread, not the GTask pool: a run lasts minutes to hours. */
   self->thread = g_thread_new ("atelier-trainer", at_training_worker_main, self);
@@ -493,6 +499,7 @@ at_training_controller_finalize (GObject *object)
   AtTrainingController *self = AT_TRAINING_CONTROLLER (object);
 
   g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_object (&self->health);
   g_clear_pointer (&self->trainer, nn_trainer_free);
   g_clear_pointer (&self->snapshot, nn_model_unref);
   g_clear_pointer (&self->last_evaluation, nn_evaluation_unref);
@@ -603,6 +610,7 @@ at_training_controller_init (AtTrainingController *self)
   g_mutex_init (&self->lock);
   self->queue = g_async_queue_new_full (at_training_item_free);
   self->context = g_main_context_ref_thread_default ();
+  self->health = at_run_health_new ();
   self->eta = NAN;
   self->train_accuracy = NAN;
   self->test_accuracy = NAN;

@@ -11,6 +11,8 @@
 
 #include <glib-object.h>
 
+#include "at-run-health.h"
+#include "nn-change-plan.h"
 #include "nn-dataset.h"
 #include "nn-evaluation.h"
 #include "nn-model.h"
@@ -91,5 +93,21 @@ gboolean              at_training_controller_has_ended_run    (AtTrainingControl
 gboolean              at_training_controller_save_trainer     (AtTrainingController *self,
                                                                const char           *path,
                                                                GError              **error);
+
+/* ---- steering (at-training-steering.c) ----
+ * While a run trains or is paused: a change (its epoch and batch are ignored) applies at
+ * the next batch boundary and comes back as an event in the run health's list.  Refused,
+ * with the reason, when its value is out of range (lr ≤ 0 …), when it does not fit the
+ * run (no such layer; momentum without SGD) or when no run is active.  Never waits for a
+ * batch. */
+gboolean              at_training_controller_request_change   (AtTrainingController *self,
+                                                               const NnChange       *change,
+                                                               GError              **error);
+/* While paused: train one batch, then pause again. */
+gboolean              at_training_controller_step             (AtTrainingController *self,
+                                                               GError              **error);
+/* The current (or last) run's change events and layer statistics (borrowed; reset when
+ * a run starts). */
+AtRunHealth          *at_training_controller_get_run_health   (AtTrainingController *self);
 
 G_END_DECLS

@@ -18,16 +18,21 @@ at_training_item_free (gpointer data)
   g_clear_pointer (&item->snapshot, nn_model_unref);
   g_clear_pointer (&item->history, nn_history_unref);
   g_clear_error (&item->error);
+  g_clear_pointer (&item->events, g_array_unref);
+  g_clear_pointer (&item->stats, g_free);
+  g_clear_pointer (&item->names, g_strfreev);
   g_free (item);
 }
 
-static void
-post (AtTrainingController *self,
-      Item                 *item)
+void
+at_training_post (AtTrainingController *self,
+                  Item                 *item)
 {
   g_async_queue_push (self->queue, item);
   g_main_context_wakeup (self->context);
 }
+
+#define post at_training_post
 
 static void
 post_snapshot (AtTrainingController *self,
@@ -54,6 +59,7 @@ on_batch_done (const NnBatchReport *report,
   item->kind = ITEM_BATCH;
   item->batch = *report;
   post (self, item);
+  at_training_post_record (self, self->trainer, report->step);
 
   if (g_get_monotonic_time () - self->last_snapshot_at >= SNAPSHOT_INTERVAL_USEC)
     post_snapshot (self, self->trainer);
@@ -134,6 +140,8 @@ at_training_worker_main (gpointer data)
 
   nn_trainer_set_callbacks (trainer, on_batch_done, on_epoch_done, self);
   self->last_snapshot_at = g_get_monotonic_time ();
+  self->events_posted = 0;
+  self->names_posted = FALSE;
 
   /* Readable from any thread (finished epochs only): the views read it as the run goes. */
   if (nn_trainer_get_learning_history (trainer) != NULL)
@@ -151,6 +159,8 @@ at_training_worker_main (gpointer data)
   else
     item->result = nn_trainer_run (trainer, &error);
   item->error = g_steal_pointer (&error);
+  /* Changes applied to a batch that then diverged had no callback: post them too. */
+  at_training_post_record (self, trainer, 0);
   /* The final weights, exact, for saving and for the views. */
   post_snapshot (self, trainer);
   post (self, item);

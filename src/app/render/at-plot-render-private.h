@@ -54,4 +54,9 @@ void         at_plot_draw_hover  (Ctx                *ctx,
                                   const Frame        *top,
                                   const Frame        *bottom);
 
+/* at-plot-events.c: the change events' lines and labels, and the hovered one's details. */
+void         at_plot_draw_markers (Ctx               *ctx,
+                                   const Frame       *top,
+                                   const Frame       *bottom);
+
 G_END_DECLS

@@ -36,6 +36,8 @@ at_plot_style_init (AtPlotStyle *style,
   style->hover_x = -1;
   style->font = NULL;
   style->empty_text = NULL;
+  style->markers = NULL;
+  style->n_markers = 0;
 }
 
 static AtColor
@@ -598,6 +600,7 @@ at_plot_render (const AtPlotData  *data,
                frames[0].x + frames[0].w / 2, frames[0].y + frames[0].h / 2, 0.5, 0.5, FALSE, 0.5);
   else if (style->hover_x >= 0)
     at_plot_draw_hover (&ctx, &frames[0], &frames[1]);
+  at_plot_draw_markers (&ctx, &frames[0], &frames[1]);
 
   pango_font_description_free (ctx.font);
   pango_font_description_free (ctx.bold);

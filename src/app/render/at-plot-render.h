@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "at-plot-data.h"
+#include "at-plot-events.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,8 @@ typedef struct {
   double      hover_x;     /* pointer x in the drawing's coordinates, < 0 for none */
   const char *font;        /* a Pango font description, NULL for "Sans 9" */
   const char *empty_text;  /* said on an empty plot; NULL for "No training yet …" */
+  const AtPlotMarker *markers;  /* change events (at-plot-events.h), or NULL */
+  guint       n_markers;
 } AtPlotStyle;
 
 void at_plot_style_init (AtPlotStyle *style,

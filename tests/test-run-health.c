@@ -1,0 +1,155 @@
+/* test-run-health.c — a run's health record: bounded memory that keeps the means, events
+ * described in words, and the warning rules tripping (and not) on made-up statistics. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "at-health-rules.h"
+#include "at-run-health.h"
+
+static const char * const names[] = { "conv1", "fc1" };
+
+static NnLayerStats
+stats_at (guint  epoch,
+          guint  batch,
+          float  dead,
+          float  ratio,
+          float  grad)
+{
+  NnLayerStats s = { 0 };
+
+  s.epoch = epoch;
+  s.batch = batch;
+  s.act_mean = 0.5f;
+  s.act_std = 1.0f;
+  s.dead_fraction = dead;
+  s.grad_norm = grad;
+  s.weight_norm = 3.0f;
+  s.update_ratio = ratio;
+  s.hist[0] = dead;
+  s.hist[5] = 1.0f - dead;
+  return s;
+}
+
+/* 40 epochs of 422 batches, every batch measured: the points stay within the cap, each
+ * layer's stay aligned, and a merged point holds the mean of what it stands for. */
+static void
+test_bounded (void)
+{
+  g_autoptr(AtRunHealth) health = at_run_health_new ();
+  const AtHealthPoint *p, *q;
+  guint n = 0, m = 0;
+  guint64 step = 0;
+  double total = 0.0, merged = 0.0;
+
+  at_run_health_reset (health, TRUE);
+  at_run_health_set_layers (health, names, 2);
+  for (guint e = 1; e <= 40; e++)
+    for (guint b = 1; b <= 422; b++)
+      {
+        NnLayerStats s[2];
+
+        s[0] = stats_at (e, b, (float) (step % 7) / 7.0f, 1e-3f, 1.0f);
+        s[1] = stats_at (e, b, 0.0f, 2e-3f, 0.5f);
+        at_run_health_add_stats (health, s, 2, ++step);
+        total += s[0].dead_fraction;
+      }
+  p = at_run_health_get_points (health, 0, &n);
+  q = at_run_health_get_points (health, 1, &m);
+  g_assert_cmpuint (n, <=, AT_RUN_HEALTH_CAP);
+  g_assert_cmpuint (n, >, AT_RUN_HEALTH_CAP / 4);
+  g_assert_cmpuint (n, ==, m);
+  g_assert_cmpuint (at_run_health_get_n_measured (health), ==, 40 * 422);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (p[i].step, ==, q[i].step);
+      merged += (double) p[i].value[AT_HEALTH_DEAD] * p[i].count;
+    }
+  g_assert_cmpfloat_with_epsilon (merged, total, 1e-3 * total);
+  g_assert_cmpuint (p[0].epoch, ==, 1);
+  g_assert_cmpuint (p[n - 1].epoch, ==, 40);
+}
+
+static void
+test_event_text (void)
+{
+  NnChangeEvent e = { 0 };
+  g_autofree char *lr = NULL, *freeze = NULL;
+
+  e.change.epoch = 3;
+  e.change.batch = 10;
+  e.change.kind = NN_CHANGE_LR;
+  e.change.value = 0.0003f;
+  e.old_value = 0.001f;
+  lr = at_run_health_describe_event (&e);
+  g_assert_cmpstr (lr, ==, "epoch 3 batch 10: lr 0.001 → 0.0003");
+  e.change.kind = NN_CHANGE_FREEZE;
+  g_strlcpy (e.change.layer, "conv2", sizeof e.change.layer);
+  freeze = at_run_health_describe_event (&e);
+  g_assert_cmpstr (freeze, ==, "epoch 3 batch 10: freeze conv2");
+}
+
+static gboolean
+has_rule (GPtrArray    *warnings,
+          guint         layer,
+          AtHealthRule  rule,
+          const char   *text)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      AtHealthWarning *w = g_ptr_array_index (warnings, i);
+
+      if (w->layer == layer && w->rule == rule && (text == NULL || g_str_equal (w->text, text)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* conv1 dies from epoch 4 on and fc1's steps grow tenfold: both said, with their numbers;
+ * a healthy stretch says nothing. */
+static void
+test_rules (void)
+{
+  g_autoptr(AtRunHealth) health = at_run_health_new ();
+  g_autoptr(GPtrArray) healthy = NULL, sick = NULL;
+  guint64 step = 0;
+
+  at_run_health_reset (health, TRUE);
+  at_run_health_set_layers (health, names, 2);
+  for (guint e = 1; e <= 3; e++)
+    for (guint b = 1; b <= 10; b++)
+      {
+        NnLayerStats s[2] = { stats_at (e, b, 0.1f, 1e-3f, 1.0f), stats_at (e, b, 0.0f, 1e-3f, 1.0f) };
+
+        at_run_health_add_stats (health, s, 2, ++step);
+      }
+  healthy = at_health_check (health);
+  g_assert_cmpuint (healthy->len, ==, 0);
+
+  for (guint e = 4; e <= 5; e++)
+    for (guint b = 1; b <= 10; b++)
+      {
+        NnLayerStats s[2] = { stats_at (e, b, 0.61f, 1e-3f, 1.0f), stats_at (e, b, 0.0f, 1.2e-2f, 30.0f) };
+
+        at_run_health_add_stats (health, s, 2, ++step);
+      }
+  sick = at_health_check (health);
+  g_assert_true (has_rule (sick, 0, AT_HEALTH_RULE_DEAD, "conv1: 61 % of units dead since epoch 4"));
+  g_assert_true (has_rule (sick, 1, AT_HEALTH_RULE_BIG_STEPS,
+                           "fc1: updates 12× the usual size — learning rate too high?"));
+  g_assert_false (has_rule (sick, 0, AT_HEALTH_RULE_BIG_STEPS, NULL));
+  g_assert_true (has_rule (sick, 1, AT_HEALTH_RULE_EXPLODING, NULL));
+  for (guint i = 0; i < sick->len; i++)
+    g_assert_nonnull (((AtHealthWarning *) g_ptr_array_index (sick, i))->why);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/app/run-health/bounded", test_bounded);
+  g_test_add_func ("/app/run-health/event-text", test_event_text);
+  g_test_add_func ("/app/run-health/rules", test_rules);
+  return g_test_run ();
+}
