@@ -28,6 +28,7 @@ struct _AtAnalysisViews
   AtModelView          *model_view;
   AtEmbeddingView      *embedding;
   AtFilterView         *filters;
+  AtRunsView           *runs;
   AtImageDetail        *detail;
 
   /* owned references */
@@ -307,6 +308,29 @@ show_image (AtAnalysisViews *self)
                                    at_view_model_get_image_label (self->view_model));
 }
 
+/* ---- the Runs page: the runs' test images come from the view model ---- */
+
+static void
+show_runs_test_set (AtAnalysisViews *self)
+{
+  at_runs_view_set_test_images (self->runs, at_view_model_get_test_images (self->view_model));
+}
+
+static void
+connect_runs (AtAnalysisViews *self)
+{
+  g_signal_connect_swapped (self->view_model, "notify::test-set",
+                            G_CALLBACK (show_runs_test_set), self);
+  show_runs_test_set (self);
+}
+
+AtRunsView *
+at_analysis_views_get_runs (AtAnalysisViews *self)
+{
+  g_return_val_if_fail (AT_IS_ANALYSIS_VIEWS (self), NULL);
+  return self->runs;
+}
+
 AtViewModel *
 at_analysis_views_get_view_model (AtAnalysisViews *self)
 {
@@ -332,6 +356,7 @@ at_analysis_views_set_view_model (AtAnalysisViews *self,
       g_signal_connect_swapped (view_model, "notify::snapshot", G_CALLBACK (show_snapshot), self);
       g_signal_connect_swapped (view_model, "notify::image", G_CALLBACK (show_image), self);
       g_signal_connect_swapped (view_model, "notify::test-set", G_CALLBACK (show_test_set), self);
+      connect_runs (self);
       if (at_view_model_get_active (view_model))
         {
           show_image (self);
@@ -479,6 +504,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   g_type_ensure (AT_TYPE_IMAGE_DETAIL);
   g_type_ensure (AT_TYPE_EMBEDDING_VIEW);
   g_type_ensure (AT_TYPE_FILTER_VIEW);
+  g_type_ensure (AT_TYPE_RUNS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-analysis-views.ui");
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, box);
@@ -491,6 +517,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, detail);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, embedding);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, filters);
+  gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, runs);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

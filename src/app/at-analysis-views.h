@@ -12,6 +12,7 @@
 #include "at-filter-view.h"
 #include "at-image-detail.h"
 #include "at-model-view.h"
+#include "at-runs-view.h"
 #include "at-sample-grid.h"
 #include "at-view-model.h"
 
@@ -27,7 +28,7 @@ AtViewModel          *at_analysis_views_get_view_model   (AtAnalysisViews      *
 void                  at_analysis_views_set_view_model   (AtAnalysisViews      *self,
                                                           AtViewModel          *view_model);
 
-/* "predictions", "mistakes", "inside", "embedding", "filters", "model" or "detail". */
+/* "predictions", "mistakes", "inside", "embedding", "filters", "runs", "model" or "detail". */
 const char           *at_analysis_views_get_page         (AtAnalysisViews      *self);
 void                  at_analysis_views_set_page         (AtAnalysisViews      *self,
                                                           const char           *page);
@@ -49,5 +50,6 @@ AtImageDetail        *at_analysis_views_get_detail       (AtAnalysisViews      *
 AtModelView          *at_analysis_views_get_model_view   (AtAnalysisViews      *self);
 AtEmbeddingView      *at_analysis_views_get_embedding    (AtAnalysisViews      *self);
 AtFilterView         *at_analysis_views_get_filters      (AtAnalysisViews      *self);
+AtRunsView           *at_analysis_views_get_runs         (AtAnalysisViews      *self);
 
 G_END_DECLS

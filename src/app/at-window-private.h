@@ -14,6 +14,7 @@
 #include "at-frame-stats.h"
 #include "at-plot-view.h"
 #include "at-run-follower.h"
+#include "at-run-list.h"
 #include "at-run-settings-view.h"
 #include "at-shown-model.h"
 #include "at-view-model.h"
@@ -66,6 +67,7 @@ struct _AtWindow
   char                 *opening_path;   /* the model being loaded */
   char                 *trying_dir;     /* a folder opened, remembered only once it loads */
   AtRunFollower        *follower;       /* a run directory followed, or NULL */
+  AtRunList            *run_list;       /* the session's runs (the Runs page) */
 
   gboolean              loading;
   gboolean              reload_pending;  /* the dataset folder changed during a run */
@@ -109,6 +111,9 @@ void            at_window_follow_init          (AtWindow             *self);
 void            at_window_follow_run           (AtWindow             *self,
                                                 const char           *dir);
 void            at_window_stop_following       (AtWindow             *self);
+
+/* at-window-runs.c */
+void            at_window_runs_init            (AtWindow             *self);
 
 /* at-window-files.c */
 void            at_window_files_init           (AtWindow             *self);

@@ -31,6 +31,25 @@ update_events (AtRunList   *self,
   at_run_record_set_events (record, (const NnChangeEvent *) events->data, events->len);
 }
 
+/* Two runs started in the same minute would share "cnn · 12:04": the second is "… (2)". */
+static void
+make_name_unique (AtRunList   *self,
+                  AtRunRecord *record)
+{
+  g_autofree char *base = g_strdup (at_run_record_get_name (record));
+  guint n = 1;
+
+  for (guint i = 0; i < at_run_list_get_n_runs (self); i++)
+    if (g_str_has_prefix (at_run_record_get_name (at_run_list_get_run (self, i)), base))
+      n++;
+  if (n > 1)
+    {
+      g_autofree char *name = g_strdup_printf ("%s (%u)", base, n);
+
+      at_run_record_set_name (record, name);
+    }
+}
+
 static void
 start_run (AtRunList *self)
 {
@@ -40,6 +59,7 @@ start_run (AtRunList *self)
   if (config == NULL)
     return;
   record = at_run_record_new (NULL, config);
+  make_name_unique (self, record);
   /* A run that continues an opened file keeps that file's epochs before its own. */
   if (self->shown != NULL
       && (at_shown_model_get_state (self->shown) == AT_SHOWN_CONTINUING

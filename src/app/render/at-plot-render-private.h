@@ -48,6 +48,11 @@ const char  *at_plot_series_label (Series            series);
 float        at_plot_epoch_value (const AtEpochPoint *p,
                                   Series              series,
                                   AtMetric            metric);
+/* The grid, tick labels and axes of frame `f` (y as loss or accuracy). */
+void         at_plot_draw_axes   (Ctx                *ctx,
+                                  const Frame        *f,
+                                  AtMetric            metric,
+                                  gboolean            x_labels);
 /* What is under the pointer (style->hover_x): the batches' and the epoch's metrics, dots
  * on the curves, a cursor line and the read-out. */
 void         at_plot_draw_hover  (Ctx                *ctx,

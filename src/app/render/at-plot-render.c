@@ -325,6 +325,15 @@ draw_axes (Ctx         *ctx,
   cairo_restore (cr);
 }
 
+void
+at_plot_draw_axes (Ctx         *ctx,
+                   const Frame *f,
+                   AtMetric     metric,
+                   gboolean     x_labels)
+{
+  draw_axes (ctx, f, metric, x_labels);
+}
+
 /* Per-batch values, min/max-decimated to one pixel column each: a faint band for the raw
  * spread and a bold line through the smoothed means.  Cost is O(buckets), bounded. */
 static void
