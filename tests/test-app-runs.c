@@ -97,6 +97,8 @@ test_record_accuracy (void)
   g_assert_cmpstr (at_run_record_get_name (record), ==, "tutorial");
 }
 
+static NnEvaluation *evaluation (const guint8 *labels, const guint8 *predicted, guint n);
+
 typedef struct {
   AtRunList *list;
   guint      n_during;     /* runs in the list when the first epoch arrived */
@@ -168,6 +170,8 @@ test_list_session (void)
   g_assert_cmpfloat_with_epsilon (at_run_record_get_evaluation (first)->accuracy,
                                   epochs[1].test_accuracy, 1e-6);
   g_assert_nonnull (at_run_record_get_model (first));
+  g_assert_nonnull (at_run_record_get_learning_history (first));
+  g_assert_cmpuint (nn_history_n_epochs (at_run_record_get_learning_history (first)), ==, 2);
   g_assert_cmpuint (at_run_record_get_batches_per_epoch (first), ==, 4);
 
   train (controller, "mlp", 1);
@@ -199,17 +203,45 @@ test_list_opened (void)
   AtRunRecord *record;
 
   nn_train_config_init (&config, "mlp");
-  at_shown_model_open (shown, "/tmp/weights.safetensors", weights, NULL, NULL, 0);
+  at_shown_model_open (shown, "/tmp/weights.safetensors", weights, NULL, NULL, 0, NULL);
   g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 0);
-  at_shown_model_open (shown, "/tmp/dir/run.safetensors", model, &config, history, 2);
+  at_shown_model_open (shown, "/tmp/dir/run.safetensors", model, &config, history, 2, NULL);
   g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 1);
-  at_shown_model_open (shown, "/tmp/dir/run.safetensors", model, &config, history, 2);
+  at_shown_model_open (shown, "/tmp/dir/run.safetensors", model, &config, history, 2, NULL);
   g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 1);
   record = at_run_list_get_run (list, 0);
   g_assert_cmpstr (at_run_record_get_name (record), ==, "run.safetensors");
   g_assert_cmpstr (at_run_record_get_path (record), ==, "/tmp/dir/run.safetensors");
   g_assert_cmpfloat (at_run_record_get_final_accuracy (record), ==, 0.75f);
   g_assert_false (at_run_record_get_active (record));
+  g_assert_null (at_run_record_get_evaluation (record));
+}
+
+/* A file that holds its learning history brings its last test evaluation: comparable. */
+static void
+test_list_opened_history (void)
+{
+  static const guint8 labels[] = { 3, 1, 4, 1, 5 };
+  static const guint8 predicted[] = { 3, 1, 4, 0, 5 };
+  g_autoptr(AtTrainingController) controller = at_training_controller_new ();
+  g_autoptr(AtShownModel) shown = at_shown_model_new (controller);
+  g_autoptr(AtRunList) list = at_run_list_new (controller, shown);
+  g_autoptr(NnModel) model = nn_model_new_preset ("mlp", 1, NULL);
+  g_autoptr(NnHistory) history = nn_history_new (labels, 5, labels, 5);
+  g_autoptr(NnEvaluation) first = evaluation (labels, labels, 5);
+  g_autoptr(NnEvaluation) last = evaluation (labels, predicted, 5);
+  NnEpochReport reports[2] = { epoch (1, 1.0f, 1.0), epoch (2, 0.8f, 1.0) };
+  NnTrainConfig config;
+  AtRunRecord *record;
+
+  nn_train_config_init (&config, "mlp");
+  nn_history_append_epoch (history, NULL, NULL, first, NULL);
+  nn_history_append_epoch (history, NULL, NULL, last, NULL);
+  at_shown_model_open (shown, "/tmp/h.safetensors", model, &config, reports, 2, history);
+  g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 1);
+  record = at_run_list_get_run (list, 0);
+  g_assert_true (at_run_record_get_learning_history (record) == history);
+  g_assert_true (at_run_record_get_evaluation (record) == last);
 }
 
 /* An evaluation whose image i is predicted `predicted[i]`, with certainty. */
@@ -309,6 +341,7 @@ main (int   argc,
   g_test_add_func ("/app/runs/record/accuracy", test_record_accuracy);
   g_test_add_func ("/app/runs/list/session", test_list_session);
   g_test_add_func ("/app/runs/list/opened", test_list_opened);
+  g_test_add_func ("/app/runs/list/opened-history", test_list_opened_history);
   g_test_add_func ("/app/runs/compare/counts", test_compare_counts);
   g_test_add_func ("/app/runs/compare/mismatch", test_compare_mismatch);
   return g_test_run ();

@@ -98,6 +98,8 @@ on_epoch_report (AtTrainingController *controller,
   at_run_record_set_batches_per_epoch (self->current,
                                        at_training_controller_get_n_batches (controller));
   at_run_record_add_epoch (self->current, report);
+  at_run_record_set_learning_history (self->current,
+                                      at_training_controller_get_learning_history (controller));
   update_events (self, self->current);
 }
 
@@ -126,6 +128,8 @@ on_finished (AtTrainingController *controller,
   if (at_run_record_get_batches_per_epoch (record) == 0)
     at_run_record_set_batches_per_epoch (record, at_training_controller_get_n_batches (controller));
   update_events (self, record);
+  at_run_record_set_learning_history (record,
+                                      at_training_controller_get_learning_history (controller));
   at_run_record_set_active (record, FALSE);
 }
 
@@ -138,6 +142,7 @@ on_shown_changed (AtShownModel *shown,
   const NnTrainConfig *config = at_shown_model_get_config (shown);
   NnModel *model = at_shown_model_get_model (shown);
   const NnEpochReport *epochs;
+  NnHistory *history;
   g_autofree char *name = NULL;
   g_autoptr(AtRunRecord) record = NULL;
   guint n = 0;
@@ -158,6 +163,12 @@ on_shown_changed (AtShownModel *shown,
   for (guint i = 0; i < n; i++)
     at_run_record_add_epoch (record, &epochs[i]);
   at_run_record_set_model (record, model);
+  history = at_shown_model_get_learning_history (shown);
+  at_run_record_set_learning_history (record, history);
+  /* A file with its learning history holds its last test evaluation: it can be compared. */
+  if (history != NULL && nn_history_n_epochs (history) > 0)
+    at_run_record_set_evaluation (record,
+                                  nn_history_test (history, nn_history_n_epochs (history) - 1));
   g_list_store_append (self->runs, record);
 }
 
