@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
 
 #include "at-plot-overlay.h"
 #include "at-runs-view.h"
@@ -172,6 +174,15 @@ check_side_by_side (AtRunCompareView *compare,
   g_assert_cmpint (at_sample_item_is_wrong (item_a), !=, at_sample_item_is_wrong (item_b));
 }
 
+/* Analysis → Runs, as the person would open it (an unrealized button cannot be clicked). */
+static void
+show_runs_page (AtWindow *window)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
+    GTK_WIDGET (window), AT_TYPE_WINDOW, "main_stack")), "analysis");
+  at_analysis_views_set_page (at_window_get_analysis_views (window), "runs");
+}
+
 static AtRunRecord *
 copy_as (AtRunRecord *from,
          const char  *preset)
@@ -220,9 +231,7 @@ test_overlay_and_compare (void)
   b = at_run_list_get_run (list, 1);
 
   /* The real check buttons of the list's rows, ticked as a click would. */
-  gtk_stack_set_visible_child_name (GTK_STACK (gtk_widget_get_template_child (
-    GTK_WIDGET (window), AT_TYPE_WINDOW, "main_stack")), "analysis");
-  at_analysis_views_set_page (views, "runs");
+  show_runs_page (window);
   wait_until (has_widgets, &count, "the runs' check buttons");
   collect (count.root, GTK_TYPE_CHECK_BUTTON, checks);
   g_assert_cmpuint (checks->len, ==, 2);
@@ -264,6 +273,101 @@ test_overlay_and_compare (void)
   close_and_wait (window);
 }
 
+/* "CNN vs CNN+" with only a CNN run: the window trains cnn-plus, then shows the comparison
+ * of the two without another click. */
+static void
+test_one_click_trains_missing (void)
+{
+  AtWindow *window = open_window (1, 64);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettings) plus_settings = g_settings_get_child (settings, "cnn-plus");
+  AtAnalysisViews *views = at_window_get_analysis_views (window);
+  AtRunsView *runs = at_analysis_views_get_runs (views);
+  AtRunList *list = at_runs_view_get_run_list (runs);
+  AtRunCompareView *compare = at_runs_view_get_compare_view (runs);
+  g_autoptr(AtRunRecord) cnn = NULL;
+  AtRunRecord *plus;
+
+  g_settings_set_uint (plus_settings, "epochs", 1);
+  g_settings_set_uint (plus_settings, "batch-size", 64);
+  train_and_wait (window);
+  cnn = copy_as (at_run_list_get_run (list, 0), "cnn");
+  at_run_list_add (list, cnn);
+
+  show_runs_page (window);
+  gtk_widget_activate (template_child (runs, AT_TYPE_RUNS_VIEW, "presets_button"));
+  wait_until (shows_compare, runs, "cnn-plus to train and the comparison to open");
+  g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 3);
+  plus = at_run_list_get_run (list, 2);
+  g_assert_cmpstr (at_run_record_get_preset (plus), ==, "cnn-plus");
+  g_assert_false (at_run_record_get_active (plus));
+  check_comparison (compare, cnn, plus);
+  g_assert_true (gtk_widget_get_sensitive (template_child (runs, AT_TYPE_RUNS_VIEW, "presets_button")));
+
+  g_settings_set_string (settings, "model", "mlp");
+  close_and_wait (window);
+}
+
+/* Differing pixels of column x, rows y0 … y1, between two ARGB surfaces of one size. */
+static guint
+column_diff (cairo_surface_t *a,
+             cairo_surface_t *b,
+             int              x,
+             int              y0,
+             int              y1)
+{
+  int stride = cairo_image_surface_get_stride (a);
+  const guint8 *pa = cairo_image_surface_get_data (a), *pb = cairo_image_surface_get_data (b);
+  guint n = 0;
+
+  for (int y = y0; y < y1; y++)
+    n += memcmp (pa + y * stride + x * 4, pb + y * stride + x * 4, 4) != 0;
+  return n;
+}
+
+static cairo_surface_t *
+render_overlay (const AtOverlayRun *runs,
+                guint               n)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 600, 400);
+  cairo_t *cr = cairo_create (surface);
+  AtPlotStyle style;
+
+  at_plot_style_init (&style, FALSE);
+  at_plot_overlay_render (runs, n, cr, 600, 400, &style);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* A run's change event is a line through both panes where it took effect (step 15 of 10
+ * batches an epoch: x = 1.5 of 3 epochs), and nowhere else. */
+static void
+test_overlay_events (void)
+{
+  NnEpochReport epochs[3];
+  NnChangeEvent event = { { 2, 6, NN_CHANGE_LR, 0, "", 0.0003f }, 15, 0.001f };
+  AtOverlayRun run = { "steered", epochs, 3, NULL, 0, 10 };
+  cairo_surface_t *plain, *marked;
+  int x = (int) (58 + 1.5 / 3.0 * (600 - 58 - 18));
+
+  for (guint e = 0; e < 3; e++)
+    {
+      epochs[e] = (NnEpochReport) { .epoch = e + 1, .n_epochs = 3, .train_loss = 1.0f,
+                                    .val_loss = NAN, .val_accuracy = NAN,
+                                    .test_loss = 0.8f - 0.1f * e, .test_accuracy = 0.8f + 0.02f * e };
+    }
+  plain = render_overlay (&run, 1);
+  run.events = &event;
+  run.n_events = 1;
+  marked = render_overlay (&run, 1);
+  /* the line covers most of the height; a column well left of it is untouched */
+  g_assert_cmpuint (column_diff (plain, marked, x, 0, 400), >, 200);
+  g_assert_cmpuint (column_diff (plain, marked, x - 40, 0, 400), ==, 0);
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (marked);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,7 +377,9 @@ main (int   argc,
   fixture_setup ();
   gtk_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/app/runs-window/overlay-events", test_overlay_events);
   g_test_add_func ("/app/runs-window/overlay-and-compare", test_overlay_and_compare);
+  g_test_add_func ("/app/runs-window/one-click-trains-missing", test_one_click_trains_missing);
   status = g_test_run ();
 
   fixture_teardown ();

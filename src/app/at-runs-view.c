@@ -28,6 +28,7 @@ struct _AtRunsView
   AtRunList         *list;
   GBytes            *images;
   char              *waiting_for;   /* the preset asked for, compared when its run ends */
+  guint              resume_id;     /* the idle that goes on once that run has ended */
 
   guint              n_drawn;
 };
@@ -97,16 +98,31 @@ update_buttons (AtRunsView *self)
                                  _("Train what is missing of a tutorial CNN run and a CNN+ run (batch norm and augmentation), then compare them"));
 }
 
+static gboolean
+resume_presets (gpointer user_data)
+{
+  AtRunsView *self = user_data;
+
+  self->resume_id = 0;
+  g_clear_pointer (&self->waiting_for, g_free);
+  update_buttons (self);
+  at_runs_view_compare_presets (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_records_changed (AtRunsView *self)
 {
-  /* A run asked for by "CNN vs CNN+" has ended: the comparison it was for. */
-  if (self->waiting_for != NULL && self->list != NULL
-      && at_run_list_get_current (self->list) == NULL
-      && at_run_list_find_latest (self->list, self->waiting_for) != NULL)
+  /* A run asked for by "CNN vs CNN+" has ended: on to the comparison it was for (or the
+   * other run it needs), from an idle, once everyone has heard that the run ended. */
+  if (self->waiting_for != NULL && self->resume_id == 0 && self->list != NULL
+      && at_run_list_get_current (self->list) == NULL)
     {
-      g_clear_pointer (&self->waiting_for, g_free);
-      at_runs_view_compare_presets (self);
+      if (at_run_list_find_latest (self->list, self->waiting_for) != NULL)
+        self->resume_id = g_idle_add (resume_presets, self);
+      else
+        /* It ended with nothing to compare (stopped before a test, failed): give up. */
+        g_clear_pointer (&self->waiting_for, g_free);
     }
   update_buttons (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->plot_area));
@@ -324,7 +340,11 @@ at_runs_view_compare_presets (AtRunsView *self)
   g_free (self->waiting_for);
   self->waiting_for = g_strdup (cnn == NULL ? TUTORIAL_PRESET : PLUS_PRESET);
   update_buttons (self);
-  g_signal_emit (self, signals[TRAIN_PRESET], 0, self->waiting_for);
+  g_signal_emit (self, signals[TRAIN_PRESET], 0, cnn == NULL ? TUTORIAL_PRESET : PLUS_PRESET);
+  /* Nothing started (no dataset, settings refused: the window says why). */
+  if (at_run_list_get_current (self->list) == NULL)
+    g_clear_pointer (&self->waiting_for, g_free);
+  update_buttons (self);
 }
 
 const char *
@@ -369,6 +389,7 @@ at_runs_view_dispose (GObject *object)
 {
   AtRunsView *self = AT_RUNS_VIEW (object);
 
+  g_clear_handle_id (&self->resume_id, g_source_remove);
   at_runs_view_set_run_list (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), AT_TYPE_RUNS_VIEW);
   g_clear_pointer (&self->images, g_bytes_unref);
