@@ -42,6 +42,12 @@ elapsed (gpointer data)
 }
 
 static void
+count_paint (guint *paints)
+{
+  (*paints)++;
+}
+
+static void
 shoot (const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
@@ -51,11 +57,26 @@ shoot (const char *name)
   g_autofree char *path = g_strdup_printf ("%s/%s.png", out_dir, name);
   int w = gtk_widget_get_width (GTK_WIDGET (window));
   int h = gtk_widget_get_height (GTK_WIDGET (window));
-  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  guint paints = 0;
+  gulong handler;
 
-  spin_until (elapsed, &end);
+  /* The paintable shows the last frame drawn: wait for a few frames after the change
+   * (a stack's crossfade takes 200 ms). */
+  handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (count_paint), &paints);
+  while (paints < 15)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_printerr ("nothing drawn for %s\n", name);
+      return;
+    }
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, w, h));
   gdk_texture_save_to_png (texture, path);

@@ -9,12 +9,6 @@
 #include "at-plot-overlay.h"
 #include "at-plot-render-private.h"
 
-#define MARGIN_LEFT   58.0
-#define MARGIN_RIGHT  18.0
-#define TITLE_HEIGHT  30.0
-#define TICKS_HEIGHT  22.0
-#define XLABEL_HEIGHT 18.0
-#define PANE_GAP      14.0
 #define LEGEND_ROW    18.0
 
 static const double dash_long[] = { 8, 4 };

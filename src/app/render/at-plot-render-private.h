@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+/* The panes' frame: room for the y labels, the title above, the ticks and x label below. */
+#define MARGIN_LEFT   58.0
+#define MARGIN_RIGHT  18.0
+#define TITLE_HEIGHT  30.0
+#define TICKS_HEIGHT  22.0
+#define XLABEL_HEIGHT 18.0
+#define PANE_GAP      14.0
+
 typedef enum {
   SERIES_TRAIN,
   SERIES_VAL,

@@ -13,13 +13,6 @@
 #include "at-plot-render.h"
 #include "at-plot-render-private.h"
 
-#define MARGIN_LEFT   58.0
-#define MARGIN_RIGHT  18.0
-#define TITLE_HEIGHT  30.0
-#define TICKS_HEIGHT  22.0
-#define XLABEL_HEIGHT 18.0
-#define PANE_GAP      14.0
-
 void
 at_plot_style_init (AtPlotStyle *style,
                     gboolean     dark)
