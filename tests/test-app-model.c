@@ -326,6 +326,53 @@ test_empty (void)
   g_assert_false (gtk_widget_is_sensitive (button));
 }
 
+/* cnn-plus: batch norm's running statistics counted apart, per layer and in the totals,
+ * as Keras' "Trainable params / Non-trainable params" do. */
+static void
+test_cnn_plus_trainable (void)
+{
+  g_autoptr(NnModel) plus = nn_model_new_preset ("cnn-plus", 11, NULL);
+  g_autoptr(GPtrArray) buffers = NULL;
+  g_autoptr(GPtrArray) totals = NULL;
+  g_autofree char *trainable = NULL;
+  g_autofree char *not_trained = NULL;
+  g_autofree char *trainable_count = NULL;
+  g_autofree char *buffers_count = NULL;
+  gsize n_buffers = 0, n_bn = 0;
+
+  show_opened (plus);
+  wait_for_table (plus);
+  check_table (plus, "Convolutional network with batch norm and augmentation (cnn-plus)",
+               "parameters");
+  buffers = shown (GTK_TYPE_LABEL, "layer-buffers");
+  g_assert_cmpuint (buffers->len, ==, nn_model_n_layers (plus));
+  for (guint i = 0; i < nn_model_n_layers (plus); i++)
+    {
+      const NnLayerInfo *info = nn_model_layer_info (plus, i);
+
+      if (info->kind == NN_LAYER_BATCHNORM)
+        {
+          /* running mean and running variance: one each per channel */
+          g_assert_cmpuint (info->n_buffers, ==, 2 * info->out_c);
+          g_assert_cmpuint (digits_of (label_text (buffers, i)), ==, info->n_buffers);
+          n_bn++;
+        }
+      else
+        g_assert_cmpstr (label_text (buffers, i), ==, "");
+      n_buffers += info->n_buffers;
+    }
+  g_assert_cmpuint (n_bn, >, 0);
+  g_assert_cmpuint (n_buffers, >, 0);
+
+  totals = shown (GTK_TYPE_LABEL, "model-totals");
+  trainable_count = nn_format_count (nn_model_n_params (plus) - n_buffers);
+  buffers_count = nn_format_count (n_buffers);
+  trainable = g_strdup_printf ("%s trainable", trainable_count);
+  not_trained = g_strdup_printf ("%s non-trainable", buffers_count);
+  g_assert_nonnull (strstr (label_text (totals, 0), trainable));
+  g_assert_nonnull (strstr (label_text (totals, 0), not_trained));
+}
+
 static void
 test_cnn (void)
 {
@@ -794,6 +841,7 @@ main (int   argc,
   g_test_add_func ("/app/model/run-settings", test_run_settings);
   g_test_add_func ("/app/model/opened-settings", test_opened_settings);
   g_test_add_func ("/app/model/learning-history", test_learning_history);
+  g_test_add_func ("/app/model/cnn-plus-trainable", test_cnn_plus_trainable);
   status = g_test_run ();
 
   at_training_controller_shutdown (controller);

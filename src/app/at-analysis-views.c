@@ -28,6 +28,7 @@ struct _AtAnalysisViews
   AtModelView          *model_view;
   AtEmbeddingView      *embedding;
   AtFilterView         *filters;
+  AtRunsView           *runs;
   AtImageDetail        *detail;
   AtTimeScrubber       *scrubber;
   GtkLabel             *confusion_title;
@@ -417,6 +418,29 @@ at_analysis_views_get_data_map (AtAnalysisViews *self)
   return self->data_map;
 }
 
+/* ---- the Runs page: the runs' test images come from the view model ---- */
+
+static void
+show_runs_test_set (AtAnalysisViews *self)
+{
+  at_runs_view_set_test_images (self->runs, at_view_model_get_test_images (self->view_model));
+}
+
+static void
+connect_runs (AtAnalysisViews *self)
+{
+  g_signal_connect_swapped (self->view_model, "notify::test-set",
+                            G_CALLBACK (show_runs_test_set), self);
+  show_runs_test_set (self);
+}
+
+AtRunsView *
+at_analysis_views_get_runs (AtAnalysisViews *self)
+{
+  g_return_val_if_fail (AT_IS_ANALYSIS_VIEWS (self), NULL);
+  return self->runs;
+}
+
 AtViewModel *
 at_analysis_views_get_view_model (AtAnalysisViews *self)
 {
@@ -447,6 +471,7 @@ at_analysis_views_set_view_model (AtAnalysisViews *self,
                                 G_CALLBACK (show_learning_history), self);
       g_signal_connect_swapped (view_model, "notify::test-set",
                                 G_CALLBACK (show_learning_history), self);
+      connect_runs (self);
       if (at_view_model_get_active (view_model))
         {
           show_image (self);
@@ -598,6 +623,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   g_type_ensure (AT_TYPE_FILTER_VIEW);
   g_type_ensure (AT_TYPE_TIME_SCRUBBER);
   g_type_ensure (AT_TYPE_DATA_MAP_VIEW);
+  g_type_ensure (AT_TYPE_RUNS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-analysis-views.ui");
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, box);
@@ -613,6 +639,7 @@ at_analysis_views_class_init (AtAnalysisViewsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, scrubber);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, confusion_title);
   gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, data_map);
+  gtk_widget_class_bind_template_child (widget_class, AtAnalysisViews, runs);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -13,6 +13,7 @@
 #include "at-filter-view.h"
 #include "at-image-detail.h"
 #include "at-model-view.h"
+#include "at-runs-view.h"
 #include "at-sample-grid.h"
 #include "at-time-scrubber.h"
 #include "at-view-model.h"
@@ -29,7 +30,7 @@ AtViewModel          *at_analysis_views_get_view_model   (AtAnalysisViews      *
 void                  at_analysis_views_set_view_model   (AtAnalysisViews      *self,
                                                           AtViewModel          *view_model);
 
-/* "predictions", "mistakes", "inside", "embedding", "filters", "model" or "detail". */
+/* "predictions", "mistakes", "inside", "embedding", "filters", "runs", "model" or "detail". */
 const char           *at_analysis_views_get_page         (AtAnalysisViews      *self);
 void                  at_analysis_views_set_page         (AtAnalysisViews      *self,
                                                           const char           *page);
@@ -54,5 +55,6 @@ AtFilterView         *at_analysis_views_get_filters      (AtAnalysisViews      *
 /* The epoch slider under the pages (it drives the view model's shown epoch). */
 AtTimeScrubber       *at_analysis_views_get_scrubber     (AtAnalysisViews      *self);
 AtDataMapView        *at_analysis_views_get_data_map     (AtAnalysisViews      *self);
+AtRunsView           *at_analysis_views_get_runs         (AtAnalysisViews      *self);
 
 G_END_DECLS

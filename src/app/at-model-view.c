@@ -26,6 +26,7 @@ struct _AtModelLayerRow
   char    *kind;        /* "Conv2D 3×3, ReLU" */
   char    *shape;       /* "10 × 10 × 64" */
   char    *params;      /* "18,496" */
+  char    *buffers;     /* of those, not trained (batch norm's running statistics): "128", or "" */
   double   share;       /* of all parameters, 0 … 1 */
   char    *share_text;  /* "7.6 %", or "" without parameters */
 };
@@ -38,6 +39,7 @@ enum {
   ROW_PROP_KIND,
   ROW_PROP_SHAPE,
   ROW_PROP_PARAMS,
+  ROW_PROP_BUFFERS,
   ROW_PROP_SHARE,
   ROW_PROP_SHARE_TEXT,
   ROW_PROP_HAS_PARAMS,
@@ -55,6 +57,7 @@ at_model_layer_row_finalize (GObject *object)
   g_free (self->kind);
   g_free (self->shape);
   g_free (self->params);
+  g_free (self->buffers);
   g_free (self->share_text);
   G_OBJECT_CLASS (at_model_layer_row_parent_class)->finalize (object);
 }
@@ -80,6 +83,9 @@ at_model_layer_row_get_property (GObject    *object,
       break;
     case ROW_PROP_PARAMS:
       g_value_set_string (value, self->params);
+      break;
+    case ROW_PROP_BUFFERS:
+      g_value_set_string (value, self->buffers);
       break;
     case ROW_PROP_SHARE:
       g_value_set_double (value, self->share);
@@ -109,6 +115,7 @@ at_model_layer_row_class_init (AtModelLayerRowClass *klass)
   row_properties[ROW_PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, NULL, flags);
   row_properties[ROW_PROP_SHAPE] = g_param_spec_string ("shape", NULL, NULL, NULL, flags);
   row_properties[ROW_PROP_PARAMS] = g_param_spec_string ("params", NULL, NULL, NULL, flags);
+  row_properties[ROW_PROP_BUFFERS] = g_param_spec_string ("buffers", NULL, NULL, NULL, flags);
   row_properties[ROW_PROP_SHARE] =
     g_param_spec_double ("share", NULL, NULL, 0.0, 1.0, 0.0, flags);
   row_properties[ROW_PROP_SHARE_TEXT] =
@@ -200,6 +207,7 @@ layer_row_new (const NnModel *model,
   row->kind = describe_layer (info, layer + 1 == nn_model_n_layers (model));
   row->shape = describe_shape (info);
   row->params = format_count (info->n_params);
+  row->buffers = info->n_buffers > 0 ? format_count (info->n_buffers) : g_strdup ("");
   row->share = total > 0 ? (double) info->n_params / (double) total : 0.0;
   row->share_text = describe_share (row->share);
   return row;
@@ -217,7 +225,7 @@ describe_preset (const char *preset)
   return preset;
 }
 
-/* "242,058 parameters · 12 layers · 968.2 kB of weights" */
+/* "242,058 parameters · 242,058 trainable · 0 non-trainable · 12 layers · 968.2 kB of weights" */
 static char *
 describe_totals (const NnModel *model)
 {
@@ -228,13 +236,27 @@ describe_totals (const NnModel *model)
   g_autofree char *params = NULL;
   g_autofree char *layers = NULL;
   g_autofree char *memory = NULL;
+  g_autofree char *trainable_count = NULL;
+  g_autofree char *buffers_count = NULL;
+  g_autofree char *trainable = NULL;
+  g_autofree char *buffers = NULL;
+  gsize n_buffers = 0;
 
   /* Translators: the first part of "242,058 parameters · 12 layers · 968.2 kB of weights" */
   params = g_strdup_printf (ngettext ("%s parameter", "%s parameters", n_params), count);
+  /* As Keras counts them: batch norm's running statistics are parameters nobody trains. */
+  for (guint i = 0; i < n_layers; i++)
+    n_buffers += nn_model_layer_info (model, i)->n_buffers;
+  trainable_count = format_count (n_params - n_buffers);
+  buffers_count = format_count (n_buffers);
+  /* Translators: part of the totals, Keras' "Trainable params" */
+  trainable = g_strdup_printf (_("%s trainable"), trainable_count);
+  /* Translators: part of the totals, Keras' "Non-trainable params" */
+  buffers = g_strdup_printf (_("%s non-trainable"), buffers_count);
   layers = g_strdup_printf (ngettext ("%u layer", "%u layers", n_layers), n_layers);
   /* Translators: the weights' size in memory, "968.2 kB of weights" */
   memory = g_strdup_printf (_("%s of weights"), size);
-  return g_strjoin (" · ", params, layers, memory, NULL);
+  return g_strjoin (" · ", params, trainable, buffers, layers, memory, NULL);
 }
 
 /* ---- the view ----------------------------------------------------------------------- */

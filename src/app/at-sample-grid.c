@@ -35,6 +35,7 @@ struct _AtSampleGrid
   /* owned references */
   NnEvaluation         *evaluation;
   GBytes               *images;        /* (n, 28, 28): the evaluated test split, shared */
+  GBytes               *only;          /* (n) bytes, non-zero for the images shown, or NULL */
   GListStore           *store;         /* of AtSampleItem, test order */
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
@@ -75,6 +76,15 @@ filter_func (gpointer object,
   AtSampleGrid *self = user_data;
   AtSampleItem *item = object;
 
+  if (self->only != NULL)
+    {
+      gsize n = 0;
+      const guint8 *only = g_bytes_get_data (self->only, &n);
+      guint index = at_sample_item_get_index (item);
+
+      if (index >= n || only[index] == 0)
+        return FALSE;
+    }
   if (self->true_class != AT_SAMPLE_ALL
       && at_sample_item_get_label (item) != (guint) self->true_class)
     return FALSE;
@@ -187,6 +197,20 @@ at_sample_grid_set_filter (AtSampleGrid *self,
   self->predicted_class = predicted_class;
   self->mistakes_only = !!mistakes_only;
   sync_controls (self);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  show_top (self);
+}
+
+void
+at_sample_grid_set_only (AtSampleGrid *self,
+                         GBytes       *mask)
+{
+  g_return_if_fail (AT_IS_SAMPLE_GRID (self));
+
+  if (mask != NULL)
+    g_bytes_ref (mask);
+  g_clear_pointer (&self->only, g_bytes_unref);
+  self->only = mask;
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   show_top (self);
 }
@@ -489,6 +513,7 @@ at_sample_grid_dispose (GObject *object)
   g_clear_object (&self->sorted);
   g_clear_object (&self->sorter);
   g_clear_object (&self->filtered);
+  g_clear_pointer (&self->only, g_bytes_unref);
   g_clear_object (&self->filter);
   g_clear_object (&self->store);
   g_clear_pointer (&self->evaluation, nn_evaluation_unref);

@@ -44,6 +44,10 @@ void                  at_sample_grid_set_filter      (AtSampleGrid         *self
                                                       int                   true_class,
                                                       int                   predicted_class,
                                                       gboolean              mistakes_only);
+/* Only the test images whose byte in `mask` ((n) bytes) is non-zero, on top of the filter;
+ * NULL shows every image again. */
+void                  at_sample_grid_set_only        (AtSampleGrid         *self,
+                                                      GBytes               *mask);
 void                  at_sample_grid_set_sort        (AtSampleGrid         *self,
                                                       AtSampleSort          sort);
 

@@ -16,6 +16,7 @@
 #include "at-health-view.h"
 #include "at-plot-view.h"
 #include "at-run-follower.h"
+#include "at-run-list.h"
 #include "at-run-settings-view.h"
 #include "at-shown-model.h"
 #include "at-steer-popover.h"
@@ -77,6 +78,7 @@ struct _AtWindow
   GCancellable         *events_cancellable;
   char                 *opened_path;
   gboolean              steer_has_model; /* the popover knows the run's layers */
+  AtRunList            *run_list;       /* the session's runs (the Runs page) */
 
   gboolean              loading;
   gboolean              reload_pending;  /* the dataset folder changed during a run */
@@ -124,6 +126,8 @@ void            at_window_stop_following       (AtWindow             *self);
 /* at-window-steer.c */
 void            at_window_steer_init           (AtWindow             *self);
 void            at_window_steer_dispose        (AtWindow             *self);
+/* at-window-runs.c */
+void            at_window_runs_init            (AtWindow             *self);
 
 /* at-window-files.c */
 void            at_window_files_init           (AtWindow             *self);

@@ -357,6 +357,7 @@ at_window_dispose (GObject *object)
   g_clear_pointer (&self->frame_stats, at_frame_stats_free);
   if (self->shown != NULL)
     g_signal_handlers_disconnect_by_data (self->shown, self);
+  g_clear_object (&self->run_list);
   g_clear_object (&self->view_model);
   g_clear_object (&self->shown);
   g_clear_object (&self->controller);
@@ -462,6 +463,7 @@ at_window_init (AtWindow *self)
   at_window_data_init (self);
   at_window_follow_init (self);
   at_window_steer_init (self);
+  at_window_runs_init (self);
   watch_banner (self, self->data_bar);
   watch_banner (self, self->error_bar);
   self->frame_stats = at_frame_stats_new (GTK_WIDGET (self));

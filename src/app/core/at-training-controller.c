@@ -464,6 +464,28 @@ at_training_controller_save_trainer (AtTrainingController *self,
   return nn_checkpoint_save_trainer (path, self->trainer, error);
 }
 
+const NnTrainConfig *
+at_training_controller_get_run_config (AtTrainingController *self)
+{
+  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), NULL);
+  return self->state == AT_TRAINING_STATE_IDLE ? NULL : &self->config;
+}
+
+GArray *
+at_training_controller_dup_events (AtTrainingController *self)
+{
+  GArray *events = NULL;
+
+  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), NULL);
+
+  /* The trainer copies its events under its own lock: safe while it trains. */
+  g_mutex_lock (&self->lock);
+  if (self->trainer != NULL)
+    events = nn_trainer_dup_events (self->trainer, 0);
+  g_mutex_unlock (&self->lock);
+  return events != NULL ? events : g_array_new (FALSE, FALSE, sizeof (NnChangeEvent));
+}
+
 gboolean
 at_training_controller_has_ended_run (AtTrainingController *self)
 {

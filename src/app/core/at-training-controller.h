@@ -87,6 +87,11 @@ NnEvaluation         *at_training_controller_dup_last_evaluation (AtTrainingCont
  * ::epoch-report and is dropped when the next run starts. */
 NnHistory            *at_training_controller_get_learning_history (AtTrainingController *self);
 
+/* The config of the run started last (its epochs, preset, settings), or NULL before any. */
+const NnTrainConfig  *at_training_controller_get_run_config   (AtTrainingController *self);
+/* The change events of that run so far (NnChangeEvent, owned; empty when none). */
+GArray               *at_training_controller_dup_events       (AtTrainingController *self);
+
 /* Whether an ended run's trainer is kept (weights, optimizer, history: resumable). */
 gboolean              at_training_controller_has_ended_run    (AtTrainingController *self);
 /* Saves that trainer; fails while a run is active or when there is none. */

@@ -48,6 +48,27 @@ at_confusion_hit (const AtConfusionLayout *layout,
 }
 
 void
+at_confusion_render_labels (cairo_t                 *cr,
+                            const AtConfusionLayout *lay)
+{
+  /* Axis names in the corner, then class names on both axes. */
+  at_render_text (cr, "Sans 9", _("True class ↓"), lay->x0 - 6, lay->y0 - 4, 1.0, 1.0, TRUE);
+  at_render_text (cr, "Sans 9", _("Predicted class →"), lay->x0 + NN_N_CLASSES * lay->cell / 2,
+                  lay->y0 + NN_N_CLASSES * lay->cell + 6, 0.5, 0.0, TRUE);
+  for (guint k = 0; k < NN_N_CLASSES; k++)
+    {
+      double c = (k + 0.5) * lay->cell;
+
+      at_render_text (cr, "Sans 9", at_class_name (k), lay->x0 - 6, lay->y0 + c, 1.0, 0.5, FALSE);
+      cairo_save (cr);
+      cairo_translate (cr, lay->x0 + c, lay->y0 - 6);
+      cairo_rotate (cr, -G_PI / 4);
+      at_render_text (cr, "Sans 9", at_class_name (k), 0, 0, 0.0, 0.5, FALSE);
+      cairo_restore (cr);
+    }
+}
+
+void
 at_confusion_render (cairo_t         *cr,
                      double           width,
                      double           height,
@@ -65,21 +86,7 @@ at_confusion_render (cairo_t         *cr,
   cairo_save (cr);
   at_set_source_rgb (cr, &palette->fg, 1.0);
 
-  /* Axis names in the corner, then class names on both axes. */
-  at_render_text (cr, "Sans 9", _("True class ↓"), lay.x0 - 6, lay.y0 - 4, 1.0, 1.0, TRUE);
-  at_render_text (cr, "Sans 9", _("Predicted class →"), lay.x0 + NN_N_CLASSES * lay.cell / 2,
-                  lay.y0 + NN_N_CLASSES * lay.cell + 6, 0.5, 0.0, TRUE);
-  for (guint k = 0; k < NN_N_CLASSES; k++)
-    {
-      double c = (k + 0.5) * lay.cell;
-
-      at_render_text (cr, "Sans 9", at_class_name (k), lay.x0 - 6, lay.y0 + c, 1.0, 0.5, FALSE);
-      cairo_save (cr);
-      cairo_translate (cr, lay.x0 + c, lay.y0 - 6);
-      cairo_rotate (cr, -G_PI / 4);
-      at_render_text (cr, "Sans 9", at_class_name (k), 0, 0, 0.0, 0.5, FALSE);
-      cairo_restore (cr);
-    }
+  at_confusion_render_labels (cr, &lay);
 
   for (guint t = 0; t < NN_N_CLASSES; t++)
     {

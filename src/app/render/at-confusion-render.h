@@ -26,6 +26,10 @@ gboolean at_confusion_hit    (const AtConfusionLayout *layout,
                               guint                   *true_class,
                               guint                   *predicted_class);
 
+/* The axis names and the class names along both axes, in the current source colour. */
+void     at_confusion_render_labels (cairo_t                 *cr,
+                                     const AtConfusionLayout *layout);
+
 /* Rows are true classes, columns predicted ones; each cell shows its count, shaded by its
  * share of the row (√ so that the few mistakes still show next to the diagonal), from the
  * palette's paper to its accent; counts off the diagonal in its error colour, every

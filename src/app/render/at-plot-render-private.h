@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+/* The panes' frame: room for the y labels, the title above, the ticks and x label below. */
+#define MARGIN_LEFT   58.0
+#define MARGIN_RIGHT  18.0
+#define TITLE_HEIGHT  30.0
+#define TICKS_HEIGHT  22.0
+#define XLABEL_HEIGHT 18.0
+#define PANE_GAP      14.0
+
 typedef enum {
   SERIES_TRAIN,
   SERIES_VAL,
@@ -48,6 +56,11 @@ const char  *at_plot_series_label (Series            series);
 float        at_plot_epoch_value (const AtEpochPoint *p,
                                   Series              series,
                                   AtMetric            metric);
+/* The grid, tick labels and axes of frame `f` (y as loss or accuracy). */
+void         at_plot_draw_axes   (Ctx                *ctx,
+                                  const Frame        *f,
+                                  AtMetric            metric,
+                                  gboolean            x_labels);
 /* What is under the pointer (style->hover_x): the batches' and the epoch's metrics, dots
  * on the curves, a cursor line and the read-out. */
 void         at_plot_draw_hover  (Ctx                *ctx,

@@ -13,13 +13,6 @@
 #include "at-plot-render.h"
 #include "at-plot-render-private.h"
 
-#define MARGIN_LEFT   58.0
-#define MARGIN_RIGHT  18.0
-#define TITLE_HEIGHT  30.0
-#define TICKS_HEIGHT  22.0
-#define XLABEL_HEIGHT 18.0
-#define PANE_GAP      14.0
-
 void
 at_plot_style_init (AtPlotStyle *style,
                     gboolean     dark)
@@ -325,6 +318,15 @@ draw_axes (Ctx         *ctx,
   cairo_line_to (cr, f->x + f->w, round (f->y + f->h) + 0.5);
   cairo_stroke (cr);
   cairo_restore (cr);
+}
+
+void
+at_plot_draw_axes (Ctx         *ctx,
+                   const Frame *f,
+                   AtMetric     metric,
+                   gboolean     x_labels)
+{
+  draw_axes (ctx, f, metric, x_labels);
 }
 
 /* Per-batch values, min/max-decimated to one pixel column each: a faint band for the raw
