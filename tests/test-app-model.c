@@ -43,7 +43,7 @@ on_snapshot (AtViewModel *vm)
 static void
 show_opened (NnModel *model)
 {
-  at_shown_model_open (shown_model, "opened.safetensors", model, NULL, NULL, 0);
+  at_shown_model_open (shown_model, "opened.safetensors", model, NULL, NULL, 0, NULL);
 }
 
 /* ---- looking at what is shown ------------------------------------------------------- */
@@ -569,7 +569,7 @@ open_and_show (const char *path,
   at_model_load_async (path, NULL, on_opened, opened);
   at_test_wait_until (is_opened, opened, WAIT_SECONDS, "the model file to be read");
   g_assert_nonnull (opened->model);
-  at_shown_model_open (shown_model, path, opened->model, opened->config, NULL, 0);
+  at_shown_model_open (shown_model, path, opened->model, opened->config, NULL, 0, NULL);
   wait_for_table (opened->model);
 }
 
@@ -630,6 +630,135 @@ test_opened_settings (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* ---- the learning history of a run and of a file ------------------------------------ */
+
+typedef struct {
+  guint  n_signals;
+  guint  last_n_epochs;     /* what the history held at the latest ::history-epoch */
+  gboolean grew_by_one;     /* each emission saw exactly one more epoch */
+} EpochCount;
+
+static void
+on_history_epoch (AtShownModel *shown,
+                  EpochCount   *count)
+{
+  NnHistory *history = at_shown_model_get_learning_history (shown);
+  guint n = history != NULL ? nn_history_n_epochs (history) : 0;
+
+  if (n != count->last_n_epochs + 1)
+    count->grew_by_one = FALSE;
+  count->last_n_epochs = n;
+  count->n_signals++;
+}
+
+typedef struct {
+  gboolean   done;
+  NnModel   *model;
+  NnHistory *history;
+} OpenedRun;
+
+static void
+on_opened_run (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  OpenedRun *opened = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree NnTrainConfig *config = NULL;
+
+  opened->model = at_model_load_finish_full (result, &config, NULL, NULL, &opened->history,
+                                             &error);
+  g_assert_no_error (error);
+  opened->done = TRUE;
+}
+
+static gboolean
+is_run_opened (gpointer data)
+{
+  return ((OpenedRun *) data)->done;
+}
+
+/* A run trained here shows its live learning history, one ::history-epoch per finished
+ * epoch with that epoch readable; its saved file opens with the same history; a file of
+ * weights only opens with none. */
+static void
+test_learning_history (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("atelier-history-XXXXXX", &error);
+  g_autofree char *full = g_build_filename (dir, "run.safetensors", NULL);
+  g_autofree char *weights = g_build_filename (dir, "weights.safetensors", NULL);
+  EpochCount count = { 0, 0, TRUE };
+  OpenedRun opened = { 0 };
+  NnHistory *live;
+  NnTrainConfig config;
+  gulong handler;
+  guint n_train;
+  g_autofree float *live_series = NULL;
+  g_autofree float *opened_series = NULL;
+
+  g_assert_no_error (error);
+  at_training_controller_set_dataset (controller, make_dataset ());
+  nn_train_config_init (&config, "mlp");
+  config.epochs = 3;
+  config.batch_size = 16;
+  config.threads = 1;
+  config.validation_split = 0.0f;
+  handler = g_signal_connect (shown_model, "history-epoch", G_CALLBACK (on_history_epoch), &count);
+  g_assert_true (at_training_controller_start (controller, &config, &error));
+  g_assert_no_error (error);
+  at_shown_model_run_started (shown_model);
+  at_test_wait_until (run_is_over, NULL, WAIT_SECONDS, "the tiny run to end");
+  g_signal_handler_disconnect (shown_model, handler);
+
+  live = at_shown_model_get_learning_history (shown_model);
+  g_assert_nonnull (live);
+  g_assert_true (live == at_view_model_get_learning_history (view_model));
+  g_assert_cmpuint (count.n_signals, ==, 3);
+  g_assert_true (count.grew_by_one);
+  g_assert_cmpuint (nn_history_n_epochs (live), ==, 3);
+  for (guint e = 0; e < 3; e++)
+    g_assert_nonnull (nn_history_snapshot (live, e));
+
+  g_assert_true (at_shown_model_save (shown_model, full, &error));
+  g_assert_no_error (error);
+  g_assert_true (nn_checkpoint_save_model (weights, at_shown_model_get_model (shown_model),
+                                           &error));
+  g_assert_no_error (error);
+
+  at_model_load_async (full, NULL, on_opened_run, &opened);
+  at_test_wait_until (is_run_opened, &opened, WAIT_SECONDS, "the run file to be read");
+  g_assert_nonnull (opened.history);
+  g_assert_cmpuint (nn_history_n_epochs (opened.history), ==, 3);
+  n_train = nn_history_n_train (live);
+  g_assert_cmpuint (nn_history_n_train (opened.history), ==, n_train);
+  live_series = g_new (float, 3);
+  opened_series = g_new (float, 3);
+  for (guint i = 0; i < n_train; i += 7)
+    {
+      nn_history_p_true_series (live, NN_HISTORY_TRAIN, i, live_series);
+      nn_history_p_true_series (opened.history, NN_HISTORY_TRAIN, i, opened_series);
+      g_assert_cmpmem (live_series, 3 * sizeof (float), opened_series, 3 * sizeof (float));
+    }
+  at_shown_model_open (shown_model, full, opened.model, &config, NULL, 0, opened.history);
+  g_assert_true (at_view_model_get_learning_history (view_model) == opened.history);
+  g_clear_pointer (&opened.model, nn_model_unref);
+  g_clear_pointer (&opened.history, nn_history_unref);
+
+  opened = (OpenedRun) { 0 };
+  at_model_load_async (weights, NULL, on_opened_run, &opened);
+  at_test_wait_until (is_run_opened, &opened, WAIT_SECONDS, "the weights file to be read");
+  g_assert_nonnull (opened.model);
+  g_assert_null (opened.history);
+  at_shown_model_open (shown_model, weights, opened.model, NULL, NULL, 0, NULL);
+  g_assert_null (at_view_model_get_learning_history (view_model));
+  g_clear_pointer (&opened.model, nn_model_unref);
+
+  g_assert_cmpint (g_remove (full), ==, 0);
+  g_assert_cmpint (g_remove (weights), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -664,6 +793,7 @@ main (int   argc,
   g_test_add_func ("/app/model/switch-to-mlp", test_switch_to_mlp);
   g_test_add_func ("/app/model/run-settings", test_run_settings);
   g_test_add_func ("/app/model/opened-settings", test_opened_settings);
+  g_test_add_func ("/app/model/learning-history", test_learning_history);
   status = g_test_run ();
 
   at_training_controller_shutdown (controller);

@@ -79,6 +79,7 @@ typedef struct {
   NnTrainConfig *config;   /* NULL: weights only */
   NnEpochReport *history;  /* NULL: none stored */
   guint          n_history;
+  NnHistory     *learning_history;  /* NULL: none stored */
 } LoadedModel;
 
 static void
@@ -89,6 +90,7 @@ loaded_model_free (gpointer data)
   g_clear_pointer (&loaded->model, nn_model_unref);
   g_free (loaded->config);
   g_free (loaded->history);
+  g_clear_pointer (&loaded->learning_history, nn_history_unref);
   g_free (loaded);
 }
 
@@ -112,7 +114,16 @@ model_load_thread (GTask        *task,
   /* The curves of the run that trained it, when the file keeps them: an unreadable
    * history only costs the curves, never the model. */
   if (loaded->config != NULL)
-    loaded->history = at_checkpoint_load_history (task_data, &loaded->n_history, NULL);
+    {
+      g_autoptr(GError) history_error = NULL;
+
+      loaded->history = at_checkpoint_load_history (task_data, &loaded->n_history, NULL);
+      /* Likewise the learning history: without it the views show the final epoch only. */
+      loaded->learning_history = nn_checkpoint_load_history (task_data, &history_error);
+      if (history_error != NULL)
+        g_warning ("%s: the learning history is unreadable: %s", (const char *) task_data,
+                   history_error->message);
+    }
   g_task_return_pointer (task, loaded, loaded_model_free);
 }
 
@@ -134,6 +145,7 @@ at_model_load_finish_full (GAsyncResult   *result,
                            NnTrainConfig **config,
                            NnEpochReport **history,
                            guint          *n_history,
+                           NnHistory     **learning_history,
                            GError        **error)
 {
   LoadedModel *loaded;
@@ -151,6 +163,8 @@ at_model_load_finish_full (GAsyncResult   *result,
       *history = g_steal_pointer (&loaded->history);
       *n_history = *history != NULL ? loaded->n_history : 0;
     }
+  if (learning_history != NULL)
+    *learning_history = g_steal_pointer (&loaded->learning_history);
   loaded_model_free (loaded);
   return model;
 }
@@ -160,7 +174,7 @@ at_model_load_finish_with_config (GAsyncResult   *result,
                                   NnTrainConfig **config,
                                   GError        **error)
 {
-  return at_model_load_finish_full (result, config, NULL, NULL, error);
+  return at_model_load_finish_full (result, config, NULL, NULL, NULL, error);
 }
 
 NnModel *

@@ -33,11 +33,13 @@ NnModel   *at_model_load_finish_with_config (GAsyncResult   *result,
                                              GError        **error);
 
 /* Also the metrics history stored with a whole run (*history, g_free; NULL with
- * *n_history 0 when the file keeps none). */
+ * *n_history 0 when the file keeps none) and its learning history (*learning_history,
+ * nn_history_unref; NULL when the file keeps none).  Any out pointer may be NULL. */
 NnModel   *at_model_load_finish_full (GAsyncResult   *result,
                                       NnTrainConfig **config,
                                       NnEpochReport **history,
                                       guint          *n_history,
+                                      NnHistory     **learning_history,
                                       GError        **error);
 
 G_END_DECLS

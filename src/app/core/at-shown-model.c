@@ -19,6 +19,7 @@ struct _AtShownModel
   gboolean              has_config;
   char                 *path;        /* the file opened, or NULL */
   GArray               *history;     /* of NnEpochReport, test always NULL */
+  NnHistory            *learning_history;  /* owned, or NULL: none recorded or stored */
   /* A run started and has produced nothing yet: the state it came from, which a run that
    * fails before its first snapshot goes back to. */
   gboolean              run_pending;
@@ -40,12 +41,14 @@ G_DEFINE_ENUM_TYPE (AtShownState, at_shown_state,
 enum {
   PROP_0,
   PROP_STATE,
+  PROP_LEARNING_HISTORY,
   N_PROPS
 };
 
 enum {
   CHANGED,   /* the model, its config or its origin changed */
   HISTORY_CHANGED,
+  HISTORY_EPOCH,
   N_SIGNALS
 };
 
@@ -77,6 +80,17 @@ set_model (AtShownModel        *self,
     self->config = *config;
 }
 
+static void
+set_learning_history (AtShownModel *self,
+                      NnHistory    *history)
+{
+  if (history == self->learning_history)
+    return;
+  g_clear_pointer (&self->learning_history, nn_history_unref);
+  self->learning_history = history ? nn_history_ref (history) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEARNING_HISTORY]);
+}
+
 /* ---- following the controller ---- */
 
 /* The run's first output replaces what was shown before it. */
@@ -92,6 +106,8 @@ take_run (AtShownModel *self)
       g_array_set_size (self->history, 0);
       g_signal_emit (self, signals[HISTORY_CHANGED], 0);
     }
+  /* A continued run's history holds the file's epochs too (the trainer resumed it). */
+  set_learning_history (self, at_training_controller_get_learning_history (self->controller));
 }
 
 static void
@@ -118,6 +134,10 @@ on_epoch_report (AtTrainingController *controller,
   kept.test = NULL;
   g_array_append_val (self->history, kept);
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+  /* The trainer finishes an epoch's record before it reports the epoch. */
+  set_learning_history (self, at_training_controller_get_learning_history (self->controller));
+  if (self->learning_history != NULL)
+    g_signal_emit (self, signals[HISTORY_EPOCH], 0);
 }
 
 static void
@@ -193,13 +213,21 @@ at_shown_model_get_history (AtShownModel *self,
   return (const NnEpochReport *) self->history->data;
 }
 
+NnHistory *
+at_shown_model_get_learning_history (AtShownModel *self)
+{
+  g_return_val_if_fail (AT_IS_SHOWN_MODEL (self), NULL);
+  return self->learning_history;
+}
+
 void
 at_shown_model_open (AtShownModel        *self,
                      const char          *path,
                      NnModel             *model,
                      const NnTrainConfig *config,
                      const NnEpochReport *history,
-                     guint                n_history)
+                     guint                n_history,
+                     NnHistory           *learning_history)
 {
   g_return_if_fail (AT_IS_SHOWN_MODEL (self));
   g_return_if_fail (path != NULL && model != NULL);
@@ -214,8 +242,11 @@ at_shown_model_open (AtShownModel        *self,
     g_array_index (self->history, NnEpochReport, i).test = NULL;
   /* A file of weights only (a snapshot saved mid-run) has no run state to continue. */
   set_state (self, config != NULL ? AT_SHOWN_OPENED : AT_SHOWN_OPENED_WEIGHTS);
+  set_learning_history (self, learning_history);
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
+  if (self->learning_history != NULL)
+    g_signal_emit (self, signals[HISTORY_EPOCH], 0);
 }
 
 void
@@ -229,6 +260,7 @@ at_shown_model_follow (AtShownModel *self,
   self->path = g_strdup (dir);
   set_model (self, NULL, NULL);
   g_array_set_size (self->history, 0);
+  set_learning_history (self, NULL);
   set_state (self, AT_SHOWN_FOLLOWING);
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
@@ -348,6 +380,7 @@ at_shown_model_finalize (GObject *object)
 
   g_clear_pointer (&self->model, nn_model_unref);
   g_clear_pointer (&self->history, g_array_unref);
+  g_clear_pointer (&self->learning_history, nn_history_unref);
   g_free (self->path);
   G_OBJECT_CLASS (at_shown_model_parent_class)->finalize (object);
 }
@@ -364,6 +397,9 @@ at_shown_model_get_property (GObject    *object,
     {
     case PROP_STATE:
       g_value_set_enum (value, self->state);
+      break;
+    case PROP_LEARNING_HISTORY:
+      g_value_set_pointer (value, self->learning_history);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -382,6 +418,10 @@ at_shown_model_class_init (AtShownModelClass *klass)
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, at_shown_state_get_type (), AT_SHOWN_NONE,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* An NnHistory (borrowed; at_shown_model_get_learning_history); notified when replaced. */
+  properties[PROP_LEARNING_HISTORY] =
+    g_param_spec_pointer ("learning-history", NULL, NULL,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CHANGED] =
@@ -389,6 +429,11 @@ at_shown_model_class_init (AtShownModelClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[HISTORY_CHANGED] =
     g_signal_new ("history-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A new finished epoch is readable in the learning history (or a history came with an
+   * opened file). */
+  signals[HISTORY_EPOCH] =
+    g_signal_new ("history-epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 

@@ -54,14 +54,22 @@ const char          *at_shown_model_get_path    (AtShownModel         *self);
 const NnEpochReport *at_shown_model_get_history (AtShownModel         *self,
                                                  guint                *n_epochs);
 
+/* The learning history (nn-history.h) of the run that made it — per-image p(true), each
+ * epoch's test evaluation and weights — or NULL when none was recorded or stored
+ * ("learning-history", notified when replaced).  Borrowed.  While a run trains here it is
+ * that run's live history: ::history-epoch says a new finished epoch is readable in it. */
+NnHistory           *at_shown_model_get_learning_history (AtShownModel *self);
+
 /* A model opened from `path`: `config` NULL for a file of weights only; `history` (may be
- * NULL) as stored in the file.  Everything is copied. */
+ * NULL) as stored in the file; `learning_history` (may be NULL) referenced.  The rest is
+ * copied. */
 void                 at_shown_model_open        (AtShownModel         *self,
                                                  const char           *path,
                                                  NnModel              *model,
                                                  const NnTrainConfig  *config,
                                                  const NnEpochReport  *history,
-                                                 guint                 n_history);
+                                                 guint                 n_history,
+                                                 NnHistory            *learning_history);
 /* Follows the run written into `dir`: nothing shown until its first checkpoint. */
 void                 at_shown_model_follow      (AtShownModel         *self,
                                                  const char           *dir);

@@ -14,6 +14,7 @@ typedef enum {
   ITEM_BATCH,
   ITEM_EPOCH,
   ITEM_SNAPSHOT,
+  ITEM_HISTORY,    /* the run's learning history, once its trainer exists */
   ITEM_FINISHED,
 } ItemKind;
 
@@ -23,6 +24,7 @@ typedef struct {
   NnEpochReport  epoch;     /* epoch.test: an owned reference */
   NnModel       *snapshot;  /* owned */
   NnTrainConfig  config;    /* ITEM_SNAPSHOT: the run's config, as its trainer has it */
+  NnHistory     *history;   /* ITEM_HISTORY: an owned reference */
   NnTrainResult  result;
   GError        *error;     /* owned */
 } Item;
@@ -42,6 +44,7 @@ struct _AtTrainingController
   NnModel         *snapshot;     /* the run's latest weights */
   NnTrainConfig    snapshot_config;   /* of the run that made `snapshot` */
   NnEvaluation    *last_evaluation;
+  NnHistory       *learning_history;  /* of the latest run, main thread */
   GAsyncQueue     *queue;       /* of Item, worker → main */
   GSource         *source;      /* a QueueSource on the main context */
   GMainContext    *context;

@@ -148,6 +148,11 @@ handle_item (AtTrainingController *self,
       g_signal_emit (self, signals[SNAPSHOT_READY], 0, self->snapshot, &self->snapshot_config);
       break;
 
+    case ITEM_HISTORY:
+      g_clear_pointer (&self->learning_history, nn_history_unref);
+      self->learning_history = g_steal_pointer (&item->history);
+      break;
+
     case ITEM_FINISHED:
       /* The worker posts this last and returns right away: the join is immediate. */
       join_worker (self);
@@ -284,6 +289,7 @@ at_training_controller_start (AtTrainingController *self,
     return FALSE;
 
   g_clear_pointer (&self->trainer, nn_trainer_free);
+  g_clear_pointer (&self->learning_history, nn_history_unref);
   self->config = *config;
   g_atomic_int_set (&self->stop_pending, FALSE);
   self->pause_pending = FALSE;
@@ -427,6 +433,13 @@ at_training_controller_dup_last_evaluation (AtTrainingController *self)
   return self->last_evaluation ? nn_evaluation_ref (self->last_evaluation) : NULL;
 }
 
+NnHistory *
+at_training_controller_get_learning_history (AtTrainingController *self)
+{
+  g_return_val_if_fail (AT_IS_TRAINING_CONTROLLER (self), NULL);
+  return self->learning_history;
+}
+
 gboolean
 at_training_controller_save_trainer (AtTrainingController *self,
                                      const char           *path,
@@ -483,6 +496,7 @@ at_training_controller_finalize (GObject *object)
   g_clear_pointer (&self->trainer, nn_trainer_free);
   g_clear_pointer (&self->snapshot, nn_model_unref);
   g_clear_pointer (&self->last_evaluation, nn_evaluation_unref);
+  g_clear_pointer (&self->learning_history, nn_history_unref);
   g_clear_pointer (&self->dataset, nn_dataset_free);
   g_clear_pointer (&self->resume_path, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);

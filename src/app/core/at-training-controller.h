@@ -80,6 +80,10 @@ gint64                at_training_controller_get_max_dispatch_usec (AtTrainingCo
  * window shows is AtShownModel's: it follows these. */
 NnModel              *at_training_controller_dup_snapshot     (AtTrainingController *self);
 NnEvaluation         *at_training_controller_dup_last_evaluation (AtTrainingController *self);
+/* The latest run's learning history (nn-history.h; borrowed, NULL when it records none),
+ * readable at any time: it holds finished epochs only.  It is there before the run's first
+ * ::epoch-report and is dropped when the next run starts. */
+NnHistory            *at_training_controller_get_learning_history (AtTrainingController *self);
 
 /* Whether an ended run's trainer is kept (weights, optimizer, history: resumable). */
 gboolean              at_training_controller_has_ended_run    (AtTrainingController *self);

@@ -16,6 +16,7 @@ at_training_item_free (gpointer data)
 
   g_clear_pointer (&item->epoch.test, nn_evaluation_unref);
   g_clear_pointer (&item->snapshot, nn_model_unref);
+  g_clear_pointer (&item->history, nn_history_unref);
   g_clear_error (&item->error);
   g_free (item);
 }
@@ -133,6 +134,15 @@ at_training_worker_main (gpointer data)
 
   nn_trainer_set_callbacks (trainer, on_batch_done, on_epoch_done, self);
   self->last_snapshot_at = g_get_monotonic_time ();
+
+  /* Readable from any thread (finished epochs only): the views read it as the run goes. */
+  if (nn_trainer_get_learning_history (trainer) != NULL)
+    {
+      item = g_new0 (Item, 1);
+      item->kind = ITEM_HISTORY;
+      item->history = nn_history_ref (nn_trainer_get_learning_history (trainer));
+      post (self, item);
+    }
 
   item = g_new0 (Item, 1);
   item->kind = ITEM_FINISHED;

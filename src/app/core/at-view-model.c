@@ -39,6 +39,7 @@ enum {
   PROP_EVALUATION,
   PROP_SNAPSHOT,
   PROP_HISTORY,
+  PROP_LEARNING_HISTORY,
   PROP_IMAGE,
   N_PROPS
 };
@@ -241,6 +242,12 @@ on_history_changed (AtViewModel *self)
   tell (self, PROP_HISTORY);
 }
 
+static void
+on_learning_history_changed (AtViewModel *self)
+{
+  tell (self, PROP_LEARNING_HISTORY);
+}
+
 /* ---- public API ---- */
 
 AtViewModel *
@@ -264,6 +271,10 @@ at_view_model_new (AtTrainingController *controller,
   g_signal_connect_object (shown, "changed", G_CALLBACK (on_shown_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (shown, "history-changed", G_CALLBACK (on_history_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (shown, "notify::learning-history",
+                           G_CALLBACK (on_learning_history_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (shown, "history-epoch", G_CALLBACK (on_learning_history_changed),
                            self, G_CONNECT_SWAPPED);
   return self;
 }
@@ -297,6 +308,7 @@ at_view_model_set_active (AtViewModel *self,
   tell (self, PROP_EVALUATION);
   tell (self, PROP_SNAPSHOT);
   tell (self, PROP_HISTORY);
+  tell (self, PROP_LEARNING_HISTORY);
   evaluate_if_needed (self);
 }
 
@@ -370,6 +382,13 @@ at_view_model_get_history (AtViewModel *self,
 {
   g_return_val_if_fail (AT_IS_VIEW_MODEL (self), NULL);
   return at_shown_model_get_history (self->shown, n_epochs);
+}
+
+NnHistory *
+at_view_model_get_learning_history (AtViewModel *self)
+{
+  g_return_val_if_fail (AT_IS_VIEW_MODEL (self), NULL);
+  return at_shown_model_get_learning_history (self->shown);
 }
 
 int
@@ -467,6 +486,9 @@ at_view_model_get_property (GObject    *object,
     case PROP_HISTORY:
       g_value_set_pointer (value, NULL);
       break;
+    case PROP_LEARNING_HISTORY:
+      g_value_set_pointer (value, at_view_model_get_learning_history (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -517,6 +539,7 @@ at_view_model_class_init (AtViewModelClass *klass)
   properties[PROP_EVALUATION] = g_param_spec_pointer ("evaluation", NULL, NULL, ro);
   properties[PROP_SNAPSHOT] = g_param_spec_pointer ("snapshot", NULL, NULL, ro);
   properties[PROP_HISTORY] = g_param_spec_pointer ("history", NULL, NULL, ro);
+  properties[PROP_LEARNING_HISTORY] = g_param_spec_pointer ("learning-history", NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -57,6 +57,10 @@ const NnTrainConfig *at_view_model_get_config       (AtViewModel          *self)
 /* The history of the run that made the model shown ("history"). */
 const NnEpochReport *at_view_model_get_history      (AtViewModel          *self,
                                                      guint                *n_epochs);
+/* The learning history of the model shown (nn-history.h; borrowed, NULL: none), see
+ * at_shown_model_get_learning_history ("learning-history": notified when it is replaced and
+ * when a new finished epoch is readable in it). */
+NnHistory           *at_view_model_get_learning_history (AtViewModel        *self);
 
 /* The chosen test image, -1 for none ("image"); the first one once a dataset is there. */
 int                  at_view_model_get_image        (AtViewModel          *self);
