@@ -176,6 +176,75 @@ test_click (void)
   g_assert_false (at_embedding_view_click (embedding, 2, 2000));
 }
 
+/* A lasso dragged through the map's gesture selects exactly the dots inside its polygon
+ * (cairo's own even-odd fill test on the drawn positions, an independent point-in-polygon),
+ * lists them, and a click in the list opens that image's detail. */
+static void
+test_lasso (void)
+{
+  AtEmbeddingView *embedding = at_analysis_views_get_embedding (views);
+  AtMapLasso *lasso = at_embedding_view_get_lasso (embedding);
+  GtkGesture *gesture = at_map_lasso_get_gesture (lasso);
+  GtkWidget *map = at_embedding_view_get_map (embedding);
+  GArray *selected = at_map_lasso_get_selected (lasso);
+  double w, h, cx, cy, r, vertices[2 * 24];
+  guint n, expected = 0, first = G_MAXUINT;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  at_analysis_views_set_page (views, "embedding");
+  wait_until (is_mapped, embedding, "the Embedding page to be shown");
+  g_assert_nonnull (at_embedding_view_get_pca (embedding, &n));
+  at_test_wait_frames (map, 2, WAIT_SECONDS, "the map drawn");
+  w = gtk_widget_get_width (map);
+  h = gtk_widget_get_height (map);
+  /* A star-shaped (concave) polygon over the middle of the map. */
+  cx = w / 2;
+  cy = h / 2;
+  for (guint k = 0; k < 24; k++)
+    {
+      r = (k % 2 ? 0.18 : 0.35) * MIN (w, h);
+      vertices[2 * k] = cx + r * cos (2 * G_PI * k / 24);
+      vertices[2 * k + 1] = cy + r * sin (2 * G_PI * k / 24);
+    }
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  for (guint k = 0; k < 24; k++)
+    cairo_line_to (cr, vertices[2 * k], vertices[2 * k + 1]);
+  cairo_close_path (cr);
+  g_signal_emit_by_name (gesture, "drag-begin", vertices[0], vertices[1]);
+  for (guint k = 1; k < 24; k++)
+    g_signal_emit_by_name (gesture, "drag-update", vertices[2 * k] - vertices[0],
+                           vertices[2 * k + 1] - vertices[1]);
+  g_signal_emit_by_name (gesture, "drag-end", vertices[46] - vertices[0], vertices[47] - vertices[1]);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double x, y;
+
+      g_assert_true (at_embedding_view_point_position (embedding, i, &x, &y));
+      if (cairo_in_fill (cr, x, y))
+        {
+          g_assert_cmpuint (expected, <, selected->len);
+          g_assert_cmpuint (g_array_index (selected, guint, expected), ==, i);
+          if (first == G_MAXUINT)
+            first = i;
+          expected++;
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (selected->len, ==, expected);
+  g_assert_cmpuint (expected, >, 0);
+  g_assert_cmpuint (at_map_lasso_get_n_listed (lasso), ==, MIN (expected, AT_MAP_LASSO_MAX_LISTED));
+
+  g_assert_true (at_map_lasso_activate_listed (lasso, 0));
+  g_assert_cmpint (at_view_model_get_image (view_model), ==, (int) first);
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "detail");
+  at_analysis_views_back (views);
+  at_map_lasso_clear (lasso);
+  g_assert_cmpuint (selected->len, ==, 0);
+}
+
 static gboolean
 tsne_done (gpointer data)
 {
@@ -272,6 +341,7 @@ main (int   argc,
 
   g_test_add_func ("/app/embedding/pca", test_pca);
   g_test_add_func ("/app/embedding/click", test_click);
+  g_test_add_func ("/app/embedding/lasso", test_lasso);
   g_test_add_func ("/app/embedding/tsne", test_tsne);
   g_test_add_func ("/app/embedding/filters", test_filters);
   status = g_test_run ();

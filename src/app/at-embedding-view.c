@@ -14,6 +14,7 @@
 #include "at-embedding-view.h"
 #include "at-image-render.h"
 #include "at-inference.h"
+#include "at-map-lasso.h"
 #include "at-text-render.h"
 #include "at-theme.h"
 #include "nn-tsne.h"
@@ -38,6 +39,7 @@ struct _AtEmbeddingView
   GtkButton         *cancel_button;
   GtkProgressBar    *progress;
   GtkDrawingArea    *area;
+  AtMapLasso        *lasso;
 
   /* owned references */
   AtInference       *inference;
@@ -255,6 +257,7 @@ at_embedding_view_set_test_set (AtEmbeddingView *self,
   g_clear_pointer (&self->labels, g_bytes_unref);
   self->images = images ? g_bytes_ref (images) : NULL;
   self->labels = labels ? g_bytes_ref (labels) : NULL;
+  at_map_lasso_set_images (self->lasso, images);
   request_pca (self);
 }
 
@@ -471,6 +474,8 @@ draw_map (GtkDrawingArea *area,
   at_embedding_render (cr, &palette, &frame, xy, labels, predicted_data (self, n), n,
                        DOT_RADIUS, self->hovered);
   at_embedding_render_legend (cr, &palette, 8, 8);
+  at_map_lasso_set_n_points (self->lasso, n);
+  at_map_lasso_draw (self->lasso, cr);
   draw_hover (self, cr, &palette, width, height);
 }
 
@@ -525,6 +530,23 @@ at_embedding_view_point_position (AtEmbeddingView *self,
   return TRUE;
 }
 
+static gboolean
+lasso_position (gpointer  user_data,
+                guint     index,
+                double   *x,
+                double   *y)
+{
+  return at_embedding_view_point_position (user_data, index, x, y);
+}
+
+static void
+on_lasso_activated (AtMapLasso      *lasso,
+                    guint            index,
+                    AtEmbeddingView *self)
+{
+  g_signal_emit (self, signals[IMAGE_ACTIVATED], 0, index);
+}
+
 static void
 on_pressed (GtkGestureClick *gesture,
             int              n_press,
@@ -565,6 +587,13 @@ on_leave (GtkEventControllerMotion *motion,
 }
 
 /* ---- accessors ---- */
+
+AtMapLasso *
+at_embedding_view_get_lasso (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), NULL);
+  return self->lasso;
+}
 
 GtkWidget *
 at_embedding_view_get_map (AtEmbeddingView *self)
@@ -652,6 +681,7 @@ at_embedding_view_class_init (AtEmbeddingViewClass *klass)
     g_signal_new ("image-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
+  g_type_ensure (AT_TYPE_MAP_LASSO);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-embedding-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, box);
@@ -662,6 +692,7 @@ at_embedding_view_class_init (AtEmbeddingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, progress);
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, area);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, lasso);
   gtk_widget_class_bind_template_callback (widget_class, on_compute_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_method_toggled);
@@ -686,6 +717,8 @@ at_embedding_view_init (AtEmbeddingView *self)
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+  at_map_lasso_attach (self->lasso, GTK_WIDGET (self->area), lasso_position, self);
+  g_signal_connect (self->lasso, "image-activated", G_CALLBACK (on_lasso_activated), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
   update_controls (self);
 }
