@@ -15,6 +15,7 @@
 #include "at-training-controller.h"
 #include "at-view-model.h"
 #include "nn-embedding.h"
+#include "nn-featviz.h"
 #include "nn-filters.h"
 #include "nn-pca.h"
 #include "app-memory-dataset.h"
@@ -318,6 +319,60 @@ test_filters (void)
   g_assert_nonnull (at_filter_view_get_tunings (filters, &n_shown));
 }
 
+static gboolean
+featviz_idle (gpointer data)
+{
+  return !at_featviz_view_is_busy (data);
+}
+
+/* The tiles of conv2 (conv2d_1): Stop leaves nothing half-done; a full run shows one tile
+ * per channel, equal to nn_featviz on the same model with the same parameters. */
+static void
+test_featviz (void)
+{
+  AtFilterView *filters = at_analysis_views_get_filters (views);
+  AtFeatvizView *featviz = at_filter_view_get_featviz (filters);
+  g_autoptr(NnModel) model = at_training_controller_dup_snapshot (controller);
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *channels = NULL;
+  g_autofree float *want = NULL;
+  NnFeatvizParams params;
+  NnModel *shown_of;
+  const float *shown;
+  guint n, layer;
+
+  at_analysis_views_set_page (views, "filters");
+  at_filter_view_set_snapshot (filters, model);
+  nn_featviz_params_init (&params);
+  params.steps = 16;
+  at_featviz_view_set_params (featviz, &params);
+  g_assert_true (at_featviz_view_select_layer (featviz, "conv2d_1"));
+  g_assert_false (at_featviz_view_select_layer (featviz, "dense"));
+
+  g_assert_true (at_featviz_view_start (featviz));
+  g_assert_true (at_featviz_view_is_busy (featviz));
+  g_assert_false (at_featviz_view_start (featviz));
+  at_featviz_view_cancel (featviz);
+  g_assert_false (at_featviz_view_is_busy (featviz));
+  g_assert_null (at_featviz_view_get_images (featviz, &n, &layer, &shown_of));
+
+  g_assert_true (at_featviz_view_start (featviz));
+  wait_until (featviz_idle, featviz, "the feature visualisation of conv2");
+  shown = at_featviz_view_get_images (featviz, &n, &layer, &shown_of);
+  g_assert_nonnull (shown);
+  g_assert_true (shown_of == model);
+  g_assert_cmpstr (nn_model_layer_info (model, layer)->name, ==, "conv2d_1");
+  g_assert_cmpuint (n, ==, 64);
+  channels = g_new (guint, n);
+  for (guint c = 0; c < n; c++)
+    channels[c] = c;
+  want = g_new (float, (gsize) n * NN_IMAGE_PIXELS);
+  g_assert_true (nn_featviz (model, layer, channels, n, &params, want, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < (gsize) n * NN_IMAGE_PIXELS; i++)
+    g_assert_cmpfloat_with_epsilon (shown[i], want[i], 1e-5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +399,7 @@ main (int   argc,
   g_test_add_func ("/app/embedding/lasso", test_lasso);
   g_test_add_func ("/app/embedding/tsne", test_tsne);
   g_test_add_func ("/app/embedding/filters", test_filters);
+  g_test_add_func ("/app/embedding/featviz", test_featviz);
   status = g_test_run ();
 
   at_training_controller_shutdown (controller);
