@@ -201,6 +201,8 @@ at_map_lasso_draw (AtMapLasso *self,
   if (n < 2)
     return;
   cairo_save (cr);
+  /* A fresh path: the map's drawing may have left a current point behind. */
+  cairo_new_path (cr);
   for (guint i = 0; i < n; i++)
     cairo_line_to (cr, g_array_index (self->polygon, double, 2 * i),
                    g_array_index (self->polygon, double, 2 * i + 1));
