@@ -16,11 +16,11 @@
 #include "at-class-names.h"
 #include "at-feature-map-render.h"
 #include "at-inference.h"
+#include "at-picture-import.h"
 #include "at-probs-render.h"
 #include "at-theme.h"
 #include "at-whatif-jobs.h"
 #include "at-whatif-panel.h"
-#include "nn-image-fit.h"
 #include "nn-inspect.h"
 
 #define SWEEP_STRIDE 2
@@ -315,34 +315,13 @@ on_sweep_clicked (GtkButton     *button,
 
 /* ---- a picture from a file ---- */
 
-/* Worker thread: decode, orient, prepare (nn-image-fit.h). */
+/* Worker thread. */
 static gpointer
 load_job (gpointer       input,
           GCancellable  *cancellable,
           GError       **error)
 {
-  GFile *file = input;
-  g_autoptr(GFileInputStream) stream = g_file_read (file, cancellable, error);
-  g_autoptr(GdkPixbuf) loaded = NULL;
-  g_autoptr(GdkPixbuf) oriented = NULL;
-  g_autofree guint8 *sample = NULL;
-
-  if (stream == NULL)
-    return NULL;
-  loaded = gdk_pixbuf_new_from_stream (G_INPUT_STREAM (stream), cancellable, error);
-  if (loaded == NULL)
-    return NULL;
-  /* Phone photos are often stored sideways with an EXIF rotation. */
-  oriented = gdk_pixbuf_apply_embedded_orientation (loaded);
-  if (oriented == NULL)
-    oriented = g_object_ref (loaded);
-  sample = g_malloc (NN_IMAGE_PIXELS);
-  if (!nn_image_fit (gdk_pixbuf_read_pixels (oriented), gdk_pixbuf_get_width (oriented),
-                     gdk_pixbuf_get_height (oriented), gdk_pixbuf_get_rowstride (oriented),
-                     gdk_pixbuf_get_n_channels (oriented), gdk_pixbuf_get_has_alpha (oriented),
-                     sample, error))
-    return NULL;
-  return g_steal_pointer (&sample);
+  return at_picture_import (input, cancellable, error);
 }
 
 static void
