@@ -8,14 +8,11 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "at-class-names.h"
 #include "at-embedding-jobs.h"
 #include "at-embedding-render.h"
 #include "at-embedding-view.h"
-#include "at-image-render.h"
 #include "at-inference.h"
 #include "at-map-lasso.h"
-#include "at-text-render.h"
 #include "at-theme.h"
 #include "nn-tsne.h"
 
@@ -421,36 +418,18 @@ draw_hover (AtEmbeddingView  *self,
 {
   gsize size = 0;
   const guint8 *images = self->images ? g_bytes_get_data (self->images, &size) : NULL;
-  guint n;
   const guint8 *labels, *predicted;
-  g_autofree char *text = NULL;
-  double x, y;
+  guint n;
 
   shown_xy (self, &n);
   if (self->hovered < 0 || images == NULL || (gsize) (self->hovered + 1) * NN_IMAGE_PIXELS > size)
     return;
   labels = label_data (self, n);
   predicted = predicted_data (self, n);
-  x = MIN (self->hover_x + 12, width - THUMB - 8);
-  y = MIN (self->hover_y + 12, height - THUMB - 30);
-  at_set_source_rgb (cr, &palette->bg, 0.92);
-  cairo_rectangle (cr, x - 4, y - 4, THUMB + 8, THUMB + 30);
-  cairo_fill_preserve (cr);
-  at_set_source_rgb (cr, &palette->fg, 0.5);
-  cairo_set_line_width (cr, 1);
-  cairo_stroke (cr);
-  at_render_image (cr, palette, images + (gsize) self->hovered * NN_IMAGE_PIXELS,
-                   NN_IMAGE_SIDE, NN_IMAGE_SIDE, x, y, THUMB, THUMB);
-  if (labels == NULL)
-    return;
-  if (predicted != NULL && predicted[self->hovered] != labels[self->hovered])
-    /* Translators: hover label: "✗ <predicted> (is <true>)" */
-    text = g_strdup_printf (_("✗ %s (is %s)"), at_class_name (predicted[self->hovered]),
-                            at_class_name (labels[self->hovered]));
-  else
-    text = g_strdup (at_class_name (labels[self->hovered]));
-  at_set_source_rgb (cr, &palette->fg, 1);
-  at_render_text (cr, NULL, text, x, y + THUMB + 4, 0, 0, FALSE);
+  at_embedding_render_hover (cr, palette, images + (gsize) self->hovered * NN_IMAGE_PIXELS,
+                             labels ? (int) labels[self->hovered] : -1,
+                             predicted ? (int) predicted[self->hovered] : -1,
+                             self->hover_x, self->hover_y, THUMB, width, height);
 }
 
 static void
