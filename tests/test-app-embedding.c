@@ -15,6 +15,7 @@
 #include "at-training-controller.h"
 #include "at-view-model.h"
 #include "nn-embedding.h"
+#include "nn-featviz.h"
 #include "nn-filters.h"
 #include "nn-pca.h"
 #include "app-memory-dataset.h"
@@ -176,6 +177,75 @@ test_click (void)
   g_assert_false (at_embedding_view_click (embedding, 2, 2000));
 }
 
+/* A lasso dragged through the map's gesture selects exactly the dots inside its polygon
+ * (cairo's own even-odd fill test on the drawn positions, an independent point-in-polygon),
+ * lists them, and a click in the list opens that image's detail. */
+static void
+test_lasso (void)
+{
+  AtEmbeddingView *embedding = at_analysis_views_get_embedding (views);
+  AtMapLasso *lasso = at_embedding_view_get_lasso (embedding);
+  GtkGesture *gesture = at_map_lasso_get_gesture (lasso);
+  GtkWidget *map = at_embedding_view_get_map (embedding);
+  GArray *selected = at_map_lasso_get_selected (lasso);
+  double w, h, cx, cy, r, vertices[2 * 24];
+  guint n, expected = 0, first = G_MAXUINT;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_A8, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  at_analysis_views_set_page (views, "embedding");
+  wait_until (is_mapped, embedding, "the Embedding page to be shown");
+  g_assert_nonnull (at_embedding_view_get_pca (embedding, &n));
+  at_test_wait_frames (map, 2, WAIT_SECONDS, "the map drawn");
+  w = gtk_widget_get_width (map);
+  h = gtk_widget_get_height (map);
+  /* A star-shaped (concave) polygon over the middle of the map. */
+  cx = w / 2;
+  cy = h / 2;
+  for (guint k = 0; k < 24; k++)
+    {
+      r = (k % 2 ? 0.18 : 0.35) * MIN (w, h);
+      vertices[2 * k] = cx + r * cos (2 * G_PI * k / 24);
+      vertices[2 * k + 1] = cy + r * sin (2 * G_PI * k / 24);
+    }
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  for (guint k = 0; k < 24; k++)
+    cairo_line_to (cr, vertices[2 * k], vertices[2 * k + 1]);
+  cairo_close_path (cr);
+  g_signal_emit_by_name (gesture, "drag-begin", vertices[0], vertices[1]);
+  for (guint k = 1; k < 24; k++)
+    g_signal_emit_by_name (gesture, "drag-update", vertices[2 * k] - vertices[0],
+                           vertices[2 * k + 1] - vertices[1]);
+  g_signal_emit_by_name (gesture, "drag-end", vertices[46] - vertices[0], vertices[47] - vertices[1]);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double x, y;
+
+      g_assert_true (at_embedding_view_point_position (embedding, i, &x, &y));
+      if (cairo_in_fill (cr, x, y))
+        {
+          g_assert_cmpuint (expected, <, selected->len);
+          g_assert_cmpuint (g_array_index (selected, guint, expected), ==, i);
+          if (first == G_MAXUINT)
+            first = i;
+          expected++;
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (selected->len, ==, expected);
+  g_assert_cmpuint (expected, >, 0);
+  g_assert_cmpuint (at_map_lasso_get_n_listed (lasso), ==, MIN (expected, AT_MAP_LASSO_MAX_LISTED));
+
+  g_assert_true (at_map_lasso_activate_listed (lasso, 0));
+  g_assert_cmpint (at_view_model_get_image (view_model), ==, (int) first);
+  g_assert_cmpstr (at_analysis_views_get_page (views), ==, "detail");
+  at_analysis_views_back (views);
+  at_map_lasso_clear (lasso);
+  g_assert_cmpuint (selected->len, ==, 0);
+}
+
 static gboolean
 tsne_done (gpointer data)
 {
@@ -249,6 +319,60 @@ test_filters (void)
   g_assert_nonnull (at_filter_view_get_tunings (filters, &n_shown));
 }
 
+static gboolean
+featviz_idle (gpointer data)
+{
+  return !at_featviz_view_is_busy (data);
+}
+
+/* The tiles of conv2 (conv2d_1): Stop leaves nothing half-done; a full run shows one tile
+ * per channel, equal to nn_featviz on the same model with the same parameters. */
+static void
+test_featviz (void)
+{
+  AtFilterView *filters = at_analysis_views_get_filters (views);
+  AtFeatvizView *featviz = at_filter_view_get_featviz (filters);
+  g_autoptr(NnModel) model = at_training_controller_dup_snapshot (controller);
+  g_autoptr(GError) error = NULL;
+  g_autofree guint *channels = NULL;
+  g_autofree float *want = NULL;
+  NnFeatvizParams params;
+  NnModel *shown_of;
+  const float *shown;
+  guint n, layer;
+
+  at_analysis_views_set_page (views, "filters");
+  at_filter_view_set_snapshot (filters, model);
+  nn_featviz_params_init (&params);
+  params.steps = 16;
+  at_featviz_view_set_params (featviz, &params);
+  g_assert_true (at_featviz_view_select_layer (featviz, "conv2d_1"));
+  g_assert_false (at_featviz_view_select_layer (featviz, "dense"));
+
+  g_assert_true (at_featviz_view_start (featviz));
+  g_assert_true (at_featviz_view_is_busy (featviz));
+  g_assert_false (at_featviz_view_start (featviz));
+  at_featviz_view_cancel (featviz);
+  g_assert_false (at_featviz_view_is_busy (featviz));
+  g_assert_null (at_featviz_view_get_images (featviz, &n, &layer, &shown_of));
+
+  g_assert_true (at_featviz_view_start (featviz));
+  wait_until (featviz_idle, featviz, "the feature visualisation of conv2");
+  shown = at_featviz_view_get_images (featviz, &n, &layer, &shown_of);
+  g_assert_nonnull (shown);
+  g_assert_true (shown_of == model);
+  g_assert_cmpstr (nn_model_layer_info (model, layer)->name, ==, "conv2d_1");
+  g_assert_cmpuint (n, ==, 64);
+  channels = g_new (guint, n);
+  for (guint c = 0; c < n; c++)
+    channels[c] = c;
+  want = g_new (float, (gsize) n * NN_IMAGE_PIXELS);
+  g_assert_true (nn_featviz (model, layer, channels, n, &params, want, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < (gsize) n * NN_IMAGE_PIXELS; i++)
+    g_assert_cmpfloat_with_epsilon (shown[i], want[i], 1e-5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -272,8 +396,10 @@ main (int   argc,
 
   g_test_add_func ("/app/embedding/pca", test_pca);
   g_test_add_func ("/app/embedding/click", test_click);
+  g_test_add_func ("/app/embedding/lasso", test_lasso);
   g_test_add_func ("/app/embedding/tsne", test_tsne);
   g_test_add_func ("/app/embedding/filters", test_filters);
+  g_test_add_func ("/app/embedding/featviz", test_featviz);
   status = g_test_run ();
 
   at_training_controller_shutdown (controller);

@@ -8,13 +8,11 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "at-class-names.h"
 #include "at-embedding-jobs.h"
 #include "at-embedding-render.h"
 #include "at-embedding-view.h"
-#include "at-image-render.h"
 #include "at-inference.h"
-#include "at-text-render.h"
+#include "at-map-lasso.h"
 #include "at-theme.h"
 #include "nn-tsne.h"
 
@@ -38,6 +36,7 @@ struct _AtEmbeddingView
   GtkButton         *cancel_button;
   GtkProgressBar    *progress;
   GtkDrawingArea    *area;
+  AtMapLasso        *lasso;
 
   /* owned references */
   AtInference       *inference;
@@ -255,6 +254,7 @@ at_embedding_view_set_test_set (AtEmbeddingView *self,
   g_clear_pointer (&self->labels, g_bytes_unref);
   self->images = images ? g_bytes_ref (images) : NULL;
   self->labels = labels ? g_bytes_ref (labels) : NULL;
+  at_map_lasso_set_images (self->lasso, images);
   request_pca (self);
 }
 
@@ -418,36 +418,18 @@ draw_hover (AtEmbeddingView  *self,
 {
   gsize size = 0;
   const guint8 *images = self->images ? g_bytes_get_data (self->images, &size) : NULL;
-  guint n;
   const guint8 *labels, *predicted;
-  g_autofree char *text = NULL;
-  double x, y;
+  guint n;
 
   shown_xy (self, &n);
   if (self->hovered < 0 || images == NULL || (gsize) (self->hovered + 1) * NN_IMAGE_PIXELS > size)
     return;
   labels = label_data (self, n);
   predicted = predicted_data (self, n);
-  x = MIN (self->hover_x + 12, width - THUMB - 8);
-  y = MIN (self->hover_y + 12, height - THUMB - 30);
-  at_set_source_rgb (cr, &palette->bg, 0.92);
-  cairo_rectangle (cr, x - 4, y - 4, THUMB + 8, THUMB + 30);
-  cairo_fill_preserve (cr);
-  at_set_source_rgb (cr, &palette->fg, 0.5);
-  cairo_set_line_width (cr, 1);
-  cairo_stroke (cr);
-  at_render_image (cr, palette, images + (gsize) self->hovered * NN_IMAGE_PIXELS,
-                   NN_IMAGE_SIDE, NN_IMAGE_SIDE, x, y, THUMB, THUMB);
-  if (labels == NULL)
-    return;
-  if (predicted != NULL && predicted[self->hovered] != labels[self->hovered])
-    /* Translators: hover label: "✗ <predicted> (is <true>)" */
-    text = g_strdup_printf (_("✗ %s (is %s)"), at_class_name (predicted[self->hovered]),
-                            at_class_name (labels[self->hovered]));
-  else
-    text = g_strdup (at_class_name (labels[self->hovered]));
-  at_set_source_rgb (cr, &palette->fg, 1);
-  at_render_text (cr, NULL, text, x, y + THUMB + 4, 0, 0, FALSE);
+  at_embedding_render_hover (cr, palette, images + (gsize) self->hovered * NN_IMAGE_PIXELS,
+                             labels ? (int) labels[self->hovered] : -1,
+                             predicted ? (int) predicted[self->hovered] : -1,
+                             self->hover_x, self->hover_y, THUMB, width, height);
 }
 
 static void
@@ -471,6 +453,8 @@ draw_map (GtkDrawingArea *area,
   at_embedding_render (cr, &palette, &frame, xy, labels, predicted_data (self, n), n,
                        DOT_RADIUS, self->hovered);
   at_embedding_render_legend (cr, &palette, 8, 8);
+  at_map_lasso_set_n_points (self->lasso, n);
+  at_map_lasso_draw (self->lasso, cr);
   draw_hover (self, cr, &palette, width, height);
 }
 
@@ -525,6 +509,23 @@ at_embedding_view_point_position (AtEmbeddingView *self,
   return TRUE;
 }
 
+static gboolean
+lasso_position (gpointer  user_data,
+                guint     index,
+                double   *x,
+                double   *y)
+{
+  return at_embedding_view_point_position (user_data, index, x, y);
+}
+
+static void
+on_lasso_activated (AtMapLasso      *lasso,
+                    guint            index,
+                    AtEmbeddingView *self)
+{
+  g_signal_emit (self, signals[IMAGE_ACTIVATED], 0, index);
+}
+
 static void
 on_pressed (GtkGestureClick *gesture,
             int              n_press,
@@ -565,6 +566,13 @@ on_leave (GtkEventControllerMotion *motion,
 }
 
 /* ---- accessors ---- */
+
+AtMapLasso *
+at_embedding_view_get_lasso (AtEmbeddingView *self)
+{
+  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), NULL);
+  return self->lasso;
+}
 
 GtkWidget *
 at_embedding_view_get_map (AtEmbeddingView *self)
@@ -652,6 +660,7 @@ at_embedding_view_class_init (AtEmbeddingViewClass *klass)
     g_signal_new ("image-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
+  g_type_ensure (AT_TYPE_MAP_LASSO);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-embedding-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, box);
@@ -662,6 +671,7 @@ at_embedding_view_class_init (AtEmbeddingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, progress);
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, area);
+  gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, lasso);
   gtk_widget_class_bind_template_callback (widget_class, on_compute_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_method_toggled);
@@ -686,6 +696,8 @@ at_embedding_view_init (AtEmbeddingView *self)
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+  at_map_lasso_attach (self->lasso, GTK_WIDGET (self->area), lasso_position, self);
+  g_signal_connect (self->lasso, "image-activated", G_CALLBACK (on_lasso_activated), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
   update_controls (self);
 }

@@ -2,13 +2,15 @@
  * projected to 2-D.  PCA follows every snapshot (off the main thread, aligned to the
  * previous frame so the picture does not flip); t-SNE runs on demand on a subset, with
  * progress and Cancel.  Hovering a dot shows its image; clicking it emits
- * ::image-activated (guint index). */
+ * ::image-activated (guint index); dragging a lasso around dots lists their images beside
+ * the map (AtMapLasso), where a click opens one the same way. */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "nn-evaluation.h"
 #include "nn-model.h"
+#include "at-map-lasso.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +52,8 @@ gboolean          at_embedding_view_point_position (AtEmbeddingView *self,
                                                     double          *x,
                                                     double          *y);
 GtkWidget        *at_embedding_view_get_map        (AtEmbeddingView *self);
+/* The lasso on the map and its list of selected images (borrowed). */
+AtMapLasso       *at_embedding_view_get_lasso      (AtEmbeddingView *self);
 
 /* t-SNE of the current activations (a subset of at most AT_EMBEDDING_TSNE_MAX_POINTS). */
 gboolean          at_embedding_view_start_tsne     (AtEmbeddingView *self);

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "at-filter-gallery-render.h"
+#include "at-featviz-view.h"
 #include "at-filter-view.h"
 #include "at-theme.h"
 
@@ -21,6 +22,7 @@ struct _AtFilterView
   GtkWidget       *box;
   GtkLabel        *caption;
   GtkDrawingArea  *area;
+  AtFeatvizView   *featviz;
 
   /* owned references */
   NnModel         *model;
@@ -134,6 +136,7 @@ at_filter_view_set_snapshot (AtFilterView *self,
 
   if (model == self->model)
     return;
+  at_featviz_view_set_snapshot (self->featviz, model);
   g_clear_pointer (&self->model, nn_model_unref);
   clear (self);
   if (model != NULL)
@@ -160,6 +163,13 @@ at_filter_view_set_snapshot (AtFilterView *self,
                           "the filter detects."));
   update_height (self, self->laid_out_width);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+AtFeatvizView *
+at_filter_view_get_featviz (AtFilterView *self)
+{
+  g_return_val_if_fail (AT_IS_FILTER_VIEW (self), NULL);
+  return self->featviz;
 }
 
 const NnFilterTuning *
@@ -201,11 +211,13 @@ at_filter_view_class_init (AtFilterViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = at_filter_view_dispose;
+  g_type_ensure (AT_TYPE_FEATVIZ_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-filter-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AtFilterView, box);
   gtk_widget_class_bind_template_child (widget_class, AtFilterView, caption);
   gtk_widget_class_bind_template_child (widget_class, AtFilterView, area);
+  gtk_widget_class_bind_template_child (widget_class, AtFilterView, featviz);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "at-filter-view");
 }

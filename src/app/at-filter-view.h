@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "at-featviz-view.h"
+
 #include "nn-filters.h"
 #include "nn-model.h"
 
@@ -20,6 +22,8 @@ GtkWidget            *at_filter_view_new          (void);
 void                  at_filter_view_set_snapshot (AtFilterView *self,
                                                    NnModel      *model);
 
+/* The feature visualisation below the gallery (borrowed). */
+AtFeatvizView        *at_filter_view_get_featviz  (AtFilterView *self);
 /* For tests: the tunings shown (n of them; NULL for none) and the count per kind. */
 const NnFilterTuning *at_filter_view_get_tunings  (AtFilterView *self,
                                                    guint        *n);

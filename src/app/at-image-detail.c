@@ -13,6 +13,7 @@
 #include "at-inference.h"
 #include "at-probs-render.h"
 #include "at-theme.h"
+#include "at-whatif-panel.h"
 #include "nn-inspect.h"
 
 struct _AtImageDetail
@@ -29,6 +30,7 @@ struct _AtImageDetail
   GtkLabel             *saliency_label;
   GtkDrawingArea       *probs_area;
   AtImageStory         *story;
+  AtWhatifPanel        *whatif;
 
   /* owned references */
   AtSampleItem         *item;
@@ -149,6 +151,7 @@ at_image_detail_set_snapshot (AtImageDetail *self,
       g_clear_pointer (&self->snapshot, nn_model_unref);
       self->snapshot = model ? nn_model_ref (model) : NULL;
     }
+  at_whatif_panel_set_snapshot (self->whatif, model);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     request (self);
 }
@@ -248,6 +251,8 @@ at_image_detail_set_item (AtImageDetail *self,
   self->item_handler = g_signal_connect_swapped (item, "changed", G_CALLBACK (show_verdict), self);
 
   at_image_view_set_pixels (self->image, at_sample_item_get_pixels (item));
+  at_whatif_panel_set_image (self->whatif, at_sample_item_get_pixels (item),
+                             (int) at_sample_item_get_label (item));
   title = g_strdup_printf (_("Test image %u"), at_sample_item_get_index (item));
   gtk_label_set_text (self->title_label, title);
   show_verdict (self);
@@ -279,6 +284,13 @@ at_image_detail_get_saliency (AtImageDetail *self)
 {
   g_return_val_if_fail (AT_IS_IMAGE_DETAIL (self), NULL);
   return self->has_saliency ? self->saliency : NULL;
+}
+
+AtWhatifPanel *
+at_image_detail_get_whatif (AtImageDetail *self)
+{
+  g_return_val_if_fail (AT_IS_IMAGE_DETAIL (self), NULL);
+  return self->whatif;
 }
 
 GThread *
@@ -321,6 +333,7 @@ at_image_detail_class_init (AtImageDetailClass *klass)
 
   g_type_ensure (AT_TYPE_IMAGE_VIEW);
   g_type_ensure (AT_TYPE_IMAGE_STORY);
+  g_type_ensure (AT_TYPE_WHATIF_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-image-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, AtImageDetail, box);
@@ -332,6 +345,7 @@ at_image_detail_class_init (AtImageDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtImageDetail, saliency_label);
   gtk_widget_class_bind_template_child (widget_class, AtImageDetail, probs_area);
   gtk_widget_class_bind_template_child (widget_class, AtImageDetail, story);
+  gtk_widget_class_bind_template_child (widget_class, AtImageDetail, whatif);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

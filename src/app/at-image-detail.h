@@ -6,6 +6,7 @@
 
 #include "at-image-story.h"
 #include "at-sample-item.h"
+#include "at-whatif-panel.h"
 #include "nn-model.h"
 #include "nn-trainer.h"
 
@@ -28,6 +29,8 @@ void                  at_image_detail_set_show_saliency (AtImageDetail     *self
                                                       gboolean              show);
 /* The saliency shown, (28, 28), or NULL; and the thread that computed it. */
 const float          *at_image_detail_get_saliency   (AtImageDetail        *self);
+/* The what-if editor beside the image (borrowed). */
+AtWhatifPanel        *at_image_detail_get_whatif     (AtImageDetail        *self);
 GThread              *at_image_detail_get_last_thread (AtImageDetail       *self);
 
 /* The image's learning history and its flag (the analysis page gives it the history and

@@ -8,6 +8,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include "at-class-names.h"
+#include "at-image-render.h"
+#include "nn-dataset.h"
 #include "at-text-render.h"
 
 #define N_CLASSES 10
@@ -279,4 +281,39 @@ at_embedding_render_legend (cairo_t         *cr,
                   y + row * N_CLASSES + row / 2, 0.0, 0.5, FALSE);
   cairo_restore (cr);
   return row * (N_CLASSES + 1);
+}
+
+void
+at_embedding_render_hover (cairo_t         *cr,
+                           const AtPalette *palette,
+                           const guint8    *image,
+                           int              label,
+                           int              predicted,
+                           double           px,
+                           double           py,
+                           double           thumb,
+                           double           width,
+                           double           height)
+{
+  g_autofree char *text = NULL;
+  double x = MIN (px + 12, width - thumb - 8);
+  double y = MIN (py + 12, height - thumb - 30);
+
+  at_set_source_rgb (cr, &palette->bg, 0.92);
+  cairo_rectangle (cr, x - 4, y - 4, thumb + 8, thumb + 30);
+  cairo_fill_preserve (cr);
+  at_set_source_rgb (cr, &palette->fg, 0.5);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+  at_render_image (cr, palette, image, NN_IMAGE_SIDE, NN_IMAGE_SIDE, x, y, thumb, thumb);
+  if (label < 0)
+    return;
+  if (predicted >= 0 && predicted != label)
+    /* Translators: hover label: "✗ <predicted> (is <true>)" */
+    text = g_strdup_printf (_("✗ %s (is %s)"), at_class_name ((guint) predicted),
+                            at_class_name ((guint) label));
+  else
+    text = g_strdup (at_class_name ((guint) label));
+  at_set_source_rgb (cr, &palette->fg, 1);
+  at_render_text (cr, NULL, text, x, y + thumb + 4, 0, 0, FALSE);
 }

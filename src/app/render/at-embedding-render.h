@@ -65,4 +65,18 @@ double at_embedding_render_legend (cairo_t         *cr,
                                    double           x,
                                    double           y);
 
+/* The hover card near the pointer (px, py): image (28, 28) as a `thumb`-pixel tile and its
+ * class below ("✗ predicted (is true)" when they differ; no text for label < 0), kept
+ * inside width × height. */
+void   at_embedding_render_hover  (cairo_t         *cr,
+                                   const AtPalette *palette,
+                                   const guint8    *image,
+                                   int              label,
+                                   int              predicted,
+                                   double           px,
+                                   double           py,
+                                   double           thumb,
+                                   double           width,
+                                   double           height);
+
 G_END_DECLS

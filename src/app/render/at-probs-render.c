@@ -46,7 +46,7 @@ at_render_probabilities (cairo_t         *cr,
       at_set_source_rgb (cr, &palette->fg, 0.08);
       cairo_rectangle (cr, NAME_W, y + row * 0.2, bar_w, row * 0.6);
       cairo_fill (cr);
-      if (k == predicted_class && k != true_class)
+      if (k == predicted_class && k != true_class && true_class < NN_N_CLASSES)
         at_set_source_rgb (cr, &palette->error, 1.0);
       else if (k == predicted_class)
         at_set_source_rgb (cr, &palette->accent, 1.0);
