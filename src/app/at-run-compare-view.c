@@ -301,6 +301,10 @@ at_run_compare_view_init (AtRunCompareView *self)
   at_sample_grid_set_sort (self->fixed_grid, AT_SAMPLE_SORT_LOSS);
   g_signal_connect (self->broken_grid, "item-activated", G_CALLBACK (on_item_activated), self);
   g_signal_connect (self->fixed_grid, "item-activated", G_CALLBACK (on_item_activated), self);
+  /* Side by side, the two verdicts are what is compared: editing belongs to the one image
+   * detail of the Analysis page. */
+  gtk_widget_set_visible (GTK_WIDGET (at_image_detail_get_whatif (self->detail_a)), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (at_image_detail_get_whatif (self->detail_b)), FALSE);
 }
 
 GtkWidget *
