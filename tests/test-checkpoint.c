@@ -318,6 +318,9 @@ test_trainer_round_trip (TmpDir        *tmp,
   config.optimizer.learning_rate = 0.0123f;  /* not a default: must survive the trip */
   config.schedule = NN_SCHEDULE_COSINE;
   config.l2 = 1e-4f;
+  config.label_smoothing = 0.05f;
+  config.augment.pad = 1;
+  config.augment.erase = 0.25f;
   config.seed = G_MAXUINT64 - 5;             /* beyond what a JSON double holds */
   trainer = nn_trainer_new (&config, dataset, &error);
   g_assert_no_error (error);
@@ -333,6 +336,9 @@ test_trainer_round_trip (TmpDir        *tmp,
   g_assert_true (loaded.seed == config.seed);
   assert_same_float (loaded.optimizer.learning_rate, config.optimizer.learning_rate);
   assert_same_float (loaded.l2, config.l2);
+  assert_same_float (loaded.label_smoothing, config.label_smoothing);
+  assert_same_float (loaded.augment.erase, config.augment.erase);
+  g_assert_cmpuint (loaded.augment.pad, ==, 1);
 
   restored = nn_trainer_new (&loaded, dataset, &error);
   g_assert_no_error (error);

@@ -645,6 +645,7 @@ typedef struct {
   guint n, k;
   double *z;
   const guint8 *labels;
+  double smoothing;
 } LossCase;
 
 static double
@@ -695,6 +696,59 @@ test_loss (void)
   g_assert_cmpfloat (probs[9], ==, 1.0f);
 }
 
+/* Label smoothing written the other way round: (1 − ε)·CE(label) + ε · mean over classes of
+ * CE(class), which is −Σ q_j log p_j for q = (1 − ε)·onehot + ε/K. */
+static double
+smoothed_loss (gpointer data)
+{
+  LossCase *lc = data;
+  double total = 0.0;
+
+  for (guint i = 0; i < lc->n; i++)
+    {
+      const double *z = lc->z + (gsize) i * lc->k;
+      double m = z[0], s = 0.0, all = 0.0;
+
+      for (guint j = 1; j < lc->k; j++)
+        m = MAX (m, z[j]);
+      for (guint j = 0; j < lc->k; j++)
+        s += exp (z[j] - m);
+      for (guint j = 0; j < lc->k; j++)
+        all += -(z[j] - m - log (s));
+      total += (1.0 - lc->smoothing) * -(z[lc->labels[i]] - m - log (s))
+               + lc->smoothing * all / lc->k;
+    }
+  return total / lc->n;
+}
+
+static void
+test_loss_smoothed (void)
+{
+  guint n = 6, k = 10;
+  guint8 labels[6] = { 1, 3, 9, 0, 7, 7 };
+  g_autofree float *z = g_new (float, n * k), *dz = g_new (float, n * k);
+  g_autofree float *dz_plain = g_new (float, n * k);
+  LossCase lc = { n, k, NULL, labels, 0.1 };
+  double mean;
+  NnRng rng;
+
+  nn_rng_seed (&rng, 23);
+  nn_test_fill (&rng, z, n * k, -4, 4);
+  mean = nn_softmax_xent_smoothed (z, labels, n, k, 0.1f, dz);
+  lc.z = nn_test_to_double (z, n * k);
+  g_assert_cmpfloat (fabs (mean - smoothed_loss (&lc)), <, 1e-6);
+  /* Smoothing raises the loss of confident right answers: it is not the plain loss. */
+  g_assert_cmpfloat (fabs (mean - xent_loss (&lc)), >, 1e-3);
+  nn_test_note_err ("smoothed softmax-xent dlogits",
+                    check_grad (smoothed_loss, &lc, lc.z, n * k, dz), GRAD_BOUND);
+  g_free (lc.z);
+
+  /* ε = 0 is the plain loss and gradient, bit for bit. */
+  mean = nn_softmax_xent_smoothed (z, labels, n, k, 0.0f, dz);
+  g_assert_cmpfloat (mean, ==, nn_softmax_xent (z, labels, n, k, NULL, NULL, dz_plain));
+  g_assert_cmpmem (dz, n * k * sizeof (float), dz_plain, n * k * sizeof (float));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -713,6 +767,7 @@ main (int    argc,
   g_test_add_func ("/engine/relu/forward-backward", test_relu);
   g_test_add_func ("/engine/flatten/forward-backward", test_flatten);
   g_test_add_func ("/engine/loss/softmax-xent", test_loss);
+  g_test_add_func ("/engine/loss/label-smoothing", test_loss_smoothed);
   status = g_test_run ();
   g_test_message ("largest gradient-check relative error: %.3g", nn_test_max_err);
   return status;

@@ -80,6 +80,19 @@ describe (const NnTrainConfig *config)
     g_ptr_array_add (parts, g_strdup (_("no validation")));
   if (config->l2 > 0.0f)
     g_ptr_array_add (parts, g_strdup_printf (_("L2 %g"), config->l2));
+  if (config->label_smoothing > 0.0f)
+    g_ptr_array_add (parts, g_strdup_printf (_("label smoothing %g"), config->label_smoothing));
+  if (config->augment.pad > 0)
+    /* Translators: training images shifted by up to 2 pixels each way */
+    g_ptr_array_add (parts, g_strdup_printf (_("shifts ±%u px"), config->augment.pad));
+  if (config->augment.flip)
+    /* Translators: training images mirrored left–right at random */
+    g_ptr_array_add (parts, g_strdup (_("flips")));
+  if (config->augment.erase > 0.0f)
+    /* Translators: "random erasing 50 %", the share of training images with a blanked
+     * rectangle */
+    g_ptr_array_add (parts, g_strdup_printf (_("random erasing %.0f %%"),
+                                             100.0 * config->augment.erase));
   g_ptr_array_add (parts, NULL);
   return g_strjoinv (" · ", (char **) parts->pdata);
 }

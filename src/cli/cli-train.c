@@ -62,6 +62,8 @@ typedef struct {
   char    *momentum;
   gboolean nesterov;
   char    *l2;
+  char    *label_smoothing;
+  char    *erase;
   char    *schedule;
   char    *validation_split;
   char    *seed;
@@ -81,7 +83,7 @@ train_options_clear (TrainOptions *o)
 {
   char **strings[] = {
     &o->model, &o->epochs, &o->batch_size, &o->optimizer, &o->lr, &o->momentum, &o->l2,
-    &o->schedule, &o->validation_split, &o->seed, &o->threads, &o->limit, &o->save,
+    &o->label_smoothing, &o->erase, &o->schedule, &o->validation_split, &o->seed, &o->threads, &o->limit, &o->save,
     &o->resume, &o->log, &o->layers_log,
   };
 
@@ -155,6 +157,8 @@ config_from_options (const TrainOptions *o,
          cli_parse_float ("--lr", o->lr, &config->optimizer.learning_rate, error) &&
          cli_parse_float ("--momentum", o->momentum, &config->optimizer.momentum, error) &&
          cli_parse_float ("--l2", o->l2, &config->l2, error) &&
+         cli_parse_float ("--label-smoothing", o->label_smoothing, &config->label_smoothing, error) &&
+         cli_parse_float ("--erase", o->erase, &config->augment.erase, error) &&
          cli_parse_float ("--validation-split", o->validation_split, &config->validation_split, error) &&
          cli_parse_uint64 ("--seed", o->seed, &config->seed, error) &&
          cli_parse_uint ("--limit", o->limit, 0, G_MAXUINT, &config->limit, error);
@@ -188,6 +192,8 @@ check_resume_options (const TrainOptions *o,
     { "--momentum", o->momentum != NULL },
     { "--nesterov", o->nesterov },
     { "--l2", o->l2 != NULL },
+    { "--label-smoothing", o->label_smoothing != NULL },
+    { "--erase", o->erase != NULL },
     { "--schedule", o->schedule != NULL },
     { "--validation-split", o->validation_split != NULL },
     { "--seed", o->seed != NULL },
@@ -572,6 +578,10 @@ cli_train (int    argc,
     { "momentum", 0, 0, G_OPTION_ARG_STRING, &o.momentum, "SGD momentum", "X" },
     { "nesterov", 0, 0, G_OPTION_ARG_NONE, &o.nesterov, "SGD with Nesterov momentum", NULL },
     { "l2", 0, 0, G_OPTION_ARG_STRING, &o.l2, "L2 factor on kernels (loss += X·Σw²)", "X" },
+    { "label-smoothing", 0, 0, G_OPTION_ARG_STRING, &o.label_smoothing,
+      "Put ε of each training target on the other classes (0 ≤ ε < 1)", "X" },
+    { "erase", 0, 0, G_OPTION_ARG_STRING, &o.erase,
+      "Probability of erasing a random rectangle of a training image (0 to 1)", "P" },
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &o.schedule,
       "Learning-rate schedule: constant, step or cosine", "NAME" },
     { "validation-split", 0, 0, G_OPTION_ARG_STRING, &o.validation_split,

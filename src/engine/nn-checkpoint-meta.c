@@ -268,6 +268,14 @@ nn_checkpoint_config_to_json (const NnTrainConfig *config)
   json_builder_end_object (builder);
 
   add_float (builder, "l2", config->l2);
+  add_float (builder, "label_smoothing", config->label_smoothing);
+  json_builder_set_member_name (builder, "augment");
+  json_builder_begin_object (builder);
+  add_uint (builder, "pad", config->augment.pad);
+  json_builder_set_member_name (builder, "flip");
+  json_builder_add_boolean_value (builder, config->augment.flip);
+  add_float (builder, "erase", config->augment.erase);
+  json_builder_end_object (builder);
   json_builder_set_member_name (builder, "schedule");
   json_builder_add_string_value (builder, nn_checkpoint_schedule_name (config->schedule));
   add_uint (builder, "step_epochs", config->step_epochs);
@@ -322,7 +330,7 @@ nn_checkpoint_config_from_json (const char    *json,
   g_autoptr(GError) invalid = NULL;
   NnTrainConfig result;
   JsonObject *object;
-  JsonNode *optimizer;
+  JsonNode *optimizer, *augment;
   const char *model, *schedule, *seed;
   const char *what = "config";
 
@@ -348,10 +356,15 @@ nn_checkpoint_config_from_json (const char    *json,
       return FALSE;
     }
   nn_train_config_init (&result, model);
+  /* Files written before these were stored were trained without smoothing or erasing (their
+   * shifts and flips were the preset's, which the init above keeps). */
+  result.label_smoothing = 0.0f;
+  result.augment.erase = 0.0f;
 
   if (!read_uint (object, what, "epochs", &result.epochs, error) ||
       !read_uint (object, what, "batch_size", &result.batch_size, error) ||
       !read_float (object, what, "l2", &result.l2, error) ||
+      !read_float (object, what, "label_smoothing", &result.label_smoothing, error) ||
       !read_uint (object, what, "step_epochs", &result.step_epochs, error) ||
       !read_float (object, what, "gamma", &result.gamma, error) ||
       !read_float (object, what, "validation_split", &result.validation_split, error) ||
@@ -369,6 +382,22 @@ nn_checkpoint_config_from_json (const char    *json,
           return FALSE;
         }
       if (!optimizer_from_json (json_node_get_object (optimizer), &result.optimizer, error))
+        return FALSE;
+    }
+  augment = json_object_get_member (object, "augment");
+  if (augment != NULL)
+    {
+      JsonObject *a;
+
+      if (!JSON_NODE_HOLDS_OBJECT (augment))
+        {
+          bad_field (what, "augment", error);
+          return FALSE;
+        }
+      a = json_node_get_object (augment);
+      if (!read_uint (a, "augment", "pad", &result.augment.pad, error) ||
+          !read_bool (a, "augment", "flip", &result.augment.flip, error) ||
+          !read_float (a, "augment", "erase", &result.augment.erase, error))
         return FALSE;
     }
   schedule = read_string (object, "schedule");

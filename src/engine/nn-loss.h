@@ -22,4 +22,15 @@ double nn_softmax_xent (const float  *logits,
                         float        *losses,
                         float        *dlogits);
 
+/* The same with label smoothing (Szegedy et al. 2016): the target q puts 1 − ε + ε/K on the
+ * label and ε/K on every other class, so the network is not pushed to ever larger logits.
+ * Returns the mean of −Σ_j q_j log p_j; dlogits (N, K) = (softmax − q) / N.  ε is in [0, 1);
+ * ε = 0 gives nn_softmax_xent's numbers bit for bit. */
+double nn_softmax_xent_smoothed (const float  *logits,
+                                 const guint8 *labels,
+                                 guint         n,
+                                 guint         k,
+                                 float         smoothing,
+                                 float        *dlogits);
+
 G_END_DECLS

@@ -115,8 +115,8 @@ train_batch (NnTrainer *trainer,
   logits = nn_model_forward (trainer->model, trainer->ws, x, n, &trainer->rng);
   nn_model_update_running_stats (trainer->model, trainer->ws);
   nn_recorder_after_forward (rec, trainer->ws, trainer->order + start, logits, n, measure);
-  loss = nn_softmax_xent (logits, trainer->labels, n, NN_N_CLASSES, NULL, NULL,
-                          trainer->dlogits);
+  loss = nn_softmax_xent_smoothed (logits, trainer->labels, n, NN_N_CLASSES,
+                                   trainer->config.label_smoothing, trainer->dlogits);
   *correct = count_correct (logits, trainer->labels, n);
   if (!isfinite (loss))
     return loss;

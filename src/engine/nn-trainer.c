@@ -161,6 +161,10 @@ nn_train_config_validate (const NnTrainConfig *config,
   if (o->kind != NN_OPTIMIZER_SGD && (!isfinite (o->epsilon) || o->epsilon <= 0.0f))
     return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
                  "epsilon is %g: expected a finite number > 0", o->epsilon);
+  if (!isfinite (config->label_smoothing) || config->label_smoothing < 0.0f
+      || config->label_smoothing >= 1.0f)
+    return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
+                 "label smoothing is %g: expected 0 ≤ ε < 1", config->label_smoothing);
   if (!isfinite (config->l2) || config->l2 < 0.0f)
     return fail (error, NN_TRAINER_ERROR_INVALID_CONFIG,
                  "L2 factor is %g: expected a finite number ≥ 0", config->l2);

@@ -45,6 +45,7 @@ typedef struct {
   guint             batch_size;
   NnOptimizerParams optimizer;
   float             l2;               /* L2 factor on kernels, Keras' meaning: loss += l2·Σw² */
+  float             label_smoothing;  /* ε of the training loss's targets, [0, 1) (nn-loss.h) */
   NnScheduleKind    schedule;
   guint             step_epochs;      /* NN_SCHEDULE_STEP */
   float             gamma;            /* NN_SCHEDULE_STEP */
