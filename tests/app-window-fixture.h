@@ -8,7 +8,6 @@
 #include <gtk/gtk.h>
 
 #include "at-window.h"
-#include "app-test-wait.h"
 
 #pragma GCC diagnostic ignored "-Wunused-function"
 
@@ -17,6 +16,8 @@
 /* Any wait longer than this (× ATELIER_TEST_TIME_FACTOR) fails the test instead of hanging
  * it; an idle machine needs about a second for the longest. */
 #define WAIT_SECONDS 40
+
+#include "app-test-run.h"
 
 static char *data_dir;
 
@@ -72,14 +73,6 @@ write_split (const char *images_name,
 
 /* ---- waiting without hanging -------------------------------------------------------- */
 
-static void
-wait_until (AtTestPredicate predicate,
-            gpointer        data,
-            const char     *what)
-{
-  at_test_wait_until (predicate, data, WAIT_SECONDS, what);
-}
-
 static gboolean
 is_cleared (gpointer data)
 {
@@ -97,12 +90,6 @@ is_state (AtTrainingController *controller,
           AtTrainingState       state)
 {
   return at_training_controller_get_state (controller) == state;
-}
-
-static gboolean
-is_finished (gpointer data)
-{
-  return is_state (data, AT_TRAINING_STATE_FINISHED) || is_state (data, AT_TRAINING_STATE_FAILED);
 }
 
 static gboolean

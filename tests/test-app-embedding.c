@@ -19,39 +19,18 @@
 #include "nn-filters.h"
 #include "nn-pca.h"
 #include "app-memory-dataset.h"
-#include "app-test-wait.h"
 
 #define N_TRAIN 600
 #define N_TEST  400
 #define WAIT_SECONDS 60
+
+#include "app-test-run.h"
 
 static AtTrainingController *controller;
 static AtShownModel *shown_model;
 static AtViewModel *view_model;
 static AtAnalysisViews *views;
 static GtkWindow *window;
-
-static void
-wait_until (AtTestPredicate predicate,
-            gpointer        data,
-            const char     *what)
-{
-  at_test_wait_until (predicate, data, WAIT_SECONDS, what);
-}
-
-static gboolean
-is_finished (gpointer data)
-{
-  AtTrainingState state = at_training_controller_get_state (controller);
-
-  return state == AT_TRAINING_STATE_FINISHED || state == AT_TRAINING_STATE_FAILED;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
 
 static NnModel *wanted_model;
 
@@ -90,7 +69,7 @@ test_pca (void)
   config.seed = 7;
   g_assert_true (at_training_controller_start (controller, &config, &error));
   g_assert_no_error (error);
-  wait_until (is_finished, NULL, "training to finish");
+  wait_until (is_finished, controller, "training to finish");
   g_assert_cmpint (at_training_controller_get_state (controller), ==, AT_TRAINING_STATE_FINISHED);
   final = at_training_controller_dup_snapshot (controller);
   wanted_model = final;

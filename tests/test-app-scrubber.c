@@ -20,12 +20,13 @@
 #include "at-view-model.h"
 #include "nn-history.h"
 #include "app-memory-dataset.h"
-#include "app-test-wait.h"
 
 #define N_TRAIN  600
 #define N_TEST   500
 #define N_EPOCHS 4
 #define WAIT_SECONDS 60
+
+#include "app-test-run.h"
 
 static AtTrainingController *controller;
 static AtShownModel *shown_model;
@@ -34,32 +35,10 @@ static AtAnalysisViews *views;
 static AtTimeScrubber *scrubber;
 static GtkWindow *window;
 
-static void
-wait_until (AtTestPredicate predicate,
-            gpointer        data,
-            const char     *what)
-{
-  at_test_wait_until (predicate, data, WAIT_SECONDS, what);
-}
-
-static gboolean
-is_finished (gpointer data)
-{
-  AtTrainingState state = at_training_controller_get_state (controller);
-
-  return state == AT_TRAINING_STATE_FINISHED || state == AT_TRAINING_STATE_FAILED;
-}
-
 static gboolean
 has_history_epochs (gpointer data)
 {
   return at_view_model_get_n_history_epochs (view_model) >= GPOINTER_TO_UINT (data);
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
 }
 
 static gboolean
@@ -281,7 +260,7 @@ static void
 test_train (void)
 {
   start_run (N_EPOCHS);
-  wait_until (is_finished, NULL, "training to finish");
+  wait_until (is_finished, controller, "training to finish");
   g_assert_cmpint (at_training_controller_get_state (controller), ==, AT_TRAINING_STATE_FINISHED);
   wait_until (has_history_epochs, GUINT_TO_POINTER (N_EPOCHS), "every epoch in the history");
   g_assert_cmpuint (nn_history_n_epochs (history ()), ==, N_EPOCHS);
@@ -514,7 +493,7 @@ test_during_training (void)
   g_assert_cmpint (at_view_model_get_shown_epoch (view_model), ==, AT_VIEW_MODEL_LIVE);
   g_assert_true (at_view_model_get_snapshot (view_model) == at_shown_model_get_model (shown_model));
   at_training_controller_stop (controller);
-  wait_until (is_finished, NULL, "the run to stop");
+  wait_until (is_finished, controller, "the run to stop");
 }
 
 int

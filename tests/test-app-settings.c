@@ -19,11 +19,12 @@
 #include "at-training-controller.h"
 #include "at-window.h"
 #include "cli-fixture.h"
-#include "app-test-wait.h"
 
 #define N_TRAIN 256
 #define N_TEST  64
 #define WAIT_SECONDS 60
+
+#include "app-test-run.h"
 
 static char *tmp_dir;
 
@@ -174,14 +175,6 @@ close_window (AtWindow *window)
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_destroy (GTK_WINDOW (window));
   at_test_wait_until (is_cleared, &weak, WAIT_SECONDS, "the window to be finalized");
-}
-
-static gboolean
-is_finished (gpointer data)
-{
-  AtTrainingState state = at_training_controller_get_state (data);
-
-  return state == AT_TRAINING_STATE_FINISHED || state == AT_TRAINING_STATE_FAILED;
 }
 
 static void

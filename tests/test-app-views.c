@@ -21,7 +21,6 @@
 #include "at-view-model.h"
 #include "nn-inspect.h"
 #include "app-memory-dataset.h"
-#include "app-test-wait.h"
 
 #define N_TRAIN 600
 #define N_TEST  1000
@@ -29,38 +28,14 @@
  * it; an idle machine needs a few seconds for the longest (two CNN epochs). */
 #define WAIT_SECONDS 50
 
+#include "app-test-run.h"
+
 static AtTrainingController *controller;
 static AtShownModel *shown_model;
 static AtViewModel *view_model;
 static AtAnalysisViews *views;
 static GtkWindow *window;
 static GThread *main_thread;
-
-/* ---- waiting without hanging -------------------------------------------------------- */
-
-static void
-wait_until (AtTestPredicate predicate,
-            gpointer        data,
-            const char     *what)
-{
-  at_test_wait_until (predicate, data, WAIT_SECONDS, what);
-}
-
-static void
-wait_frames (GtkWidget  *widget,
-             guint       n,
-             const char *what)
-{
-  at_test_wait_frames (widget, n, WAIT_SECONDS, what);
-}
-
-static gboolean
-is_finished (gpointer data)
-{
-  AtTrainingState state = at_training_controller_get_state (controller);
-
-  return state == AT_TRAINING_STATE_FINISHED || state == AT_TRAINING_STATE_FAILED;
-}
 
 static int
 compare_gint64 (gconstpointer a,
@@ -90,12 +65,6 @@ maps_show_snapshot (gpointer data)
 }
 
 static guint delivered_target;
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
 
 /* A snapshot's maps reached the screen: the view timed one snapshot → redraw. */
 static gboolean
@@ -131,7 +100,7 @@ test_train (void)
   config.seed = 7;
   g_assert_true (at_training_controller_start (controller, &config, &error));
   g_assert_no_error (error);
-  wait_until (is_finished, NULL, "training to finish");
+  wait_until (is_finished, controller, "training to finish");
   g_assert_cmpint (at_training_controller_get_state (controller), ==, AT_TRAINING_STATE_FINISHED);
   {
     g_autoptr(NnModel) final = at_training_controller_dup_snapshot (controller);
