@@ -195,6 +195,29 @@ test_copy (void)
   g_assert_cmpfloat (nn_model_params (model)[5], ==, before[5]);
 }
 
+/* nn_model_set holds its own reference: the slot outlives the caller's, and TRUE only when
+ * the slot changed. */
+static void
+test_set (void)
+{
+  NnModel *mlp = nn_model_new_preset ("mlp", 3, NULL);
+  NnModel *cnn = nn_model_new_preset ("cnn", 3, NULL);
+  NnModel *slot = NULL;
+
+  g_assert_true (nn_model_set (&slot, mlp));
+  g_assert_true (slot == mlp);
+  g_assert_false (nn_model_set (&slot, mlp));
+  nn_model_unref (mlp);
+  g_assert_cmpstr (nn_model_get_preset (slot), ==, "mlp");
+  g_assert_true (nn_model_set (&slot, cnn));
+  g_assert_true (slot == cnn);
+  nn_model_unref (cnn);
+  g_assert_cmpstr (nn_model_get_preset (slot), ==, "cnn");
+  g_assert_true (nn_model_set (&slot, NULL));
+  g_assert_null (slot);
+  g_assert_false (nn_model_set (&slot, NULL));
+}
+
 static guint8 *
 random_images (guint n,
                guint seed)
@@ -490,6 +513,7 @@ main (int    argc,
   g_test_add_func ("/engine/model/unknown-preset", test_unknown_preset);
   g_test_add_func ("/engine/model/seed", test_seed);
   g_test_add_func ("/engine/model/copy", test_copy);
+  g_test_add_func ("/engine/model/set", test_set);
   g_test_add_func ("/engine/model/l2", test_l2);
   g_test_add_func ("/engine/model/gradient/mlp", test_gradient_mlp);
   g_test_add_func ("/engine/model/gradient/cnn", test_gradient_cnn);

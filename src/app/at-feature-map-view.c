@@ -330,11 +330,7 @@ at_feature_map_view_set_snapshot (AtFeatureMapView *self,
 {
   g_return_if_fail (AT_IS_FEATURE_MAP_VIEW (self));
 
-  if (model != self->snapshot)
-    {
-      g_clear_pointer (&self->snapshot, nn_model_unref);
-      self->snapshot = model ? nn_model_ref (model) : NULL;
-    }
+  nn_model_set (&self->snapshot, model);
   request (self, g_get_monotonic_time ());
 }
 

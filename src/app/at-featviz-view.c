@@ -242,10 +242,8 @@ at_featviz_view_set_snapshot (AtFeatvizView *self,
 {
   g_return_if_fail (AT_IS_FEATVIZ_VIEW (self));
 
-  if (model == self->snapshot)
+  if (!nn_model_set (&self->snapshot, model))
     return;
-  g_clear_pointer (&self->snapshot, nn_model_unref);
-  self->snapshot = model ? nn_model_ref (model) : NULL;
   list_layers (self);
   update_controls (self);
 }

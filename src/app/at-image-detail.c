@@ -146,11 +146,7 @@ at_image_detail_set_snapshot (AtImageDetail *self,
 {
   g_return_if_fail (AT_IS_IMAGE_DETAIL (self));
 
-  if (model != self->snapshot)
-    {
-      g_clear_pointer (&self->snapshot, nn_model_unref);
-      self->snapshot = model ? nn_model_ref (model) : NULL;
-    }
+  nn_model_set (&self->snapshot, model);
   at_whatif_panel_set_snapshot (self->whatif, model);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     request (self);

@@ -479,10 +479,8 @@ at_whatif_panel_set_snapshot (AtWhatifPanel *self,
 {
   g_return_if_fail (AT_IS_WHATIF_PANEL (self));
 
-  if (model == self->snapshot)
+  if (!nn_model_set (&self->snapshot, model))
     return;
-  g_clear_pointer (&self->snapshot, nn_model_unref);
-  self->snapshot = model ? nn_model_ref (model) : NULL;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     submit (self, 0);
 }

@@ -150,6 +150,19 @@ nn_model_unref (NnModel *model)
   g_free (model);
 }
 
+gboolean
+nn_model_set (NnModel **model_ptr,
+              NnModel  *new_model)
+{
+  g_return_val_if_fail (model_ptr != NULL, FALSE);
+
+  if (*model_ptr == new_model)
+    return FALSE;
+  g_clear_pointer (model_ptr, nn_model_unref);
+  *model_ptr = new_model != NULL ? nn_model_ref (new_model) : NULL;
+  return TRUE;
+}
+
 const char *
 nn_model_get_preset (const NnModel *model)
 {

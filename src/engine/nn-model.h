@@ -76,6 +76,10 @@ NnModel            *nn_model_new_preset  (const char *preset,
                                           GError    **error);
 NnModel            *nn_model_ref         (NnModel *model);
 void                nn_model_unref       (NnModel *model);
+/* g_set_object() for models: makes *model_ptr hold its own reference to new_model (or
+ * NULL), dropping the one it held; TRUE if it changed. */
+gboolean            nn_model_set         (NnModel  **model_ptr,
+                                          NnModel   *new_model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnModel, nn_model_unref)
 /* A deep copy of architecture and parameters (not gradients): a snapshot. */
 NnModel            *nn_model_copy        (const NnModel *model);

@@ -70,11 +70,7 @@ set_model (AtShownModel        *self,
            NnModel             *model,
            const NnTrainConfig *config)
 {
-  if (model != self->model)
-    {
-      g_clear_pointer (&self->model, nn_model_unref);
-      self->model = model ? nn_model_ref (model) : NULL;
-    }
+  nn_model_set (&self->model, model);
   self->has_config = config != NULL;
   if (config != NULL)
     self->config = *config;
