@@ -69,6 +69,8 @@ typedef struct {
   guint8   pixels[NN_IMAGE_PIXELS];
   gint64   requested;        /* g_get_monotonic_time() of the snapshot, 0 for other causes */
 } Request;
+/* at_inference_free_model_request() frees it. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (Request, model) == 0);
 
 typedef struct {
   NnModel      *model;
@@ -78,15 +80,6 @@ typedef struct {
   guint         side;
   gint64        requested;
 } Result;
-
-static void
-request_free (gpointer data)
-{
-  Request *req = data;
-
-  g_clear_pointer (&req->model, nn_model_unref);
-  g_free (req);
-}
 
 static void
 result_free (gpointer data)
@@ -320,8 +313,8 @@ request (AtFeatureMapView *self,
   req->model = g_steal_pointer (&model);
   memcpy (req->pixels, self->pixels, sizeof req->pixels);
   req->requested = snapshot_time;
-  at_inference_submit (self->inference, inspect_job, req, request_free, result_free,
-                       on_result, self);
+  at_inference_submit (self->inference, inspect_job, req, at_inference_free_model_request,
+                       result_free, on_result, self);
 }
 
 void

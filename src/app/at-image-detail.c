@@ -52,21 +52,14 @@ typedef struct {
   guint8   pixels[NN_IMAGE_PIXELS];
   guint    class_index;
 } Request;
+/* at_inference_free_model_request() frees it. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (Request, model) == 0);
 
 typedef struct {
   float saliency[NN_IMAGE_PIXELS];
   float logit;
   guint class_index;
 } Result;
-
-static void
-request_free (gpointer data)
-{
-  Request *req = data;
-
-  g_clear_pointer (&req->model, nn_model_unref);
-  g_free (req);
-}
 
 static gpointer
 saliency_job (gpointer       input,
@@ -136,8 +129,8 @@ request (AtImageDetail *self)
   req->model = g_steal_pointer (&model);
   memcpy (req->pixels, at_sample_item_get_pixels (self->item), sizeof req->pixels);
   req->class_index = k < NN_N_CLASSES ? k : at_sample_item_get_predicted (self->item);
-  at_inference_submit (self->inference, saliency_job, req, request_free, g_free,
-                       on_result, self);
+  at_inference_submit (self->inference, saliency_job, req, at_inference_free_model_request,
+                       g_free, on_result, self);
 }
 
 void

@@ -214,14 +214,8 @@ typedef struct {
   guint    patch;
 } SweepRequest;
 
-static void
-sweep_request_free (gpointer data)
-{
-  SweepRequest *req = data;
-
-  g_clear_pointer (&req->model, nn_model_unref);
-  g_free (req);
-}
+/* at_inference_free_model_request() frees it. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (SweepRequest, model) == 0);
 
 /* The sweep in a box, so the main thread can take it out and a dropped one is freed. */
 typedef struct {
@@ -302,7 +296,7 @@ at_whatif_panel_start_sweep (AtWhatifPanel *self)
   req->patch = at_whatif_canvas_get_edit (self->canvas)->patch_size;
   gtk_widget_set_sensitive (GTK_WIDGET (self->sweep_button), FALSE);
   show_status (self, _("Sliding the patch over the image…"), FALSE);
-  at_inference_submit (self->sweep, sweep_job, req, sweep_request_free,
+  at_inference_submit (self->sweep, sweep_job, req, at_inference_free_model_request,
                        sweep_result_free, on_sweep_done, self);
 }
 

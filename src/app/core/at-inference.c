@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "at-inference.h"
+#include "nn-model.h"
 
 struct _AtInference
 {
@@ -199,4 +200,15 @@ AtInference *
 at_inference_new (void)
 {
   return g_object_new (AT_TYPE_INFERENCE, NULL);
+}
+
+void
+at_inference_free_model_request (gpointer request)
+{
+  NnModel **model = request;   /* the first member */
+
+  if (request == NULL)
+    return;
+  g_clear_pointer (model, nn_model_unref);
+  g_free (request);
 }

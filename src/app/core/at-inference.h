@@ -40,6 +40,11 @@ void         at_inference_submit         (AtInference     *self,
 void         at_inference_cancel         (AtInference     *self);
 gboolean     at_inference_is_busy        (AtInference     *self);
 
+/* Frees a job's input whose first member is its own reference to the model it runs on
+ * (`NnModel *model;`) and which holds nothing else to free (plain values, arrays): the
+ * `input_free` of such jobs.  NULL is ignored. */
+void         at_inference_free_model_request (gpointer request);
+
 /* The thread the last delivered result was computed on, or NULL (compare only). */
 GThread     *at_inference_get_last_thread (AtInference    *self);
 /* Process-wide counts: jobs delivered, jobs dropped as stale, jobs that ran on the

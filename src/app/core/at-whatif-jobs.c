@@ -14,6 +14,8 @@ typedef struct {
   guint    saliency_class;
   gint64   stroke_time;
 } Request;
+/* at_inference_free_model_request() frees it. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (Request, model) == 0);
 
 struct _AtWhatifJobs
 {
@@ -30,17 +32,6 @@ struct _AtWhatifJobs
 };
 
 G_DEFINE_FINAL_TYPE (AtWhatifJobs, at_whatif_jobs, G_TYPE_OBJECT)
-
-static void
-request_free (gpointer data)
-{
-  Request *req = data;
-
-  if (req == NULL)
-    return;
-  g_clear_pointer (&req->model, nn_model_unref);
-  g_free (req);
-}
 
 static void
 result_free (gpointer data)
@@ -95,8 +86,8 @@ start (AtWhatifJobs *self,
        Request      *req)
 {
   self->n_run++;
-  at_inference_submit (self->inference, whatif_job, req, request_free, result_free,
-                       on_done, self);
+  at_inference_submit (self->inference, whatif_job, req, at_inference_free_model_request,
+                       result_free, on_done, self);
 }
 
 void
@@ -123,7 +114,7 @@ at_whatif_jobs_submit (AtWhatifJobs *self,
     }
   if (self->pending != NULL)
     self->n_coalesced++;
-  request_free (self->pending);
+  at_inference_free_model_request (self->pending);
   self->pending = req;
 }
 
@@ -132,7 +123,7 @@ at_whatif_jobs_cancel (AtWhatifJobs *self)
 {
   g_return_if_fail (AT_IS_WHATIF_JOBS (self));
 
-  g_clear_pointer (&self->pending, request_free);
+  g_clear_pointer (&self->pending, at_inference_free_model_request);
   at_inference_cancel (self->inference);
 }
 
@@ -162,7 +153,7 @@ at_whatif_jobs_dispose (GObject *object)
 {
   AtWhatifJobs *self = AT_WHATIF_JOBS (object);
 
-  g_clear_pointer (&self->pending, request_free);
+  g_clear_pointer (&self->pending, at_inference_free_model_request);
   if (self->inference != NULL)
     at_inference_cancel (self->inference);
   g_clear_object (&self->inference);
