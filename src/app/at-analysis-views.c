@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "at-analysis-views.h"
+#include "at-file-chooser.h"
 
 /* Exported grids stop at 10 rows: a sheet, not 10,000 images. */
 #define EXPORT_MAX_IMAGES 100
@@ -212,17 +213,11 @@ on_chooser_response (GtkNativeDialog *dialog,
                      int              response,
                      AtAnalysisViews *self)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = at_file_chooser_dup_accepted_path (dialog, response);
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      path = file ? g_file_get_path (file) : NULL;
-      if (path != NULL && !at_analysis_views_export (self, path, &error))
-        show_error (self, error);
-    }
+  if (path != NULL && !at_analysis_views_export (self, path, &error))
+    show_error (self, error);
   g_clear_object (&self->chooser);
 }
 

@@ -11,6 +11,7 @@
 #include "at-class-names.h"
 #include "at-data-list-item.h"
 #include "at-data-map-view-private.h"
+#include "at-file-chooser.h"
 
 /* Rows a list shows; the export writes the whole list. */
 #define ROWS_MAX 1000
@@ -309,17 +310,11 @@ on_chooser_response (GtkNativeDialog *dialog,
                      int              response,
                      AtDataMapView   *self)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = at_file_chooser_dup_accepted_path (dialog, response);
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      path = file ? g_file_get_path (file) : NULL;
-      if (path != NULL && !at_data_map_view_export_list (self, path, &error))
-        gtk_label_set_text (self->list_caption, error->message);
-    }
+  if (path != NULL && !at_data_map_view_export_list (self, path, &error))
+    gtk_label_set_text (self->list_caption, error->message);
   g_clear_object (&self->chooser);
 }
 

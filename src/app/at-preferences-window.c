@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "at-file-chooser.h"
 #include "at-preferences-window.h"
 
 struct _AtPreferencesWindow
@@ -44,14 +45,10 @@ on_chooser_response (GtkNativeDialog     *chooser,
                      int                  response,
                      AtPreferencesWindow *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+  g_autofree char *path = at_file_chooser_dup_accepted_path (chooser, response);
 
-      if (path != NULL)
-        g_settings_set_string (self->settings, "data-dir", path);
-    }
+  if (path != NULL)
+    g_settings_set_string (self->settings, "data-dir", path);
   g_clear_object (&self->chooser);
 }
 
