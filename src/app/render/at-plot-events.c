@@ -19,34 +19,6 @@ draw_line (cairo_t     *cr,
   cairo_line_to (cr, round (x) + 0.5, f->y + f->h);
 }
 
-static void
-draw_box (Ctx         *ctx,
-          const Frame *f,
-          double       x,
-          const char  *text)
-{
-  cairo_t *cr = ctx->cr;
-  g_autoptr(PangoLayout) layout = at_plot_make_layout (ctx, text, FALSE);
-  int w, h;
-  double bx, by = f->y + 8;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  bx = x + 10;
-  if (bx + w + 16 > f->x + f->w)
-    bx = x - 10 - w - 16;
-  bx = MAX (bx, f->x + 2);
-  cairo_new_path (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
-  cairo_rectangle (cr, round (bx) + 0.5, round (by) + 0.5, w + 16, h + 12);
-  at_plot_set_color (cr, &ctx->style->background, 0.95);
-  cairo_fill_preserve (cr);
-  at_plot_set_color (cr, &marker_color, 1.0);
-  cairo_stroke (cr);
-  at_plot_set_color (cr, &ctx->style->foreground, 1.0);
-  cairo_move_to (cr, round (bx) + 8, round (by) + 6);
-  pango_cairo_show_layout (cr, layout);
-}
-
 void
 at_plot_draw_markers (Ctx         *ctx,
                       const Frame *top,
@@ -86,7 +58,10 @@ at_plot_draw_markers (Ctx         *ctx,
     }
   /* The details in the lower pane: the upper one has the curves' read-out. */
   if (hovered >= 0)
-    draw_box (ctx, bottom, at_plot_fx (top, style->markers[hovered].x),
-              style->markers[hovered].detail);
+    {
+      cairo_set_dash (cr, NULL, 0, 0);
+      at_plot_draw_text_box (ctx, bottom, at_plot_fx (top, style->markers[hovered].x), 10,
+                             style->markers[hovered].detail, &marker_color, 1.0);
+    }
   cairo_restore (cr);
 }

@@ -125,36 +125,6 @@ draw_cursor_line (Ctx                *ctx,
   cairo_stroke (ctx->cr);
 }
 
-/* The read-out in a box beside the pointer, kept inside the top pane. */
-static void
-draw_readout (Ctx         *ctx,
-              const Frame *top,
-              double       hx,
-              const char  *text)
-{
-  cairo_t *cr = ctx->cr;
-  g_autoptr(PangoLayout) layout = at_plot_make_layout (ctx, text, FALSE);
-  int w, h;
-  double bx, by;
-
-  pango_layout_get_pixel_size (layout, &w, &h);
-  bx = hx + 14;
-  if (bx + w + 16 > top->x + top->w)
-    bx = hx - 14 - w - 16;
-  bx = MAX (bx, top->x + 2);
-  by = top->y + 8;
-
-  cairo_new_path (cr);
-  cairo_rectangle (cr, round (bx) + 0.5, round (by) + 0.5, w + 16, h + 12);
-  at_plot_set_color (cr, &ctx->style->background, 0.95);
-  cairo_fill_preserve (cr);
-  at_plot_set_color (cr, &ctx->style->foreground, 0.25);
-  cairo_stroke (cr);
-  at_plot_set_color (cr, &ctx->style->foreground, 1.0);
-  cairo_move_to (cr, round (bx) + 8, round (by) + 6);
-  pango_cairo_show_layout (cr, layout);
-}
-
 /* What is under the pointer: the batches' and the epoch's metrics, dots on the curves, a
  * cursor line and the read-out. */
 void
@@ -183,6 +153,7 @@ at_plot_draw_hover (Ctx         *ctx,
 
   cairo_save (ctx->cr);
   draw_cursor_line (ctx, frames, hx);
-  draw_readout (ctx, top, hx, text->str);
+  /* The read-out beside the pointer, kept inside the top pane. */
+  at_plot_draw_text_box (ctx, top, hx, 14, text->str, &ctx->style->foreground, 0.25);
   cairo_restore (ctx->cr);
 }

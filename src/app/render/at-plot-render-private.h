@@ -52,6 +52,16 @@ double       at_plot_fy          (const Frame        *f,
 PangoLayout *at_plot_make_layout (Ctx                *ctx,
                                   const char         *text,
                                   gboolean            bold);
+/* `text` in a box near the top of frame `f`, `gap` px right of x, or left of it where the
+ * right side has no room; a `border` frame at `border_alpha`, stroked with the current line
+ * width and dash. */
+void         at_plot_draw_text_box (Ctx              *ctx,
+                                    const Frame      *f,
+                                    double            x,
+                                    double            gap,
+                                    const char       *text,
+                                    const AtColor    *border,
+                                    double            border_alpha);
 const char  *at_plot_series_label (Series            series);
 float        at_plot_epoch_value (const AtEpochPoint *p,
                                   Series              series,

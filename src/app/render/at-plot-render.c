@@ -97,6 +97,36 @@ at_plot_make_layout (Ctx        *ctx,
   return g_object_ref (ctx->layout);
 }
 
+void
+at_plot_draw_text_box (Ctx           *ctx,
+                       const Frame   *f,
+                       double         x,
+                       double         gap,
+                       const char    *text,
+                       const AtColor *border,
+                       double         border_alpha)
+{
+  cairo_t *cr = ctx->cr;
+  g_autoptr(PangoLayout) layout = at_plot_make_layout (ctx, text, FALSE);
+  int w, h;
+  double bx, by = f->y + 8;
+
+  pango_layout_get_pixel_size (layout, &w, &h);
+  bx = x + gap;
+  if (bx + w + 16 > f->x + f->w)
+    bx = x - gap - w - 16;
+  bx = MAX (bx, f->x + 2);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, round (bx) + 0.5, round (by) + 0.5, w + 16, h + 12);
+  at_plot_set_color (cr, &ctx->style->background, 0.95);
+  cairo_fill_preserve (cr);
+  at_plot_set_color (cr, border, border_alpha);
+  cairo_stroke (cr);
+  at_plot_set_color (cr, &ctx->style->foreground, 1.0);
+  cairo_move_to (cr, round (bx) + 8, round (by) + 6);
+  pango_cairo_show_layout (cr, layout);
+}
+
 /* Draws `text` with its anchor point at (x, y); ax, ay in 0..1 pick the anchor. */
 static void
 draw_text (Ctx        *ctx,
