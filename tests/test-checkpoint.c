@@ -937,6 +937,58 @@ test_resume_mismatch (TmpDir        *tmp,
   g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
 }
 
+/* `json` with member `name`'s value replaced by the JSON text `value`. */
+static char *
+replace_member (const char *json,
+                const char *name,
+                const char *value)
+{
+  g_autofree char *pattern = g_strdup_printf ("\"%s\"\\s*:\\s*[^,}]*", name);
+  g_autofree char *replacement = g_strdup_printf ("\"%s\":%s", name, value);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  char *result = g_regex_replace_literal (regex, json, -1, 0, replacement, 0, NULL);
+
+  g_assert_nonnull (result);
+  g_assert_cmpstr (result, !=, json);
+  return result;
+}
+
+/* A config field of the wrong type or range is an error, never a guess. */
+static void
+test_config_fields (void)
+{
+  const struct { const char *name, *value; } bad[] = {
+    { "epochs", "true" }, { "epochs", "-1" }, { "epochs", "4294967296" }, { "epochs", "2.5" },
+    { "epochs", "\"3\"" }, { "epochs", "null" }, { "threads", "[1]" },
+    { "evaluate_test", "1" }, { "evaluate_test", "\"yes\"" }, { "evaluate_test", "null" },
+  };
+  NnTrainConfig config, loaded;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  small_config (&config, 3);
+  config.evaluate_test = TRUE;
+  json = nn_checkpoint_config_to_json (&config);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *edited = replace_member (json, bad[i].name, bad[i].value);
+
+      g_test_message ("%s: %s", bad[i].name, bad[i].value);
+      g_assert_false (nn_checkpoint_config_from_json (edited, &loaded, &error));
+      g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+      g_clear_error (&error);
+    }
+  {
+    g_autofree char *epochs = replace_member (json, "epochs", "7");
+    g_autofree char *edited = replace_member (epochs, "evaluate_test", "false");
+
+    g_assert_true (nn_checkpoint_config_from_json (edited, &loaded, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (loaded.epochs, ==, 7);
+    g_assert_false (loaded.evaluate_test);
+  }
+}
+
 /* Every single-byte change in the header of a valid file: an error or a model, never a
  * crash (run under MALLOC_CHECK_ and, in CI, sanitizers). */
 static void
@@ -1128,6 +1180,7 @@ main (int    argc,
               tmp_setup, test_mismatch, tmp_teardown);
   g_test_add ("/engine/checkpoint/corrupt/training-state", TmpDir, NULL,
               tmp_setup, test_resume_mismatch, tmp_teardown);
+  g_test_add_func ("/engine/checkpoint/corrupt/config-fields", test_config_fields);
   g_test_add_func ("/engine/checkpoint/corrupt/header-flips", test_header_flips);
 
   return g_test_run ();
