@@ -82,6 +82,26 @@ bad_field (const char *what,
                "%s field “%s” has the wrong type or range", what, name);
 }
 
+/* The member `name` in *node if it holds a value of `type`, NULL if it is absent; FALSE
+ * with the error if it holds anything else. */
+static gboolean
+find_value (JsonObject  *object,
+            const char  *what,
+            const char  *name,
+            GType        type,
+            JsonNode   **node,
+            GError     **error)
+{
+  *node = json_object_get_member (object, name);
+  if (*node != NULL
+      && (!JSON_NODE_HOLDS_VALUE (*node) || json_node_get_value_type (*node) != type))
+    {
+      bad_field (what, name, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Each reader leaves *out alone when the member is absent. */
 static gboolean
 read_float (JsonObject *object,
@@ -148,16 +168,13 @@ read_uint (JsonObject *object,
            guint      *out,
            GError    **error)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  JsonNode *node;
   gint64 value;
 
+  if (!find_value (object, what, name, G_TYPE_INT64, &node, error))
+    return FALSE;
   if (node == NULL)
     return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      bad_field (what, name, error);
-      return FALSE;
-    }
   value = json_node_get_int (node);
   if (value < 0 || value > G_MAXUINT)
     {
@@ -175,16 +192,12 @@ read_bool (JsonObject *object,
            gboolean   *out,
            GError    **error)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  JsonNode *node;
 
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      bad_field (what, name, error);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
+  if (!find_value (object, what, name, G_TYPE_BOOLEAN, &node, error))
+    return FALSE;
+  if (node != NULL)
+    *out = json_node_get_boolean (node);
   return TRUE;
 }
 
