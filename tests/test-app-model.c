@@ -583,10 +583,12 @@ test_run_settings (void)
 
 /* ---- the settings stored in a model file -------------------------------------------- */
 
+/* What a model file opened as the app opens it (at-io) gave. */
 typedef struct {
   gboolean       done;
   NnModel       *model;
-  NnTrainConfig *config;
+  NnTrainConfig *config;    /* on_opened */
+  NnHistory     *history;   /* on_opened_run */
 } Opened;
 
 static void
@@ -698,18 +700,12 @@ on_history_epoch (AtShownModel *shown,
   count->n_signals++;
 }
 
-typedef struct {
-  gboolean   done;
-  NnModel   *model;
-  NnHistory *history;
-} OpenedRun;
-
 static void
 on_opened_run (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  OpenedRun *opened = user_data;
+  Opened *opened = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree NnTrainConfig *config = NULL;
 
@@ -717,12 +713,6 @@ on_opened_run (GObject      *source,
                                              &error);
   g_assert_no_error (error);
   opened->done = TRUE;
-}
-
-static gboolean
-is_run_opened (gpointer data)
-{
-  return ((OpenedRun *) data)->done;
 }
 
 /* A run trained here shows its live learning history, one ::history-epoch per finished
@@ -736,7 +726,7 @@ test_learning_history (void)
   g_autofree char *full = g_build_filename (dir, "run.safetensors", NULL);
   g_autofree char *weights = g_build_filename (dir, "weights.safetensors", NULL);
   EpochCount count = { 0, 0, TRUE };
-  OpenedRun opened = { 0 };
+  Opened opened = { 0 };
   NnHistory *live;
   NnTrainConfig config;
   gulong handler;
@@ -774,7 +764,7 @@ test_learning_history (void)
   g_assert_no_error (error);
 
   at_model_load_async (full, NULL, on_opened_run, &opened);
-  at_test_wait_until (is_run_opened, &opened, WAIT_SECONDS, "the run file to be read");
+  at_test_wait_until (is_opened, &opened, WAIT_SECONDS, "the run file to be read");
   g_assert_nonnull (opened.history);
   g_assert_cmpuint (nn_history_n_epochs (opened.history), ==, 3);
   n_train = nn_history_n_train (live);
@@ -792,9 +782,9 @@ test_learning_history (void)
   g_clear_pointer (&opened.model, nn_model_unref);
   g_clear_pointer (&opened.history, nn_history_unref);
 
-  opened = (OpenedRun) { 0 };
+  opened = (Opened) { 0 };
   at_model_load_async (weights, NULL, on_opened_run, &opened);
-  at_test_wait_until (is_run_opened, &opened, WAIT_SECONDS, "the weights file to be read");
+  at_test_wait_until (is_opened, &opened, WAIT_SECONDS, "the weights file to be read");
   g_assert_nonnull (opened.model);
   g_assert_null (opened.history);
   at_shown_model_open (shown_model, weights, opened.model, NULL, NULL, 0, NULL);
