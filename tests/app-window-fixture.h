@@ -143,6 +143,15 @@ assert_actions (AtWindow *window,
   g_assert_cmpint (enabled (window, "stop"), ==, stop);
 }
 
+/* Presses Train, as a person would, and waits for the run to end. */
+static void
+train_and_wait (AtWindow *window)
+{
+  g_assert_true (enabled (window, "train"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (is_finished, at_window_get_controller (window), "the run to end");
+}
+
 static void
 count_report (AtTrainingController *controller,
               gpointer              report,

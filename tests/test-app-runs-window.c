@@ -14,16 +14,6 @@
 #include "app-window-fixture.h"
 
 static void
-train_and_wait (AtWindow *window)
-{
-  AtTrainingController *controller = at_window_get_controller (window);
-
-  g_assert_true (enabled (window, "train"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
-  wait_until (is_finished, controller, "the run to end");
-}
-
-static void
 collect (GtkWidget *widget,
          GType      type,
          GPtrArray *found)

@@ -50,13 +50,6 @@ shows_file (gpointer data)
          && enabled (want->window, "train");
 }
 
-static void
-train_and_wait (AtWindow *window)
-{
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
-  wait_until (is_finished, at_window_get_controller (window), "the run to end");
-}
-
 /* An opened model brings its own history: the Training page shows its curves and cards,
  * not those of the run trained before it; a file of weights only shows an empty plot that
  * says so. */
