@@ -204,6 +204,28 @@ test_hover (Fixture       *f,
   g_assert_cmpint (at_data_map_view_get_hovered (f->view), ==, -1);
   at_test_wait_frames (GTK_WIDGET (f->window), 2, WAIT_SECONDS, "a hover frame");
   g_assert_cmpuint (at_data_map_view_get_draw_times (f->view, times, 4), >, 0);
+
+  /* The pointer itself, through the map's motion controller: onto a dot, then away. */
+  {
+    g_autoptr(GListModel) controllers =
+      gtk_widget_observe_controllers (at_data_map_view_get_area (f->view));
+    GtkEventController *motion = NULL;
+    double x, y;
+
+    for (guint i = 0; motion == NULL && i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
+          motion = GTK_EVENT_CONTROLLER (controller);
+      }
+    g_assert_nonnull (motion);
+    at_data_map_view_point_position (f->view, 0, &x, &y);
+    g_signal_emit_by_name (motion, "motion", x, y);
+    g_assert_cmpint (at_data_map_view_get_hovered (f->view), >=, 0);
+    g_signal_emit_by_name (motion, "leave");
+    g_assert_cmpint (at_data_map_view_get_hovered (f->view), ==, -1);
+  }
 }
 
 static gboolean

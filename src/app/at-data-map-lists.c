@@ -177,7 +177,7 @@ at_data_map_view_set_class_filter (AtDataMapView *self,
   g_return_if_fail (class_filter >= -1 && class_filter < 10);
 
   self->class_filter = class_filter;
-  self->hovered = -1;
+  self->hover.index = -1;
   self->syncing = TRUE;
   gtk_drop_down_set_selected (self->class_dropdown, (guint) (class_filter + 1));
   self->syncing = FALSE;

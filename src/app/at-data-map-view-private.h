@@ -4,6 +4,7 @@
 
 #include "at-data-map-view.h"
 #include "at-image-view.h"
+#include "at-map-hover.h"
 
 G_BEGIN_DECLS
 
@@ -47,8 +48,7 @@ struct _AtDataMapView
 
   int                   class_filter;
   AtDataListKind        list_kind;
-  int                   hovered;
-  double                hover_x, hover_y;
+  AtMapHover            hover;
   double                lasso_length;
   NnHistorySplit        shown_split;
   int                   shown_index;

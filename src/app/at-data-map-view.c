@@ -177,7 +177,7 @@ on_map_done (GObject      *source,
   g_clear_pointer (&self->map, at_data_map_unref);
   self->map = map;
   self->n_maps++;
-  self->hovered = -1;
+  self->hover.index = -1;
   update_caption (self);
   at_data_map_view_update_rows (self);
   request_points (self, gtk_widget_get_width (GTK_WIDGET (self->area)),
@@ -218,7 +218,7 @@ at_data_map_view_set_history (AtDataMapView *self,
       g_clear_pointer (&self->history, nn_history_unref);
       self->history = history ? nn_history_ref (history) : NULL;
       g_clear_pointer (&self->map, at_data_map_unref);
-      self->hovered = -1;
+      self->hover.index = -1;
       at_data_map_view_update_rows (self);
     }
   if (self->flags != NULL)
@@ -327,10 +327,11 @@ frame_of (AtDataMapView  *self,
 }
 
 static int
-pick (AtDataMapView *self,
-      double         px,
-      double         py)
+pick (gpointer owner,
+      double   px,
+      double   py)
 {
+  AtDataMapView *self = owner;
   AtDataMapFrame frame;
   double x, y;
 
@@ -373,18 +374,18 @@ draw_hover (AtDataMapView   *self,
   g_autofree char *line1 = NULL, *line2 = NULL;
   double px, py, x, y;
 
-  if (self->hovered < 0 || self->map == NULL || (guint) self->hovered >= self->map->n)
+  if (self->hover.index < 0 || self->map == NULL || (guint) self->hover.index >= self->map->n)
     return;
-  at_data_map_view_point_position (self, (guint) self->hovered, &px, &py);
+  at_data_map_view_point_position (self, (guint) self->hover.index, &px, &py);
   at_set_source_rgb (cr, &palette->highlight, 1);
   cairo_set_line_width (cr, 2);
   cairo_new_path (cr);
   cairo_arc (cr, px, py, 5, 0, 2 * G_PI);
   cairo_stroke (cr);
 
-  s = &self->map->stats[self->hovered];
-  x = MIN (self->hover_x + 14, width - THUMB - 150);
-  y = MIN (self->hover_y + 14, height - THUMB - 12);
+  s = &self->map->stats[self->hover.index];
+  x = MIN (self->hover.x + 14, width - THUMB - 150);
+  y = MIN (self->hover.y + 14, height - THUMB - 12);
   x = MAX (x, 0);
   y = MAX (y, 0);
   at_set_source_rgb (cr, &palette->bg, 0.94);
@@ -393,12 +394,13 @@ draw_hover (AtDataMapView   *self,
   at_set_source_rgb (cr, &palette->fg, 0.5);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
-  pixels = at_data_map_view_pixels (self, NN_HISTORY_TRAIN, (guint) self->hovered);
+  pixels = at_data_map_view_pixels (self, NN_HISTORY_TRAIN, (guint) self->hover.index);
   if (pixels != NULL)
     at_render_image (cr, palette, pixels, NN_IMAGE_SIDE, NN_IMAGE_SIDE, x, y, THUMB, THUMB);
   at_set_source_rgb (cr, &palette->fg, 1);
   /* Translators: the hover box on the data map: training image number and class */
-  line1 = g_strdup_printf (_("#%d %s"), self->hovered, at_class_name (self->map->labels[self->hovered]));
+  line1 = g_strdup_printf (_("#%d %s"), self->hover.index,
+                           at_class_name (self->map->labels[self->hover.index]));
   at_render_text (cr, NULL, line1, x + THUMB + 8, y, 0, 0, TRUE);
   /* Translators: confidence, variability, correctness, forgetting events */
   line2 = g_strdup_printf (_("conf. %.2f\nvar. %.2f\nright %.0f %%\nforgotten %u×"),
@@ -485,38 +487,9 @@ at_data_map_view_motion (AtDataMapView *self,
                          double         x,
                          double         y)
 {
-  int index;
-
   g_return_if_fail (AT_IS_DATA_MAP_VIEW (self));
 
-  index = pick (self, x, y);
-  self->hover_x = x;
-  self->hover_y = y;
-  if (index != self->hovered || index >= 0)
-    {
-      self->hovered = index;
-      gtk_widget_queue_draw (GTK_WIDGET (self->area));
-    }
-}
-
-static void
-on_motion (GtkEventControllerMotion *motion,
-           double                    x,
-           double                    y,
-           AtDataMapView            *self)
-{
-  at_data_map_view_motion (self, x, y);
-}
-
-static void
-on_leave (GtkEventControllerMotion *motion,
-          AtDataMapView            *self)
-{
-  if (self->hovered >= 0)
-    {
-      self->hovered = -1;
-      gtk_widget_queue_draw (GTK_WIDGET (self->area));
-    }
+  at_map_hover_move (&self->hover, x, y);
 }
 
 gboolean
@@ -624,7 +597,7 @@ int
 at_data_map_view_get_hovered (AtDataMapView *self)
 {
   g_return_val_if_fail (AT_IS_DATA_MAP_VIEW (self), -1);
-  return self->hovered;
+  return self->hover.index;
 }
 
 AtImageStory *
@@ -700,10 +673,8 @@ static void
 at_data_map_view_init (AtDataMapView *self)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
-  GtkEventController *motion = gtk_event_controller_motion_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->hovered = -1;
   self->class_filter = -1;
   self->lasso = g_array_new (FALSE, FALSE, sizeof (double));
   at_theme_watch_redraw (GTK_WIDGET (self->area));
@@ -712,9 +683,7 @@ at_data_map_view_init (AtDataMapView *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (drag));
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+  at_map_hover_attach (&self->hover, GTK_WIDGET (self->area), pick, self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
   at_data_map_view_init_lists (self);
   update_caption (self);

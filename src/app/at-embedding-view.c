@@ -12,6 +12,7 @@
 #include "at-embedding-render.h"
 #include "at-embedding-view.h"
 #include "at-inference.h"
+#include "at-map-hover.h"
 #include "at-map-lasso.h"
 #include "at-theme.h"
 #include "nn-tsne.h"
@@ -58,8 +59,7 @@ struct _AtEmbeddingView
   guint64            seed;
   AtEmbeddingMethod  method;
   gboolean           stale;         /* data arrived while unmapped */
-  int                hovered;
-  double             hover_x, hover_y;
+  AtMapHover         hover;
   guint              progress_source;
   gint               tsne_iteration;  /* atomic: written by the t-SNE thread */
   guint              tsne_total;
@@ -192,7 +192,7 @@ on_pca_result (gpointer      data,
   self->n_pca = self->activations->n;
   self->pca_time = res->elapsed;
   self->n_frames++;
-  self->hovered = -1;
+  self->hover.index = -1;
   g_debug ("PCA frame of %u points in %.1f ms", self->n_pca, res->elapsed / 1000.0);
   update_controls (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
@@ -314,7 +314,7 @@ on_tsne_done (GObject      *source,
       self->tsne_xy = g_steal_pointer (&y);
       self->n_tsne = n;
       self->method = AT_EMBEDDING_TSNE;
-      self->hovered = -1;
+      self->hover.index = -1;
     }
   update_controls (self);
   if (error != NULL && !g_error_matches (error, NN_TSNE_ERROR, NN_TSNE_ERROR_CANCELLED))
@@ -379,7 +379,7 @@ at_embedding_view_set_method (AtEmbeddingView   *self,
   if (method == self->method)
     return;
   self->method = method;
-  self->hovered = -1;
+  self->hover.index = -1;
   update_controls (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
@@ -422,14 +422,15 @@ draw_hover (AtEmbeddingView  *self,
   guint n;
 
   shown_xy (self, &n);
-  if (self->hovered < 0 || images == NULL || (gsize) (self->hovered + 1) * NN_IMAGE_PIXELS > size)
+  if (self->hover.index < 0 || images == NULL
+      || (gsize) (self->hover.index + 1) * NN_IMAGE_PIXELS > size)
     return;
   labels = label_data (self, n);
   predicted = predicted_data (self, n);
-  at_embedding_render_hover (cr, palette, images + (gsize) self->hovered * NN_IMAGE_PIXELS,
-                             labels ? (int) labels[self->hovered] : -1,
-                             predicted ? (int) predicted[self->hovered] : -1,
-                             self->hover_x, self->hover_y, THUMB, width, height);
+  at_embedding_render_hover (cr, palette, images + (gsize) self->hover.index * NN_IMAGE_PIXELS,
+                             labels ? (int) labels[self->hover.index] : -1,
+                             predicted ? (int) predicted[self->hover.index] : -1,
+                             self->hover.x, self->hover.y, THUMB, width, height);
 }
 
 static void
@@ -451,7 +452,7 @@ draw_map (GtkDrawingArea *area,
   at_theme_get_palette (GTK_WIDGET (self), &palette);
   frame_of (self, &frame);
   at_embedding_render (cr, &palette, &frame, xy, labels, predicted_data (self, n), n,
-                       DOT_RADIUS, self->hovered);
+                       DOT_RADIUS, self->hover.index);
   at_embedding_render_legend (cr, &palette, 8, 8);
   at_map_lasso_set_n_points (self->lasso, n);
   at_map_lasso_draw (self->lasso, cr);
@@ -459,10 +460,11 @@ draw_map (GtkDrawingArea *area,
 }
 
 static int
-pick (AtEmbeddingView *self,
-      double           x,
-      double           y)
+pick (gpointer owner,
+      double   x,
+      double   y)
 {
+  AtEmbeddingView *self = owner;
   AtEmbeddingFrame frame;
   guint n;
   const float *xy = shown_xy (self, &n);
@@ -535,34 +537,6 @@ on_pressed (GtkGestureClick *gesture,
 {
   if (at_embedding_view_click (self, x, y))
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-}
-
-static void
-on_motion (GtkEventControllerMotion *motion,
-           double                    x,
-           double                    y,
-           AtEmbeddingView          *self)
-{
-  int index = pick (self, x, y);
-
-  self->hover_x = x;
-  self->hover_y = y;
-  if (index != self->hovered || index >= 0)
-    {
-      self->hovered = index;
-      gtk_widget_queue_draw (GTK_WIDGET (self->area));
-    }
-}
-
-static void
-on_leave (GtkEventControllerMotion *motion,
-          AtEmbeddingView          *self)
-{
-  if (self->hovered >= 0)
-    {
-      self->hovered = -1;
-      gtk_widget_queue_draw (GTK_WIDGET (self->area));
-    }
 }
 
 /* ---- accessors ---- */
@@ -683,19 +657,15 @@ static void
 at_embedding_view_init (AtEmbeddingView *self)
 {
   GtkGesture *click = gtk_gesture_click_new ();
-  GtkEventController *motion = gtk_event_controller_motion_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->inference = at_inference_new ();
   self->seed = DEFAULT_SEED;
-  self->hovered = -1;
   at_theme_watch_redraw (GTK_WIDGET (self->area));
   gtk_drawing_area_set_draw_func (self->area, draw_map, self, NULL);
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+  at_map_hover_attach (&self->hover, GTK_WIDGET (self->area), pick, self);
   at_map_lasso_attach (self->lasso, GTK_WIDGET (self->area), lasso_position, self);
   g_signal_connect (self->lasso, "image-activated", G_CALLBACK (on_lasso_activated), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
