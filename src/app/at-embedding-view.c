@@ -228,11 +228,8 @@ at_embedding_view_set_snapshot (AtEmbeddingView *self,
 {
   g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
 
-  if (model == self->snapshot)
+  if (!nn_model_set (&self->snapshot, model))
     return;
-  g_clear_pointer (&self->snapshot, nn_model_unref);
-  if (model != NULL)
-    self->snapshot = nn_model_ref (model);
   /* A t-SNE layout is of the model it was computed for: another model's would mislead. */
   at_embedding_view_cancel_tsne (self);
   g_clear_pointer (&self->tsne_xy, g_free);
