@@ -1,6 +1,6 @@
 /* at-embedding-view.c — nn_embedding_activations() and nn_pca_fit() of each snapshot in an
- * AtInference job, nn_tsne() on demand in a GTask of its own (it reports progress), both
- * drawn with at_embedding_render(). */
+ * AtInference job, drawn with at_embedding_render() (as is the t-SNE layout that
+ * at-embedding-tsne.c computes on demand), with a hover card, a click and a lasso. */
 #define G_LOG_DOMAIN "at-embedding-view"
 
 #include "config.h"
@@ -10,12 +10,10 @@
 
 #include "at-embedding-jobs.h"
 #include "at-embedding-render.h"
-#include "at-embedding-view.h"
+#include "at-embedding-view-private.h"
 #include "at-inference.h"
-#include "at-map-hover.h"
 #include "at-map-lasso.h"
 #include "at-theme.h"
-#include "nn-tsne.h"
 
 #define DOT_RADIUS   2.0
 #define PICK_RADIUS  6.0
@@ -23,47 +21,6 @@
 #define LEGEND_WIDTH 130.0
 #define THUMB        84.0
 #define DEFAULT_SEED 42
-
-struct _AtEmbeddingView
-{
-  GtkWidget          parent_instance;
-
-  /* template widgets */
-  GtkWidget         *box;
-  GtkLabel          *caption;
-  GtkToggleButton   *pca_button;
-  GtkToggleButton   *tsne_button;
-  GtkButton         *compute_button;
-  GtkButton         *cancel_button;
-  GtkProgressBar    *progress;
-  GtkDrawingArea    *area;
-  AtMapLasso        *lasso;
-
-  /* owned references */
-  AtInference       *inference;
-  NnModel           *snapshot;
-  GBytes            *images;
-  GBytes            *labels;
-  NnEvaluation      *evaluation;
-  NnModel           *pca_model;     /* the model the frame is of */
-  NnActivations     *activations;   /* of pca_model, the t-SNE's input */
-  NnPca             *pca;
-  float             *pca_xy;        /* (n_pca, 2) */
-  float             *tsne_xy;       /* (n_tsne, 2) */
-  GCancellable      *tsne_cancellable;
-
-  guint              n_pca;
-  guint              n_tsne;
-  guint              n_frames;
-  gint64             pca_time;
-  guint64            seed;
-  AtEmbeddingMethod  method;
-  gboolean           stale;         /* data arrived while unmapped */
-  AtMapHover         hover;
-  guint              progress_source;
-  gint               tsne_iteration;  /* atomic: written by the t-SNE thread */
-  guint              tsne_total;
-};
 
 G_DEFINE_FINAL_TYPE (AtEmbeddingView, at_embedding_view, GTK_TYPE_WIDGET)
 
@@ -152,8 +109,8 @@ update_caption (AtEmbeddingView *self)
   gtk_label_set_text (self->caption, text);
 }
 
-static void
-update_controls (AtEmbeddingView *self)
+void
+at_embedding_view_update_controls (AtEmbeddingView *self)
 {
   gboolean busy = self->tsne_cancellable != NULL;
 
@@ -194,7 +151,7 @@ on_pca_result (gpointer      data,
   self->n_frames++;
   self->hover.index = -1;
   g_debug ("PCA frame of %u points in %.1f ms", self->n_pca, res->elapsed / 1000.0);
-  update_controls (self);
+  at_embedding_view_update_controls (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
@@ -234,7 +191,7 @@ at_embedding_view_set_snapshot (AtEmbeddingView *self,
   at_embedding_view_cancel_tsne (self);
   g_clear_pointer (&self->tsne_xy, g_free);
   self->method = AT_EMBEDDING_PCA;
-  update_controls (self);
+  at_embedding_view_update_controls (self);
   request_pca (self);
 }
 
@@ -275,133 +232,6 @@ at_embedding_view_set_seed (AtEmbeddingView *self,
 {
   g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
   self->seed = seed;
-}
-
-/* ---- t-SNE (at-embedding-jobs.c's thread, progress polled) ---- */
-
-static gboolean
-poll_progress (gpointer data)
-{
-  AtEmbeddingView *self = data;
-  double done = g_atomic_int_get (&self->tsne_iteration) / (double) MAX (self->tsne_total, 1);
-
-  gtk_progress_bar_set_fraction (self->progress, CLAMP (done, 0.0, 1.0));
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_tsne_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  AtEmbeddingView *self = AT_EMBEDDING_VIEW (source);
-  g_autoptr(GError) error = NULL;
-  g_autofree float *y = NULL;
-  guint n;
-
-  /* Only the latest run owns the controls; a cancelled older one just goes. */
-  if (g_task_get_cancellable (G_TASK (result)) != self->tsne_cancellable)
-    return;
-  g_clear_object (&self->tsne_cancellable);
-  g_clear_handle_id (&self->progress_source, g_source_remove);
-  y = at_tsne_run_finish (result, &n, &error);
-  if (y != NULL)
-    {
-      g_free (self->tsne_xy);
-      self->tsne_xy = g_steal_pointer (&y);
-      self->n_tsne = n;
-      self->method = AT_EMBEDDING_TSNE;
-      self->hover.index = -1;
-    }
-  update_controls (self);
-  if (error != NULL && !g_error_matches (error, NN_TSNE_ERROR, NN_TSNE_ERROR_CANCELLED))
-    gtk_label_set_text (self->caption, error->message);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
-gboolean
-at_embedding_view_start_tsne (AtEmbeddingView *self)
-{
-  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), FALSE);
-
-  if (self->activations == NULL || self->tsne_cancellable != NULL)
-    return FALSE;
-  gtk_progress_bar_set_fraction (self->progress, 0);
-  self->tsne_cancellable = g_cancellable_new ();
-  /* The task keeps the view alive until nn_tsne returns; dispose cancels it. */
-  at_tsne_run_async (G_OBJECT (self), self->activations->values,
-                     MIN (self->activations->n, AT_EMBEDDING_TSNE_MAX_POINTS),
-                     self->activations->dim, self->seed, &self->tsne_iteration,
-                     &self->tsne_total, self->tsne_cancellable, on_tsne_done, NULL);
-  self->progress_source = g_timeout_add (100, poll_progress, self);
-  update_controls (self);
-  return TRUE;
-}
-
-void
-at_embedding_view_cancel_tsne (AtEmbeddingView *self)
-{
-  g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
-
-  if (self->tsne_cancellable == NULL)
-    return;
-  g_cancellable_cancel (self->tsne_cancellable);
-  g_clear_object (&self->tsne_cancellable);
-  g_clear_handle_id (&self->progress_source, g_source_remove);
-  update_controls (self);
-}
-
-gboolean
-at_embedding_view_is_tsne_busy (AtEmbeddingView *self)
-{
-  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), FALSE);
-  return self->tsne_cancellable != NULL;
-}
-
-AtEmbeddingMethod
-at_embedding_view_get_method (AtEmbeddingView *self)
-{
-  g_return_val_if_fail (AT_IS_EMBEDDING_VIEW (self), AT_EMBEDDING_PCA);
-  return self->method;
-}
-
-void
-at_embedding_view_set_method (AtEmbeddingView   *self,
-                              AtEmbeddingMethod  method)
-{
-  g_return_if_fail (AT_IS_EMBEDDING_VIEW (self));
-
-  if (method == AT_EMBEDDING_TSNE && self->tsne_xy == NULL)
-    method = AT_EMBEDDING_PCA;
-  if (method == self->method)
-    return;
-  self->method = method;
-  self->hover.index = -1;
-  update_controls (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
-static void
-on_compute_clicked (GtkButton       *button,
-                    AtEmbeddingView *self)
-{
-  at_embedding_view_start_tsne (self);
-}
-
-static void
-on_cancel_clicked (GtkButton       *button,
-                   AtEmbeddingView *self)
-{
-  at_embedding_view_cancel_tsne (self);
-}
-
-static void
-on_method_toggled (GtkToggleButton *button,
-                   AtEmbeddingView *self)
-{
-  if (gtk_toggle_button_get_active (button))
-    at_embedding_view_set_method (self, button == self->tsne_button ? AT_EMBEDDING_TSNE
-                                                                    : AT_EMBEDDING_PCA);
 }
 
 /* ---- drawing, hover and click ---- */
@@ -643,9 +473,12 @@ at_embedding_view_class_init (AtEmbeddingViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, progress);
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, area);
   gtk_widget_class_bind_template_child (widget_class, AtEmbeddingView, lasso);
-  gtk_widget_class_bind_template_callback (widget_class, on_compute_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_method_toggled);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_compute_clicked",
+                                                G_CALLBACK (at_embedding_view_on_compute_clicked));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_cancel_clicked",
+                                                G_CALLBACK (at_embedding_view_on_cancel_clicked));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_method_toggled",
+                                                G_CALLBACK (at_embedding_view_on_method_toggled));
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "at-embedding-view");
 }
@@ -666,7 +499,7 @@ at_embedding_view_init (AtEmbeddingView *self)
   at_map_lasso_attach (self->lasso, GTK_WIDGET (self->area), lasso_position, self);
   g_signal_connect (self->lasso, "image-activated", G_CALLBACK (on_lasso_activated), self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
-  update_controls (self);
+  at_embedding_view_update_controls (self);
 }
 
 GtkWidget *
