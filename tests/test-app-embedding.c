@@ -11,26 +11,17 @@
 #include <math.h>
 #include <string.h>
 
-#include "at-analysis-views.h"
-#include "at-training-controller.h"
-#include "at-view-model.h"
 #include "nn-embedding.h"
 #include "nn-featviz.h"
 #include "nn-filters.h"
 #include "nn-pca.h"
-#include "app-memory-dataset.h"
 
 #define N_TRAIN 600
 #define N_TEST  400
 #define WAIT_SECONDS 60
 
-#include "app-test-run.h"
+#include "app-views-fixture.h"
 
-static AtTrainingController *controller;
-static AtShownModel *shown_model;
-static AtViewModel *view_model;
-static AtAnalysisViews *views;
-static GtkWindow *window;
 
 static NnModel *wanted_model;
 
@@ -361,17 +352,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
 
-  controller = at_training_controller_new ();
-  at_training_controller_set_dataset (controller, make_dataset (N_TRAIN, N_TEST));
-  window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (window, 1200, 800);
-  views = AT_ANALYSIS_VIEWS (at_analysis_views_new ());
-  shown_model = at_shown_model_new (controller);
-  view_model = at_view_model_new (controller, shown_model);
-  at_view_model_set_active (view_model, TRUE);
-  at_analysis_views_set_view_model (views, view_model);
-  gtk_window_set_child (window, GTK_WIDGET (views));
-  gtk_window_present (window);
+  views_fixture_open (1200, 800);
 
   g_test_add_func ("/app/embedding/pca", test_pca);
   g_test_add_func ("/app/embedding/click", test_click);
@@ -381,10 +362,6 @@ main (int   argc,
   g_test_add_func ("/app/embedding/featviz", test_featviz);
   status = g_test_run ();
 
-  at_training_controller_shutdown (controller);
-  gtk_window_destroy (window);
-  g_object_unref (view_model);
-  g_object_unref (shown_model);
-  g_object_unref (controller);
+  views_fixture_close ();
   return status;
 }

@@ -12,28 +12,19 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
-#include "at-analysis-views.h"
 #include "at-class-names.h"
 #include "at-sample-cell.h"
 #include "at-time-scrubber.h"
-#include "at-training-controller.h"
-#include "at-view-model.h"
 #include "nn-history.h"
-#include "app-memory-dataset.h"
 
 #define N_TRAIN  600
 #define N_TEST   500
 #define N_EPOCHS 4
 #define WAIT_SECONDS 60
 
-#include "app-test-run.h"
+#include "app-views-fixture.h"
 
-static AtTrainingController *controller;
-static AtShownModel *shown_model;
-static AtViewModel *view_model;
-static AtAnalysisViews *views;
 static AtTimeScrubber *scrubber;
-static GtkWindow *window;
 
 static gboolean
 has_history_epochs (gpointer data)
@@ -505,19 +496,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
 
-  controller = at_training_controller_new ();
-  at_training_controller_set_dataset (controller, make_dataset (N_TRAIN, N_TEST));
-  window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (window, 1100, 760);
-  views = AT_ANALYSIS_VIEWS (at_analysis_views_new ());
+  views_fixture_open (1100, 760);
   scrubber = at_analysis_views_get_scrubber (views);
-  /* As the window does: one view model, active while the pages show. */
-  shown_model = at_shown_model_new (controller);
-  view_model = at_view_model_new (controller, shown_model);
-  at_view_model_set_active (view_model, TRUE);
-  at_analysis_views_set_view_model (views, view_model);
-  gtk_window_set_child (window, GTK_WIDGET (views));
-  gtk_window_present (window);
 
   g_test_add_func ("/app/scrubber/widget", test_widget);
   g_test_add_func ("/app/scrubber/no-history", test_no_history);
@@ -528,10 +508,6 @@ main (int   argc,
   g_test_add_func ("/app/scrubber/during-training", test_during_training);
   status = g_test_run ();
 
-  at_training_controller_shutdown (controller);
-  gtk_window_destroy (window);
-  g_object_unref (view_model);
-  g_object_unref (shown_model);
-  g_object_unref (controller);
+  views_fixture_close ();
   return status;
 }

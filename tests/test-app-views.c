@@ -14,13 +14,9 @@
 #include <string.h>
 
 #include "at-class-names.h"
-#include "at-analysis-views.h"
 #include "at-inference.h"
 #include "at-sample-cell.h"
-#include "at-training-controller.h"
-#include "at-view-model.h"
 #include "nn-inspect.h"
-#include "app-memory-dataset.h"
 
 #define N_TRAIN 600
 #define N_TEST  1000
@@ -28,13 +24,8 @@
  * it; an idle machine needs a few seconds for the longest (two CNN epochs). */
 #define WAIT_SECONDS 50
 
-#include "app-test-run.h"
+#include "app-views-fixture.h"
 
-static AtTrainingController *controller;
-static AtShownModel *shown_model;
-static AtViewModel *view_model;
-static AtAnalysisViews *views;
-static GtkWindow *window;
 static GThread *main_thread;
 
 static int
@@ -792,18 +783,7 @@ main (int   argc,
   gtk_init ();
   main_thread = g_thread_self ();
 
-  controller = at_training_controller_new ();
-  at_training_controller_set_dataset (controller, make_dataset (N_TRAIN, N_TEST));
-  window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (window, 1200, 800);
-  views = AT_ANALYSIS_VIEWS (at_analysis_views_new ());
-  /* As the window does: one view model, active while the pages show. */
-  shown_model = at_shown_model_new (controller);
-  view_model = at_view_model_new (controller, shown_model);
-  at_view_model_set_active (view_model, TRUE);
-  at_analysis_views_set_view_model (views, view_model);
-  gtk_window_set_child (window, GTK_WIDGET (views));
-  gtk_window_present (window);
+  views_fixture_open (1200, 800);
 
   g_test_add_func ("/app/views/train", test_train);
   g_test_add_func ("/app/views/grid-captions", test_grid_captions);
@@ -819,10 +799,6 @@ main (int   argc,
   g_test_add_func ("/app/views/inference-latest-wins", test_inference_latest_wins);
   status = g_test_run ();
 
-  at_training_controller_shutdown (controller);
-  gtk_window_destroy (window);
-  g_object_unref (view_model);
-  g_object_unref (shown_model);
-  g_object_unref (controller);
+  views_fixture_close ();
   return status;
 }
