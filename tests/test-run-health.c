@@ -144,6 +144,50 @@ test_rules (void)
     g_assert_nonnull (((AtHealthWarning *) g_ptr_array_index (sick, i))->why);
 }
 
+/* conv1's units die only in epoch 3 (of 4, 10 batches each): as of epoch 2 the rules see
+ * a healthy run, as of epoch 3 the death, as of epoch 4 and over the whole run the same;
+ * the points up to an epoch are found wherever they were merged. */
+static void
+test_rules_until (void)
+{
+  g_autoptr(AtRunHealth) health = at_run_health_new ();
+  g_autoptr(GPtrArray) as_of_1 = NULL, as_of_2 = NULL, as_of_3 = NULL, as_of_4 = NULL, all = NULL;
+  const AtHealthPoint *p;
+  guint n = 0;
+  guint64 step = 0;
+
+  at_run_health_reset (health, TRUE);
+  at_run_health_set_layers (health, names, 2);
+  for (guint e = 1; e <= 4; e++)
+    for (guint b = 1; b <= 10; b++)
+      {
+        NnLayerStats s[2] = { stats_at (e, b, e >= 3 ? 0.7f : 0.1f, 1e-3f, 1.0f),
+                              stats_at (e, b, 0.0f, 1e-3f, 1.0f) };
+
+        at_run_health_add_stats (health, s, 2, ++step);
+      }
+  p = at_run_health_get_points (health, 0, &n);
+  g_assert_cmpuint (n, ==, 40);
+  g_assert_cmpuint (at_health_points_until (p, n, 0), ==, 0);
+  g_assert_cmpuint (at_health_points_until (p, n, 2), ==, 20);
+  g_assert_cmpuint (at_health_points_until (p, n, 3), ==, 30);
+  g_assert_cmpuint (at_health_points_until (p, n, 9), ==, 40);
+  g_assert_cmpuint (at_health_points_until (p, n, G_MAXUINT), ==, 40);
+
+  as_of_1 = at_health_check_until (health, 1);
+  as_of_2 = at_health_check_until (health, 2);
+  as_of_3 = at_health_check_until (health, 3);
+  as_of_4 = at_health_check_until (health, 4);
+  all = at_health_check (health);
+  g_assert_cmpuint (as_of_1->len, ==, 0);
+  g_assert_cmpuint (as_of_2->len, ==, 0);
+  g_assert_cmpuint (as_of_3->len, ==, 1);
+  g_assert_true (has_rule (as_of_3, 0, AT_HEALTH_RULE_DEAD, "conv1: 70 % of units dead since epoch 3"));
+  g_assert_true (has_rule (as_of_4, 0, AT_HEALTH_RULE_DEAD, "conv1: 70 % of units dead since epoch 3"));
+  g_assert_cmpuint (all->len, ==, 1);
+  g_assert_true (has_rule (all, 0, AT_HEALTH_RULE_DEAD, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -151,5 +195,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/run-health/bounded", test_bounded);
   g_test_add_func ("/app/run-health/event-text", test_event_text);
   g_test_add_func ("/app/run-health/rules", test_rules);
+  g_test_add_func ("/app/run-health/rules-until", test_rules_until);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include "at-health-rules.h"
 #include "at-health-view.h"
 #include "at-theme.h"
+#include "at-time-scrubber.h"
 
 /* New statistics redraw the page at most this often. */
 #define UPDATE_MSEC 400
@@ -22,14 +23,25 @@ struct _AtHealthView
   GtkLabel       *status_label;
   GtkBox         *warnings_box;
   GtkDrawingArea *table;
+  AtTimeScrubber *scrubber;
 
   /* owned */
   AtRunHealth    *health;
+  AtViewModel    *view_model; /* its shown epoch is the one time of every page */
   GPtrArray      *warnings;   /* of char*, as shown */
   guint           update_id;
 };
 
 G_DEFINE_FINAL_TYPE (AtHealthView, at_health_view, GTK_TYPE_WIDGET)
+
+/* The epoch the page shows the run as of: the view model's, or G_MAXUINT for now. */
+static guint
+shown_until (AtHealthView *self)
+{
+  int epoch = self->view_model ? at_view_model_get_shown_epoch (self->view_model) : AT_VIEW_MODEL_LIVE;
+
+  return epoch == AT_VIEW_MODEL_LIVE ? G_MAXUINT : (guint) epoch;
+}
 
 static void
 draw_table (GtkDrawingArea *area,
@@ -46,7 +58,7 @@ draw_table (GtkDrawingArea *area,
   if (self->health == NULL)
     return;
   at_theme_get_palette (GTK_WIDGET (area), &palette);
-  at_health_render (self->health, cr, width, &palette, font);
+  at_health_render (self->health, cr, width, &palette, font, shown_until (self));
 }
 
 static void
@@ -60,7 +72,7 @@ show_warnings (AtHealthView *self)
   g_ptr_array_set_size (self->warnings, 0);
   if (self->health == NULL)
     return;
-  found = at_health_check (self->health);
+  found = at_health_check_until (self->health, shown_until (self));
   for (guint i = 0; i < found->len; i++)
     {
       AtHealthWarning *w = g_ptr_array_index (found, i);
@@ -92,7 +104,7 @@ update (AtHealthView *self)
                         _("Health is recorded while training here: this model's file keeps no layer statistics."));
   else if (n_layers == 0)
     gtk_label_set_text (self->status_label, _("Waiting for the first measured batch…"));
-  else
+  else if (shown_until (self) == G_MAXUINT)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT,
                                                 at_run_health_get_n_measured (self->health));
@@ -102,6 +114,24 @@ update (AtHealthView *self)
                            "conv layers' activations are read after their pooling; green lines are changes."),
                          count);
 
+      gtk_label_set_text (self->status_label, text);
+    }
+  else
+    {
+      guint n = 0, until = shown_until (self);
+      const AtHealthPoint *p = at_run_health_get_points (self->health, 0, &n);
+      guint64 measured = 0;
+      g_autofree char *count = NULL;
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < at_health_points_until (p, n, until); i++)
+        measured += p[i].count;
+      count = g_strdup_printf ("%" G_GUINT64_FORMAT, measured);
+      /* Translators: %u is an epoch, %s a number of measured batches; the line is the
+       * cursor drawn across the table at the end of that epoch */
+      text = g_strdup_printf (_("As of epoch %u: %s measured batches up to its end, the values "
+                                "and warnings of then; what came later is dimmed, right of the line."),
+                              until, count);
       gtk_label_set_text (self->status_label, text);
     }
   gtk_drawing_area_set_content_height (self->table, (int) at_health_render_height (n_layers));
@@ -146,6 +176,74 @@ at_health_view_set_health (AtHealthView *self,
   update (self);
 }
 
+/* ---- the time: the view model's shown epoch, set here or on the analysis pages ---- */
+
+static void
+show_history_range (AtHealthView *self)
+{
+  at_time_scrubber_set_has_history (self->scrubber,
+                                    at_view_model_get_learning_history (self->view_model) != NULL);
+  at_time_scrubber_set_n_epochs (self->scrubber,
+                                 at_view_model_get_n_history_epochs (self->view_model));
+}
+
+/* Now, not in UPDATE_MSEC: the person is moving a slider. */
+static void
+show_shown_epoch (AtHealthView *self)
+{
+  at_time_scrubber_set_epoch (self->scrubber, at_view_model_get_shown_epoch (self->view_model));
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  update (self);
+}
+
+/* The person moved this page's scrubber: the view model says so to every page, this one
+ * included (show_shown_epoch); its echo back to the scrubber changes nothing. */
+static void
+on_scrubber_epoch (AtHealthView *self)
+{
+  if (self->view_model != NULL)
+    at_view_model_set_shown_epoch (self->view_model, at_time_scrubber_get_epoch (self->scrubber));
+}
+
+void
+at_health_view_set_view_model (AtHealthView *self,
+                               AtViewModel  *view_model)
+{
+  g_return_if_fail (AT_IS_HEALTH_VIEW (self));
+  g_return_if_fail (view_model == NULL || AT_IS_VIEW_MODEL (view_model));
+
+  if (self->view_model == view_model)
+    return;
+  if (self->view_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->view_model, self);
+  g_set_object (&self->view_model, view_model);
+  if (view_model != NULL)
+    {
+      g_signal_connect_swapped (view_model, "notify::history-epochs",
+                                G_CALLBACK (show_history_range), self);
+      g_signal_connect_swapped (view_model, "notify::shown-epoch",
+                                G_CALLBACK (show_shown_epoch), self);
+      show_history_range (self);
+      show_shown_epoch (self);
+    }
+  else
+    update (self);
+}
+
+AtTimeScrubber *
+at_health_view_get_scrubber (AtHealthView *self)
+{
+  g_return_val_if_fail (AT_IS_HEALTH_VIEW (self), NULL);
+  return self->scrubber;
+}
+
+const char *
+at_health_view_get_status (AtHealthView *self)
+{
+  g_return_val_if_fail (AT_IS_HEALTH_VIEW (self), NULL);
+  return gtk_label_get_text (self->status_label);
+}
+
 guint
 at_health_view_get_n_rows (AtHealthView *self)
 {
@@ -174,6 +272,9 @@ at_health_view_dispose (GObject *object)
   if (self->health != NULL)
     g_signal_handlers_disconnect_by_data (self->health, self);
   g_clear_object (&self->health);
+  if (self->view_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->view_model, self);
+  g_clear_object (&self->view_model);
   gtk_widget_dispose_template (GTK_WIDGET (object), AT_TYPE_HEALTH_VIEW);
   G_OBJECT_CLASS (at_health_view_parent_class)->dispose (object);
 }
@@ -202,6 +303,7 @@ at_health_view_class_init (AtHealthViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AtHealthView, status_label);
   gtk_widget_class_bind_template_child (widget_class, AtHealthView, warnings_box);
   gtk_widget_class_bind_template_child (widget_class, AtHealthView, table);
+  gtk_widget_class_bind_template_child (widget_class, AtHealthView, scrubber);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "at-health-view");
 }
@@ -209,7 +311,9 @@ at_health_view_class_init (AtHealthViewClass *klass)
 static void
 at_health_view_init (AtHealthView *self)
 {
+  g_type_ensure (AT_TYPE_TIME_SCRUBBER);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->scrubber, "notify::epoch", G_CALLBACK (on_scrubber_epoch), self);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
   gtk_drawing_area_set_draw_func (self->table, draw_table, self, NULL);
   at_theme_watch_redraw (GTK_WIDGET (self->table));

@@ -1,4 +1,5 @@
-/* at-time-scrubber.h — the one time control of the analysis pages: a slider over the run's
+/* at-time-scrubber.h — the time control of the analysis pages (the Health page has one too,
+ * on the same view model's shown epoch, so both always agree): a slider over the run's
  * finished epochs whose right end is "live", a play button that steps through them, the
  * epoch shown ("Epoch 3 of 12") and, while the view is not live, a badge that says so with a
  * button back to live.

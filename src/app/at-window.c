@@ -344,6 +344,8 @@ at_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_func (self->main_stack, on_page_changed, self);
       at_analysis_views_set_view_model (self->analysis_views, NULL);
     }
+  if (self->health_view != NULL)
+    at_health_view_set_view_model (self->health_view, NULL);
   if (self->controller != NULL)
     {
       /* Joins the worker; then no signal can reach this half-disposed window. */
@@ -457,6 +459,7 @@ at_window_init (AtWindow *self)
   self->shown = at_shown_model_new (self->controller);
   self->view_model = at_view_model_new (self->controller, self->shown);
   at_analysis_views_set_view_model (self->analysis_views, self->view_model);
+  at_health_view_set_view_model (self->health_view, self->view_model);
   g_signal_connect_object (self->shown, "changed", G_CALLBACK (on_shown_model_changed),
                            self, G_CONNECT_SWAPPED);
   at_window_files_init (self);

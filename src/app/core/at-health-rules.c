@@ -97,6 +97,7 @@ dead_since (const AtHealthPoint *p,
 static void
 check_layer (AtRunHealth *health,
              guint        k,
+             guint        until,
              GPtrArray   *out)
 {
   const char *name = at_run_health_get_layer_name (health, k);
@@ -105,6 +106,9 @@ check_layer (AtRunHealth *health,
   double dead, ratio, grad, grad_median;
   guint since;
 
+  /* As of epoch `until`, what came later has not happened yet: "now" and "over the run"
+   * both end there. */
+  n = at_health_points_until (p, n, until);
   if (n == 0)
     return;
   dead = recent (p, n, AT_HEALTH_DEAD);
@@ -151,13 +155,20 @@ check_layer (AtRunHealth *health,
 }
 
 GPtrArray *
-at_health_check (AtRunHealth *health)
+at_health_check_until (AtRunHealth *health,
+                       guint        epoch)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) at_health_warning_free);
 
   g_return_val_if_fail (AT_IS_RUN_HEALTH (health), out);
 
   for (guint k = 0; k < at_run_health_get_n_layers (health); k++)
-    check_layer (health, k, out);
+    check_layer (health, k, epoch, out);
   return out;
+}
+
+GPtrArray *
+at_health_check (AtRunHealth *health)
+{
+  return at_health_check_until (health, G_MAXUINT);
 }

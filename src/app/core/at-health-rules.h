@@ -43,5 +43,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtHealthWarning, at_health_warning_free)
 /* The warnings that trip now, layer by layer (of AtHealthWarning; empty when all is well or
  * nothing was recorded). */
 GPtrArray *at_health_check        (AtRunHealth *health);
+/* The same as of the end of `epoch` (1-based): the rules read only the points up to it
+ * (at_health_points_until), as if the run had stopped there.  G_MAXUINT: all. */
+GPtrArray *at_health_check_until  (AtRunHealth *health,
+                                   guint        epoch);
 
 G_END_DECLS

@@ -275,6 +275,28 @@ at_run_health_get_points (AtRunHealth *self,
   return (const AtHealthPoint *) (void *) self->points[k]->data;
 }
 
+guint
+at_health_points_until (const AtHealthPoint *points,
+                        guint                n,
+                        guint                epoch)
+{
+  guint lo = 0, hi = n;
+
+  g_return_val_if_fail (points != NULL || n == 0, 0);
+
+  /* Epochs only grow along the points: the first one past `epoch`, by bisection. */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (points[mid].epoch <= epoch)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 guint64
 at_run_health_get_n_measured (AtRunHealth *self)
 {

@@ -80,6 +80,12 @@ void                 at_run_health_add_stats      (AtRunHealth          *self,
 const AtHealthPoint *at_run_health_get_points     (AtRunHealth          *self,
                                                    guint                 k,
                                                    guint                *n);
+/* How many of `points` (in order, as at_run_health_get_points gives them) belong to the
+ * run as of the end of `epoch` (1-based): those whose epoch is ≤ it.  A merged point
+ * counts by its first batch's epoch.  G_MAXUINT: all of them. */
+guint                at_health_points_until       (const AtHealthPoint  *points,
+                                                   guint                 n,
+                                                   guint                 epoch);
 /* Measured batches added in all (before merging). */
 guint64              at_run_health_get_n_measured (AtRunHealth          *self);
 

@@ -21,6 +21,7 @@ typedef struct {
   PangoFontDescription *small;
   const NnChangeEvent  *events;
   guint                 n_events;
+  guint                 epoch;      /* as of its end; G_MAXUINT: now */
 } Ctx;
 
 static const char *
@@ -107,6 +108,56 @@ draw_event_lines (Ctx    *ctx,
     }
 }
 
+/* Of a layer's `n` points, how many are of the run as of ctx->epoch. */
+static guint
+shown_points (Ctx                 *ctx,
+              const AtHealthPoint *p,
+              guint                n)
+{
+  return ctx->epoch == G_MAXUINT ? n : at_health_points_until (p, n, ctx->epoch);
+}
+
+/* Scrubbed back: what came after the end of the epoch shown is veiled (still seen: where
+ * the run went), and a cursor marks that end.  The end is just before the first later
+ * point, or the last point when none came later. */
+static void
+draw_cursor (Ctx                 *ctx,
+             const AtHealthPoint *p,
+             guint                n,
+             double               x,
+             double               y,
+             double               w,
+             double               h)
+{
+  cairo_t *cr = ctx->cr;
+  guint upto = shown_points (ctx, p, n);
+  guint64 end;
+  double cx;
+
+  if (ctx->epoch == G_MAXUINT || n == 0)
+    return;
+  if (upto == 0)
+    end = p[0].step;
+  else if (upto < n)
+    end = MAX (p[upto].step - 1, p[upto - 1].step);
+  else
+    end = p[n - 1].step;
+  cx = round (x + 1 + step_pos (end, p[0].step, p[n - 1].step) * (w - 2));
+
+  if (x + w - 1 > cx + 1)
+    {
+      at_set_source_rgb (cr, &ctx->palette->bg, 0.5);
+      cairo_rectangle (cr, cx + 1, y + 1, x + w - 1 - (cx + 1), h - 2);
+      cairo_fill (cr);
+    }
+  cairo_set_line_width (cr, 2.0);
+  at_set_source_rgb (cr, &ctx->palette->fg, 0.85);
+  /* Within the frame: above it is the value, right-aligned, which the line may reach. */
+  cairo_move_to (cr, cx, y);
+  cairo_line_to (cr, cx, y + h);
+  cairo_stroke (cr);
+}
+
 static void
 draw_sparkline (Ctx                 *ctx,
                 const AtHealthPoint *p,
@@ -135,8 +186,9 @@ draw_sparkline (Ctx                 *ctx,
     }
   if (m == AT_HEALTH_DEAD)
     lo = 0, hi = 1;
-  if (n > 0)
-    last = p[n - 1].value[m];
+  /* The value as of the epoch shown (the latest when live). */
+  if (shown_points (ctx, p, n) > 0)
+    last = p[shown_points (ctx, p, n) - 1].value[m];
   value = format_value (m, last);
   text (ctx, value, x + w, y - 2, 1.0, FALSE, 0.9);
 
@@ -172,6 +224,7 @@ draw_sparkline (Ctx                 *ctx,
       pen = TRUE;
     }
   cairo_stroke (cr);
+  draw_cursor (ctx, p, n, x, y, w, h);
 }
 
 /* One column per pixel (or per point when fewer), one row per bin, bin 0 at the bottom. */
@@ -221,6 +274,7 @@ draw_heat_strip (Ctx                 *ctx,
   cairo_rectangle (cr, x + 0.5, y + 0.5, w - 1, h - 1);
   cairo_stroke (cr);
   draw_event_lines (ctx, x, y, w, h, p[0].step, p[n - 1].step);
+  draw_cursor (ctx, p, n, x, y, w, h);
 }
 
 double
@@ -234,9 +288,10 @@ at_health_render (AtRunHealth     *health,
                   cairo_t         *cr,
                   double           width,
                   const AtPalette *palette,
-                  const char      *font)
+                  const char      *font,
+                  guint            epoch)
 {
-  Ctx ctx = { cr, palette, NULL, NULL, NULL, NULL, 0 };
+  Ctx ctx = { cr, palette, NULL, NULL, NULL, NULL, 0, epoch };
   double cell_w = (width - NAME_WIDTH - CELL_GAP * N_CELLS) / N_CELLS;
   guint n_layers = at_run_health_get_n_layers (health);
 

@@ -4,6 +4,10 @@
  * and a heat strip of the activation histograms over time (bins bottom to top: zero or
  * negative, then v < 2⁻¹⁵ … v ≥ 2⁶; darker = a larger share of the values).
  * Change events are marked on every sparkline by a thin vertical line.
+ *
+ * Scrubbed back to epoch k (`epoch`), the table shows the run as of the end of epoch k: a
+ * cursor line there across every sparkline and strip, what came later dimmed (still seen,
+ * so one knows where it went), and each value the one at epoch k.  G_MAXUINT: now.
  */
 #pragma once
 
@@ -24,6 +28,7 @@ void   at_health_render        (AtRunHealth     *health,
                                 cairo_t         *cr,
                                 double           width,
                                 const AtPalette *palette,
-                                const char      *font);
+                                const char      *font,
+                                guint            epoch);
 
 G_END_DECLS
