@@ -10,7 +10,7 @@
  * the run, and a two-epoch run would give it two points; a change event in the middle of an
  * epoch (lr 0.1 → 0.01 at batch 20) would vanish into its epoch's mean.  The series keeps
  * ~1,000 points whatever the length of the run, so its cost is bounded: at most
- * CAP × layers × NN_LAYER_RECORD_WIDTH floats, 557 kB for the cnn's four layers, and the same
+ * CAP × layers × NN_LAYER_RECORD_WIDTH floats, 696 kB for the cnn's five layers, and the same
  * picture live and reopened.
  */
 #pragma once
