@@ -43,7 +43,7 @@ on_snapshot (AtViewModel *vm)
 static void
 show_opened (NnModel *model)
 {
-  at_shown_model_open (shown_model, "opened.safetensors", model, NULL, NULL, 0, NULL);
+  at_shown_model_open (shown_model, "opened.safetensors", model, NULL, NULL, 0, NULL, NULL, NULL);
 }
 
 /* ---- looking at what is shown ------------------------------------------------------- */
@@ -618,7 +618,7 @@ open_and_show (const char *path,
   at_model_load_async (path, NULL, on_opened, opened);
   at_test_wait_until (is_opened, opened, WAIT_SECONDS, "the model file to be read");
   g_assert_nonnull (opened->model);
-  at_shown_model_open (shown_model, path, opened->model, opened->config, NULL, 0, NULL);
+  at_shown_model_open (shown_model, path, opened->model, opened->config, NULL, 0, NULL, NULL, NULL);
   wait_for_table (opened->model);
 }
 
@@ -710,7 +710,7 @@ on_opened_run (GObject      *source,
   g_autofree NnTrainConfig *config = NULL;
 
   opened->model = at_model_load_finish_full (result, &config, NULL, NULL, &opened->history,
-                                             &error);
+                                             NULL, NULL, &error);
   g_assert_no_error (error);
   opened->done = TRUE;
 }
@@ -777,7 +777,7 @@ test_learning_history (void)
       nn_history_p_true_series (opened.history, NN_HISTORY_TRAIN, i, opened_series);
       g_assert_cmpmem (live_series, 3 * sizeof (float), opened_series, 3 * sizeof (float));
     }
-  at_shown_model_open (shown_model, full, opened.model, &config, NULL, 0, opened.history);
+  at_shown_model_open (shown_model, full, opened.model, &config, NULL, 0, opened.history, NULL, NULL);
   g_assert_true (at_view_model_get_learning_history (view_model) == opened.history);
   g_clear_pointer (&opened.model, nn_model_unref);
   g_clear_pointer (&opened.history, nn_history_unref);
@@ -787,7 +787,7 @@ test_learning_history (void)
   at_test_wait_until (is_opened, &opened, WAIT_SECONDS, "the weights file to be read");
   g_assert_nonnull (opened.model);
   g_assert_null (opened.history);
-  at_shown_model_open (shown_model, weights, opened.model, NULL, NULL, 0, NULL);
+  at_shown_model_open (shown_model, weights, opened.model, NULL, NULL, 0, NULL, NULL, NULL);
   g_assert_null (at_view_model_get_learning_history (view_model));
   g_clear_pointer (&opened.model, nn_model_unref);
 

@@ -1,7 +1,9 @@
 /* test-app-runs-window.c — the Runs page in a real window under Xvfb: two runs trained in
  * the window appear in the list, ticking their real check buttons overlays both curves in
  * two distinct looks, "Compare" shows the exact confusion difference and image lists, an
- * image opens for both runs side by side, and "CNN vs CNN+" compares in one click.
+ * image opens for both runs side by side, and "CNN vs CNN+" compares in one click.  Files
+ * dropped on the window carry their run's record: the Health page shows the layers, the
+ * overlay marks each run's changes.
  * With ATELIER_SHOT_DIR set it also saves screenshots there. */
 #include "config.h"
 
@@ -9,9 +11,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "at-health-view.h"
 #include "at-plot-overlay.h"
 #include "at-runs-view.h"
 #include "app-window-fixture.h"
+#include "nn-checkpoint.h"
 
 static void
 collect (GtkWidget *widget,
@@ -358,6 +362,153 @@ test_overlay_events (void)
   cairo_surface_destroy (marked);
 }
 
+/* A checkpoint of the fixture's data trained with the change plan `plan_text`, as
+ * `atelier-cli train --change PLAN --save` writes one; with stats_every 0 it holds no layer
+ * record, as a file written before Atelier stored them. */
+static char *
+save_steered (const char *name,
+              const char *plan_text,
+              guint       stats_every)
+{
+  g_autofree char *path = g_build_filename (data_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NnDataset) ds = nn_dataset_load_dir (data_dir, &error);
+  g_autoptr(NnChangePlan) plan = nn_change_plan_new ();
+  g_autoptr(NnTrainer) trainer = NULL;
+  NnTrainConfig config;
+
+  g_assert_no_error (error);
+  nn_train_config_init (&config, "mlp");
+  config.epochs = 2;
+  config.batch_size = 64;
+  config.threads = 1;
+  config.layer_stats_every = stats_every;
+  trainer = nn_trainer_new (&config, ds, &error);
+  g_assert_no_error (error);
+  g_assert_true (nn_change_plan_add_text (plan, plan_text, &error));
+  g_assert_true (nn_trainer_set_plan (trainer, plan, &error));
+  g_assert_cmpint (nn_trainer_run (trainer, &error), ==, NN_TRAIN_COMPLETED);
+  g_assert_true (nn_checkpoint_save_trainer (path, trainer, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+typedef struct {
+  AtWindow   *window;
+  const char *path;
+} Opened;
+
+static gboolean
+is_opened (gpointer data)
+{
+  Opened *o = data;
+  AtShownModel *shown = at_window_get_shown_model (o->window);
+
+  return at_shown_model_get_state (shown) == AT_SHOWN_OPENED
+         && g_strcmp0 (at_shown_model_get_path (shown), o->path) == 0;
+}
+
+static void
+drop_and_wait (AtWindow   *window,
+               const char *path)
+{
+  Opened o = { window, path };
+
+  drop_files (window, (const char *const[]) { path, NULL });
+  wait_until (is_opened, &o, "the dropped file to open");
+}
+
+static GtkLabel *
+health_status (AtHealthView *view)
+{
+  return GTK_LABEL (template_child (view, AT_TYPE_HEALTH_VIEW, "status_label"));
+}
+
+static gboolean
+says_measured (gpointer data)
+{
+  return strstr (gtk_label_get_text (health_status (data)), "measured batches") != NULL;
+}
+
+static gboolean
+says_no_statistics (gpointer data)
+{
+  return g_str_has_prefix (gtk_label_get_text (health_status (data)),
+                           "This file holds no layer statistics");
+}
+
+typedef struct {
+  AtRunsView *runs;
+  guint       n_runs;
+  guint       n_events;
+} Drawn;
+
+static gboolean
+drew_events (gpointer data)
+{
+  Drawn *d = data;
+
+  return at_runs_view_get_n_drawn (d->runs) == d->n_runs
+         && at_runs_view_get_n_events_drawn (d->runs) == d->n_events;
+}
+
+/* Ticks run `index` of the list with its real check button, as a click would. */
+static void
+tick_run (AtRunsView *runs,
+          guint       index)
+{
+  Count count = { GTK_WIDGET (at_runs_view_get_column_view (runs)), GTK_TYPE_CHECK_BUTTON, index + 1 };
+  g_autoptr(GPtrArray) checks = g_ptr_array_new ();
+
+  wait_until (has_widgets, &count, "the runs' check buttons");
+  collect (count.root, GTK_TYPE_CHECK_BUTTON, checks);
+  gtk_widget_activate (g_ptr_array_index (checks, index));
+}
+
+/* Two checkpoints made with change plans, dropped on the window one after the other: the
+ * first one's Health page shows its layers from the file, the second (written without a
+ * layer record) says why it shows none; the Runs overlay marks both runs' changes. */
+static void
+test_opened_record (void)
+{
+  g_autofree char *steered = save_steered ("steered.safetensors", "1.3:lr=0.01", 4);
+  g_autofree char *older = save_steered ("older.safetensors", "2.2:lr=0.005", 0);
+  AtWindow *window = open_window (1, 64);
+  AtHealthView *view = AT_HEALTH_VIEW (template_child (window, AT_TYPE_WINDOW, "health_view"));
+  AtRunsView *runs = at_analysis_views_get_runs (at_window_get_analysis_views (window));
+  AtRunList *list = at_runs_view_get_run_list (runs);
+  Drawn one = { runs, 1, 1 }, two = { runs, 2, 2 };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  drop_and_wait (window, steered);
+  at_window_set_page (window, "health");
+  wait_until (says_measured, view, "the Health page to show the file's layers");
+  /* the mlp's four layers, 8 batches an epoch measured every 4th over 2 epochs */
+  g_assert_cmpuint (at_health_view_get_n_rows (view), ==, 4);
+  g_assert_nonnull (strstr (gtk_label_get_text (health_status (view)), "4 measured batches"));
+  shoot (window, "opened-health");
+
+  g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 1);
+  show_runs_page (window);
+  tick_run (runs, 0);
+  wait_until (drew_events, &one, "the overlay to mark the opened run's change");
+
+  drop_and_wait (window, older);
+  at_window_set_page (window, "health");
+  wait_until (says_no_statistics, view, "the Health page to say the file keeps no layers");
+  g_assert_cmpuint (at_health_view_get_n_rows (view), ==, 0);
+
+  g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 2);
+  show_runs_page (window);
+  tick_run (runs, 1);
+  wait_until (drew_events, &two, "the overlay to mark both runs' changes");
+  shoot (window, "opened-runs-overlay");
+
+  close_and_wait (window);
+  g_unlink (steered);
+  g_unlink (older);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +519,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app/runs-window/overlay-events", test_overlay_events);
+  g_test_add_func ("/app/runs-window/opened-record", test_opened_record);
   g_test_add_func ("/app/runs-window/overlay-and-compare", test_overlay_and_compare);
   g_test_add_func ("/app/runs-window/one-click-trains-missing", test_one_click_trains_missing);
   status = g_test_run ();

@@ -203,11 +203,11 @@ test_list_opened (void)
   AtRunRecord *record;
 
   nn_train_config_init (&config, "mlp");
-  at_shown_model_open (shown, "/tmp/weights.safetensors", weights, NULL, NULL, 0, NULL);
+  at_shown_model_open (shown, "/tmp/weights.safetensors", weights, NULL, NULL, 0, NULL, NULL, NULL);
   g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 0);
-  at_shown_model_open (shown, "/tmp/dir/run.safetensors", model, &config, history, 2, NULL);
+  at_shown_model_open (shown, "/tmp/dir/run.safetensors", model, &config, history, 2, NULL, NULL, NULL);
   g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 1);
-  at_shown_model_open (shown, "/tmp/dir/run.safetensors", model, &config, history, 2, NULL);
+  at_shown_model_open (shown, "/tmp/dir/run.safetensors", model, &config, history, 2, NULL, NULL, NULL);
   g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 1);
   record = at_run_list_get_run (list, 0);
   g_assert_cmpstr (at_run_record_get_name (record), ==, "run.safetensors");
@@ -237,7 +237,7 @@ test_list_opened_history (void)
   nn_train_config_init (&config, "mlp");
   nn_history_append_epoch (history, NULL, NULL, first, NULL);
   nn_history_append_epoch (history, NULL, NULL, last, NULL);
-  at_shown_model_open (shown, "/tmp/h.safetensors", model, &config, reports, 2, history);
+  at_shown_model_open (shown, "/tmp/h.safetensors", model, &config, reports, 2, history, NULL, NULL);
   g_assert_cmpuint (at_run_list_get_n_runs (list), ==, 1);
   record = at_run_list_get_run (list, 0);
   g_assert_true (at_run_record_get_learning_history (record) == history);

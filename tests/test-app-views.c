@@ -525,7 +525,7 @@ test_mlp (void)
   TilesWanted want = { view, 256, 64 };
 
   at_analysis_views_set_page (views, "inside");
-  at_shown_model_open (shown_model, "mlp.safetensors", mlp, NULL, NULL, 0, NULL);
+  at_shown_model_open (shown_model, "mlp.safetensors", mlp, NULL, NULL, 0, NULL, NULL, NULL);
   wait_until (drew_tiles, &want, "the MLP's first dense layer");
   g_assert_true (at_feature_map_view_get_model (view) == mlp);
   g_assert_false (at_feature_map_view_select_layer (view, "conv2d"));
@@ -562,7 +562,7 @@ test_mlp (void)
     g_autoptr(NnEvaluation) expected = nn_evaluate (other, dataset->test, NULL, NULL);
 
     at_view_model_set_active (view_model, FALSE);
-    at_shown_model_open (shown_model, "other.safetensors", other, NULL, NULL, 0, NULL);
+    at_shown_model_open (shown_model, "other.safetensors", other, NULL, NULL, 0, NULL, NULL, NULL);
     at_view_model_set_active (view_model, TRUE);
     wait_until (grid_shows_accuracy, &expected->accuracy, "the model opened meanwhile");
     g_assert_cmpmem (at_sample_grid_get_evaluation (at_analysis_views_get_predictions (views))->predicted,

@@ -1,13 +1,14 @@
 /* test-trainer-record.c — what the trainer records (learning history, layer statistics,
  * change events) and how it is steered: a change requested at a batch boundary equals the
  * same change planned, recording does not change the run, snapshots redraw the evaluations,
- * and checkpoints keep all of it. */
+ * and checkpoints keep all of it, the layer health included. */
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include "cli-fixture.h"
 #include "nn-checkpoint.h"
 #include "nn-history.h"
+#include "nn-safetensors.h"
 #include "nn-trainer.h"
 
 static char *data_dir;
@@ -289,6 +290,189 @@ test_checkpoint_round_trip (void)
   g_assert_nonnull (model);
 }
 
+static void
+assert_same_points (const NnLayerRecord *a,
+                    const NnLayerRecord *b,
+                    guint                n_points)
+{
+  g_assert_cmpuint (nn_layer_record_n_layers (a), ==, nn_layer_record_n_layers (b));
+  for (guint k = 0; k < nn_layer_record_n_layers (a); k++)
+    {
+      guint na = 0, nb = 0;
+      const NnLayerPoint *pa = nn_layer_record_points (a, k, &na);
+      const NnLayerPoint *pb = nn_layer_record_points (b, k, &nb);
+
+      g_assert_cmpstr (nn_layer_record_layer_name (a, k), ==, nn_layer_record_layer_name (b, k));
+      g_assert_cmpuint (na, >=, n_points);
+      g_assert_cmpuint (nb, >=, n_points);
+      for (guint i = 0; i < n_points; i++)
+        {
+          g_assert_cmpuint (pa[i].step, ==, pb[i].step);
+          g_assert_cmpuint (pa[i].epoch, ==, pb[i].epoch);
+          g_assert_cmpuint (pa[i].batch, ==, pb[i].batch);
+          g_assert_cmpuint (pa[i].count, ==, pb[i].count);
+          /* bit for bit: a NAN (no dead fraction for the last layer) stays NAN */
+          g_assert_true (memcmp (pa[i].value, pb[i].value, sizeof pa[i].value) == 0);
+          g_assert_true (memcmp (pa[i].hist, pb[i].hist, sizeof pa[i].hist) == 0);
+        }
+    }
+}
+
+/* A layer record as a file of its own (nn-checkpoint-record.h's layout), `edit` applied to
+ * the stored floats first: what nn_checkpoint_load_health makes of it. */
+static NnLayerRecord *
+load_edited (const NnLayerRecord *record,
+             const char          *path,
+             const char          *names,
+             gsize                cut,
+             void               (*edit) (float *v, gsize n),
+             GError             **error)
+{
+  gsize n = 0;
+  g_autofree float *v = nn_layer_record_to_floats (record, &n);
+  NnSafetensorsOut t = { "history.layer_stats", 3,
+                         { nn_layer_record_n_points (record), nn_layer_record_n_layers (record),
+                           NN_LAYER_RECORD_WIDTH - cut }, v };
+  const char *meta[] = { "layer_stats.layers", names, NULL };
+  g_autoptr(GArray) events = NULL;
+  NnLayerRecord *back = NULL;
+
+  if (edit != NULL)
+    edit (v, n);
+  g_assert_true (nn_safetensors_write (path, &t, 1, names ? meta : NULL, NULL));
+  if (!nn_checkpoint_load_health (path, &events, &back, error))
+    g_assert_null (back);
+  return back;
+}
+
+static void
+share_above_one (float *v, gsize n)
+{
+  v[4 + NN_LAYER_N_METRICS + 3] = 1.5f;
+}
+
+static void
+step_back (float *v, gsize n)
+{
+  /* the last point of the last layer: before the one ahead of it */
+  v[n - NN_LAYER_RECORD_WIDTH] = 1.0f;
+}
+
+static void
+count_zero (float *v, gsize n)
+{
+  v[3] = 0.0f;
+}
+
+/* The trainer's bounded layer record goes into the file and comes back point for point; a
+ * resumed run's file keeps the earlier epochs' points and adds its own; a malformed record
+ * is a GError naming what is wrong; a run without statistics stores none. */
+static void
+test_layer_record_round_trip (void)
+{
+  g_autoptr(NnDataset) ds = load_data ();
+  g_autofree char *path = g_build_filename (data_dir, "layers.safetensors", NULL);
+  g_autofree char *resumed_path = g_build_filename (data_dir, "layers-resumed.safetensors", NULL);
+  g_autofree char *bad_path = g_build_filename (data_dir, "layers-bad.safetensors", NULL);
+  NnTrainConfig config, loaded;
+  Run run = { 0 }, off = { 0 };
+  g_autoptr(NnTrainer) trainer = NULL, resumed = NULL, plain = NULL;
+  g_autoptr(NnLayerRecord) back = NULL, again = NULL, none = NULL, bad = NULL;
+  g_autoptr(GArray) events = NULL, more_events = NULL, no_events = NULL;
+  g_autoptr(GError) error = NULL;
+  const NnLayerRecord *live;
+  const NnLayerStats *rows;
+  const NnLayerPoint *p;
+  guint n_rows = 0, n = 0, n_before, L;
+  g_autofree char *names = NULL;
+
+  small_config (&config);
+  trainer = train (ds, &config, "2.3:lr=0.0003", &run);
+  live = nn_trainer_get_layer_record (trainer);
+  g_assert_nonnull (live);
+  /* 3 epochs of 10 batches, every 4th measured: 7 points, each one batch's statistics */
+  n_before = nn_layer_record_n_points (live);
+  L = nn_layer_record_n_layers (live);
+  g_assert_cmpuint (L, ==, 4);
+  names = g_strdup ("fc1,fc2,fc3,fc4");
+  for (guint k = 0; k < L; k++)
+    g_assert_nonnull (strstr (names, nn_layer_record_layer_name (live, k)));
+  g_assert_cmpuint (n_before, ==, 7);
+  rows = nn_trainer_get_layer_stats (trainer, &n_rows);
+  g_assert_cmpuint (n_rows, ==, n_before * nn_layer_record_n_layers (live));
+  p = nn_layer_record_points (live, 1, &n);
+  g_assert_cmpuint (p[6].step, ==, 28);
+  g_assert_cmpuint (p[6].epoch, ==, 3);
+  g_assert_cmpuint (p[6].batch, ==, 8);
+  g_assert_cmpfloat (p[6].value[NN_LAYER_GRAD_NORM], ==, rows[6 * L + 1].grad_norm);
+  g_assert_true (memcmp (p[6].hist, rows[6 * L + 1].hist, sizeof p[6].hist) == 0);
+
+  g_assert_true (nn_checkpoint_save_trainer (path, trainer, &error));
+  g_assert_no_error (error);
+  g_assert_true (nn_checkpoint_load_health (path, &events, &back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_nonnull (back);
+  g_assert_cmpuint (nn_layer_record_n_points (back), ==, n_before);
+  g_assert_cmpuint (nn_layer_record_n_measured (back), ==, n_before);
+  assert_same_points (live, back, n_before);
+
+  /* Resumed for a fourth epoch: the file it writes starts with the first three epochs'. */
+  g_assert_true (nn_checkpoint_load_config (path, &loaded, &error));
+  loaded.epochs = 4;
+  resumed = nn_trainer_new (&loaded, ds, &error);
+  g_assert_true (nn_checkpoint_resume (path, resumed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nn_trainer_run (resumed, &error), ==, NN_TRAIN_COMPLETED);
+  g_assert_true (nn_checkpoint_save_trainer (resumed_path, resumed, &error));
+  g_assert_true (nn_checkpoint_load_health (resumed_path, &more_events, &again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (nn_layer_record_n_points (again), ==, 10);
+  assert_same_points (back, again, n_before);
+  p = nn_layer_record_points (again, 0, &n);
+  g_assert_cmpuint (p[9].epoch, ==, 4);
+  g_assert_cmpuint (p[9].step, ==, 40);
+
+  /* Malformed: each a clear GError, never a record. */
+  bad = load_edited (back, bad_path, names, 0, share_above_one, &error);
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "histogram bin 3"));
+  g_clear_error (&error);
+  bad = load_edited (back, bad_path, names, 0, step_back, &error);
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "not after the point before it"));
+  g_clear_error (&error);
+  bad = load_edited (back, bad_path, names, 0, count_zero, &error);
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "count is 0"));
+  g_clear_error (&error);
+  /* truncated rows, names that do not match, names missing */
+  bad = load_edited (back, bad_path, names, 1, NULL, &error);
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+  g_clear_error (&error);
+  bad = load_edited (back, bad_path, "fc1,fc2,fc3", 0, NULL, &error);
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+  g_clear_error (&error);
+  bad = load_edited (back, bad_path, NULL, 0, NULL, &error);
+  g_assert_error (error, NN_CHECKPOINT_ERROR, NN_CHECKPOINT_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "layer_stats.layers"));
+  g_clear_error (&error);
+  /* and unchanged, the same file form loads */
+  bad = load_edited (back, bad_path, names, 0, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_points (back, bad, n_before);
+
+  /* Statistics off: the file holds events and no layer record, without an error. */
+  config.layer_stats_every = 0;
+  plain = train (ds, &config, "2.3:lr=0.0003", &off);
+  g_assert_null (nn_trainer_get_layer_record (plain));
+  g_assert_true (nn_checkpoint_save_trainer (path, plain, &error));
+  g_assert_true (nn_checkpoint_load_health (path, &no_events, &none, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (no_events->len, ==, 1);
+  g_assert_null (none);
+}
+
 /* "Step one batch" while paused: exactly one more batch, then paused again. */
 static gpointer
 run_thread (gpointer data)
@@ -341,6 +525,7 @@ main (int    argc,
   g_test_add_func ("/engine/trainer-record/passive", test_recording_is_passive);
   g_test_add_func ("/engine/trainer-record/history-snapshots", test_history_matches_snapshots);
   g_test_add_func ("/engine/trainer-record/checkpoint", test_checkpoint_round_trip);
+  g_test_add_func ("/engine/trainer-record/layer-record", test_layer_record_round_trip);
   g_test_add_func ("/engine/trainer-record/step-while-paused", test_step_while_paused);
   status = g_test_run ();
   cli_fixture_remove_tree (data_dir);

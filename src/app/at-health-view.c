@@ -101,7 +101,7 @@ update (AtHealthView *self)
     gtk_label_set_text (self->status_label, _("No run yet"));
   else if (!at_run_health_is_recorded (self->health))
     gtk_label_set_text (self->status_label,
-                        _("Health is recorded while training here: this model's file keeps no layer statistics."));
+                        _("This file holds no layer statistics: it was saved before Atelier kept them, or with them off."));
   else if (n_layers == 0)
     gtk_label_set_text (self->status_label, _("Waiting for the first measured batch…"));
   else if (shown_until (self) == G_MAXUINT)

@@ -31,6 +31,7 @@ struct _AtRunsView
   guint              resume_id;     /* the idle that goes on once that run has ended */
 
   guint              n_drawn;
+  guint              n_events_drawn;
 };
 
 G_DEFINE_FINAL_TYPE (AtRunsView, at_runs_view, GTK_TYPE_WIDGET)
@@ -74,6 +75,9 @@ draw_plot (GtkDrawingArea *area,
       runs[k].batches_per_epoch = at_run_record_get_batches_per_epoch (record);
     }
   self->n_drawn = ticked->len;
+  self->n_events_drawn = 0;
+  for (guint k = 0; k < ticked->len; k++)
+    self->n_events_drawn += runs[k].n_events;
   at_plot_overlay_render (runs, ticked->len, cr, width, height, &style);
 }
 
@@ -380,6 +384,13 @@ at_runs_view_get_n_drawn (AtRunsView *self)
 {
   g_return_val_if_fail (AT_IS_RUNS_VIEW (self), 0);
   return self->n_drawn;
+}
+
+guint
+at_runs_view_get_n_events_drawn (AtRunsView *self)
+{
+  g_return_val_if_fail (AT_IS_RUNS_VIEW (self), 0);
+  return self->n_events_drawn;
 }
 
 /* ---- GObject ------------------------------------------------------------------------ */

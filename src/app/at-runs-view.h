@@ -40,5 +40,7 @@ AtRunCompareView *at_runs_view_get_compare_view (AtRunsView  *self);
 GtkColumnView    *at_runs_view_get_column_view  (AtRunsView  *self);
 /* The runs the overlay plot drew last time, in its order (their looks by index). */
 guint             at_runs_view_get_n_drawn      (AtRunsView  *self);
+/* The change events it marked on them last time, all runs together. */
+guint             at_runs_view_get_n_events_drawn (AtRunsView *self);
 
 G_END_DECLS

@@ -149,8 +149,11 @@ on_model_loaded (GObject      *source,
   g_autofree NnEpochReport *history = NULL;
   guint n_history = 0;
   g_autoptr(NnHistory) learning_history = NULL;
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(NnLayerRecord) layers = NULL;
   g_autoptr(NnModel) model = at_model_load_finish_full (result, &config, &history, &n_history,
-                                                        &learning_history, &error);
+                                                        &learning_history, &events, &layers,
+                                                        &error);
 
   /* Only the latest file asked for counts: an earlier one that took longer is dropped. */
   if (gtk_widget_in_destruction (GTK_WIDGET (self)) || self->controller == NULL
@@ -175,7 +178,7 @@ on_model_loaded (GObject      *source,
 
   at_window_hide_error (self);
   at_shown_model_open (self->shown, req->path, model, config, history, n_history,
-                       learning_history);
+                       learning_history, events, layers);
   /* Selecting the model's preset after opening: changed::model forgets a mismatch. */
   g_settings_set_string (self->settings, "model", nn_model_get_preset (model));
   at_window_update_model_label (self);

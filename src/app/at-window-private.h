@@ -74,8 +74,7 @@ struct _AtWindow
   char                 *trying_dir;     /* a folder opened, remembered only once it loads */
   AtRunFollower        *follower;       /* a run directory followed, or NULL */
   AtRunHealth          *health_shown;   /* the record of the run shown (at-window-steer.c) */
-  AtRunHealth          *opened_health;  /* an opened file's: its change events */
-  GCancellable         *events_cancellable;
+  AtRunHealth          *opened_health;  /* an opened file's: its events and layer health */
   char                 *opened_path;
   gboolean              steer_has_model; /* the popover knows the run's layers */
   AtRunList            *run_list;       /* the session's runs (the Runs page) */

@@ -1,6 +1,6 @@
 /* at-window-steer.c — steering and health in the window: the Steer popover's requests go to
  * the controller; the record of the run shown (the live run's, or an opened file's change
- * events) reaches the plot's markers, the run-settings line and the Health page. */
+ * events and layer health) reaches the plot's markers, the run-settings line and the Health page. */
 #define G_LOG_DOMAIN "at-window"
 
 #include "config.h"
@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "at-window-private.h"
-#include "nn-checkpoint.h"
 
 static gboolean
 on_change_requested (AtWindow       *self,
@@ -52,55 +51,22 @@ show_health (AtWindow    *self,
   on_events_changed (self);
 }
 
-static void
-events_loaded (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  g_autoptr(AtWindow) self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) events = g_task_propagate_pointer (G_TASK (result), &error);
-
-  /* A file without events, or one that no longer reads, shows none: its model is shown. */
-  if (events == NULL || g_task_get_cancellable (G_TASK (result)) != self->events_cancellable)
-    return;
-  at_run_health_add_events (self->opened_health,
-                            (const NnChangeEvent *) (void *) events->data, events->len);
-}
-
-static void
-load_events (GTask        *task,
-             gpointer      source,
-             gpointer      path,
-             GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GArray *events = nn_checkpoint_load_events (path, &error);
-
-  if (events == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, events, (GDestroyNotify) g_array_unref);
-}
-
-/* An opened file's record: its change events (read off the main thread); no layer
- * statistics, which only a run trained here records. */
+/* An opened file's record, as its loading thread read it with the model: its change events
+ * and layer health (none in a file saved before Atelier stored it: the Health page says so). */
 static void
 show_opened (AtWindow *self)
 {
-  const char *path = at_shown_model_get_path (self->shown);
-  g_autoptr(GTask) task = NULL;
+  guint n = 0;
+  const NnChangeEvent *events = at_shown_model_get_events (self->shown, &n);
+  const NnLayerRecord *layers = at_shown_model_get_layer_record (self->shown);
 
-  g_cancellable_cancel (self->events_cancellable);
-  g_clear_object (&self->events_cancellable);
   at_run_health_reset (self->opened_health, FALSE);
   show_health (self, self->opened_health);
-  if (path == NULL || at_shown_model_get_state (self->shown) != AT_SHOWN_OPENED)
+  if (at_shown_model_get_state (self->shown) != AT_SHOWN_OPENED)
     return;
-  self->events_cancellable = g_cancellable_new ();
-  task = g_task_new (NULL, self->events_cancellable, events_loaded, g_object_ref (self));
-  g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, load_events);
+  if (layers != NULL)
+    at_run_health_set_record (self->opened_health, layers);
+  at_run_health_add_events (self->opened_health, events, n);
 }
 
 static void
@@ -175,8 +141,6 @@ at_window_steer_init (AtWindow *self)
 void
 at_window_steer_dispose (AtWindow *self)
 {
-  g_cancellable_cancel (self->events_cancellable);
-  g_clear_object (&self->events_cancellable);
   if (self->health_shown != NULL)
     g_signal_handlers_disconnect_by_func (self->health_shown, on_events_changed, self);
   g_clear_object (&self->health_shown);

@@ -144,6 +144,8 @@ nn_checkpoint_save_trainer (const char *path,
   nn_checkpoint_record_init (&record, trainer);
   if (record.has_history)
     g_array_append_vals (tensors, record.tensors.tensors->data, record.tensors.tensors->len);
+  if (record.layers != NULL)
+    g_array_append_val (tensors, record.layers_tensor);
 
   {
     gboolean mid_epoch = progress.batches_done > 0;
@@ -175,6 +177,11 @@ nn_checkpoint_save_trainer (const char *path,
       {
         g_ptr_array_add (metadata, (gpointer) "events");
         g_ptr_array_add (metadata, record.events);
+      }
+    if (record.layers != NULL)
+      {
+        g_ptr_array_add (metadata, (gpointer) NN_LAYER_RECORD_META);
+        g_ptr_array_add (metadata, record.layer_names);
       }
     g_ptr_array_add (metadata, NULL);
     return nn_safetensors_write (path, (const NnSafetensorsOut *) (void *) tensors->data,

@@ -83,5 +83,13 @@ NnHistory  *nn_checkpoint_load_history (const char *path,
 /* The change events of the run stored in `path` (of NnChangeEvent; empty when none). */
 GArray     *nn_checkpoint_load_events  (const char *path,
                                         GError    **error);
+/* Both what the Health page shows of the run stored in `path`, from one read: its change
+ * events (*events, of NnChangeEvent, empty when none) and its layer health (*layers,
+ * nn-layer-record.h; NULL when the file keeps none: layer statistics were off, or it was
+ * written before Atelier stored them).  FALSE with both NULL when either is unreadable. */
+gboolean    nn_checkpoint_load_health  (const char     *path,
+                                        GArray        **events,
+                                        NnLayerRecord **layers,
+                                        GError        **error);
 
 G_END_DECLS

@@ -9,6 +9,8 @@ struct _NnRecorder {
   guint           n_watched;
   GArray         *rows;        /* of NnLayerStats, n_watched per measured batch */
   NnLayerStats   *batch;       /* (n_watched) the last measured batch */
+  NnLayerRecord  *record;      /* bounded, what checkpoints keep; NULL when off */
+  guint64         step;        /* of the batch nn_recorder_measures() last saw */
 };
 
 NnRecorder *
@@ -31,6 +33,7 @@ nn_recorder_new (const NnModel *model,
       r->monitor = nn_layer_monitor_new (model);
       r->n_watched = nn_layer_monitor_n_layers (r->monitor);
       r->batch = g_new0 (NnLayerStats, MAX (r->n_watched, 1));
+      nn_recorder_set_layer_record (r, NULL);
     }
   r->rows = g_array_new (FALSE, TRUE, sizeof (NnLayerStats));
   return r;
@@ -43,6 +46,7 @@ nn_recorder_free (NnRecorder *recorder)
     return;
   g_clear_pointer (&recorder->history, nn_history_unref);
   g_clear_pointer (&recorder->monitor, nn_layer_monitor_free);
+  g_clear_pointer (&recorder->record, nn_layer_record_free);
   g_array_unref (recorder->rows);
   g_free (recorder->batch);
   g_free (recorder);
@@ -74,6 +78,8 @@ gboolean
 nn_recorder_measures (NnRecorder *recorder,
                       guint64     step)
 {
+  /* Kept for nn_recorder_after_step, which places the batch in the layer record. */
+  recorder->step = step;
   return recorder->monitor != NULL && step % recorder->every == 0;
 }
 
@@ -127,6 +133,7 @@ nn_recorder_after_step (NnRecorder  *recorder,
     return NULL;
   nn_layer_monitor_finish (recorder->monitor, grads, params, epoch, batch, recorder->batch);
   g_array_append_vals (recorder->rows, recorder->batch, recorder->n_watched);
+  nn_layer_record_add (recorder->record, recorder->batch, recorder->n_watched, recorder->step);
   *n_stats = recorder->n_watched;
   return recorder->batch;
 }
@@ -156,4 +163,27 @@ NnLayerMonitor *
 nn_recorder_monitor (NnRecorder *recorder)
 {
   return recorder->monitor;
+}
+
+NnLayerRecord *
+nn_recorder_get_layer_record (NnRecorder *recorder)
+{
+  return recorder->record;
+}
+
+void
+nn_recorder_set_layer_record (NnRecorder          *recorder,
+                              const NnLayerRecord *record)
+{
+  g_clear_pointer (&recorder->record, nn_layer_record_free);
+  if (record != NULL)
+    recorder->record = nn_layer_record_copy (record);
+  else if (recorder->monitor != NULL)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+      for (guint k = 0; k < recorder->n_watched; k++)
+        g_ptr_array_add (names, (gpointer) nn_layer_monitor_name (recorder->monitor, k));
+      recorder->record = nn_layer_record_new ((const char * const *) names->pdata, names->len);
+    }
 }

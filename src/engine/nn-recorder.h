@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include "nn-history.h"
+#include "nn-layer-record.h"
 #include "nn-layer-stats.h"
 #include "nn-model-private.h"
 
@@ -64,5 +65,11 @@ void          nn_recorder_end_epoch     (NnRecorder    *recorder,
 const NnLayerStats *nn_recorder_layer_stats (NnRecorder *recorder,
                                              guint      *n_rows);
 NnLayerMonitor     *nn_recorder_monitor     (NnRecorder *recorder);   /* NULL when off */
+/* The bounded layer record (nn-layer-record.h): NULL when statistics are off and none was
+ * restored.  Setting copies `record` (a resumed run's), or with NULL starts an empty one of
+ * the watched layers (none when off). */
+NnLayerRecord      *nn_recorder_get_layer_record (NnRecorder *recorder);
+void                nn_recorder_set_layer_record (NnRecorder          *recorder,
+                                                  const NnLayerRecord *record);
 
 G_END_DECLS

@@ -38,6 +38,42 @@ nn_trainer_layer_stats_name (NnTrainer *trainer,
   return monitor != NULL ? nn_layer_monitor_name (monitor, k) : NULL;
 }
 
+const NnLayerRecord *
+nn_trainer_get_layer_record (NnTrainer *trainer)
+{
+  g_return_val_if_fail (trainer != NULL, NULL);
+  return nn_recorder_get_layer_record (trainer->recorder);
+}
+
+gboolean
+nn_trainer_restore_layer_record (NnTrainer           *trainer,
+                                 const NnLayerRecord *record,
+                                 GError             **error)
+{
+  NnLayerMonitor *monitor;
+
+  g_return_val_if_fail (trainer != NULL && record != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  monitor = nn_recorder_monitor (trainer->recorder);
+  if (monitor != NULL)
+    {
+      gboolean same = nn_layer_record_n_layers (record) == nn_layer_monitor_n_layers (monitor);
+
+      for (guint k = 0; same && k < nn_layer_record_n_layers (record); k++)
+        same = g_strcmp0 (nn_layer_record_layer_name (record, k),
+                          nn_layer_monitor_name (monitor, k)) == 0;
+      if (!same)
+        {
+          g_set_error (error, NN_TRAINER_ERROR, NN_TRAINER_ERROR_FAILED,
+                       "The saved layer statistics are of other layers than this model's");
+          return FALSE;
+        }
+    }
+  nn_recorder_set_layer_record (trainer->recorder, record);
+  return TRUE;
+}
+
 gboolean
 nn_trainer_set_plan (NnTrainer          *trainer,
                      const NnChangePlan *plan,

@@ -18,6 +18,7 @@
 #include "nn-dataset.h"
 #include "nn-evaluation.h"
 #include "nn-history.h"
+#include "nn-layer-record.h"
 #include "nn-layer-stats.h"
 #include "nn-model.h"
 #include "nn-optimizer.h"
@@ -197,6 +198,10 @@ const NnLayerStats  *nn_trainer_get_layer_stats  (NnTrainer *trainer,
                                                   guint     *n_rows);
 const char          *nn_trainer_layer_stats_name (NnTrainer *trainer,
                                                   guint      k);
+/* The run's layer health in bounded memory (nn-layer-record.h), what a checkpoint keeps: a
+ * resumed run's continues the checkpoint's.  NULL when layer statistics are off and none was
+ * restored.  Training thread, or while not running. */
+const NnLayerRecord *nn_trainer_get_layer_record (NnTrainer *trainer);
 
 /* A plan of changes (copied), checked against the model and config (NN_CHANGE_ERROR_INVALID);
  * before nn_trainer_run().  Changes placed before the run's position (a resumed run) are
@@ -224,5 +229,10 @@ gboolean             nn_trainer_restore_record   (NnTrainer           *trainer,
                                                   const NnChangeEvent *events,
                                                   guint                n_events,
                                                   GError             **error);
+/* Resuming: a saved run's layer record (copied); its layers must be the watched ones
+ * (NN_TRAINER_ERROR_FAILED otherwise). */
+gboolean             nn_trainer_restore_layer_record (NnTrainer           *trainer,
+                                                      const NnLayerRecord *record,
+                                                      GError             **error);
 
 G_END_DECLS

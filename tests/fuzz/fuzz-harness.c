@@ -273,6 +273,19 @@ fuzz_one_checkpoint (const guint8 *data,
   g_autoptr(GError) model_error = NULL;
   g_autoptr(GError) config_error = NULL;
   NnTrainConfig config;
+  g_autoptr(GArray) events = NULL;
+  g_autoptr(NnLayerRecord) layers = NULL;
+  g_autoptr(GError) health_error = NULL;
+
+  /* The run record the app reads beside the model: a bounded layer record, or a GError. */
+  if (nn_checkpoint_load_health (path, &events, &layers, &health_error))
+    FUZZ_CHECK (events != NULL
+                && (layers == NULL
+                    || (nn_layer_record_n_layers (layers) > 0
+                        && nn_layer_record_n_points (layers) <= NN_LAYER_RECORD_CAP)));
+  else
+    FUZZ_CHECK (health_error != NULL && health_error->domain == NN_CHECKPOINT_ERROR
+                && events == NULL && layers == NULL);
 
   model = nn_checkpoint_load_model (path, &model_error);
   if (model != NULL)

@@ -149,6 +149,19 @@ def corpus_checkpoint(rng):
     out("checkpoint", "ok-step-schedule-rmsprop", safetensors(
         [("fc4.bias", [10], f(10))], meta(config=sched, optimizer="rmsprop")))
     out("checkpoint", "no-other-format", safetensors([], {"format": "pytorch"}))
+    # A layer record (history.layer_stats, nn-checkpoint-record.h): two points of two
+    # layers, step epoch batch count, 6 metrics, 24 histogram shares; and one whose second
+    # point goes back in steps and holds a share above 1: the model opens, the record is
+    # refused with a GError.
+    def point(step, share):
+        return [step, 1, step, 1] + f(6) + [share] + [0.0] * 23
+    names = {"layer_stats.layers": "fc1,fc2"}
+    good = point(4, 1.0) + point(4, 1.0) + point(8, 1.0) + point(8, 1.0)
+    bad = point(8, 1.0) + point(8, 1.0) + point(4, 2.0) + point(4, 2.0)
+    out("checkpoint", "ok-mlp-layer-stats", safetensors(
+        [("fc4.bias", [10], f(10)), ("history.layer_stats", [2, 2, 34], good)], meta(**names)))
+    out("checkpoint", "ok-mlp-bad-layer-stats", safetensors(
+        [("fc4.bias", [10], f(10)), ("history.layer_stats", [2, 2, 34], bad)], meta(**names)))
 
 
 if __name__ == "__main__":

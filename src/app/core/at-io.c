@@ -80,6 +80,8 @@ typedef struct {
   NnEpochReport *history;  /* NULL: none stored */
   guint          n_history;
   NnHistory     *learning_history;  /* NULL: none stored */
+  GArray        *events;            /* of NnChangeEvent; NULL: unreadable */
+  NnLayerRecord *layers;            /* NULL: none stored */
 } LoadedModel;
 
 static void
@@ -91,6 +93,8 @@ loaded_model_free (gpointer data)
   g_free (loaded->config);
   g_free (loaded->history);
   g_clear_pointer (&loaded->learning_history, nn_history_unref);
+  g_clear_pointer (&loaded->events, g_array_unref);
+  g_clear_pointer (&loaded->layers, nn_layer_record_free);
   g_free (loaded);
 }
 
@@ -123,6 +127,13 @@ model_load_thread (GTask        *task,
       if (history_error != NULL)
         g_warning ("%s: the learning history is unreadable: %s", (const char *) task_data,
                    history_error->message);
+      g_clear_error (&history_error);
+      /* And what the Health page and the run comparison show of the run: likewise only
+       * their views go without them. */
+      if (!nn_checkpoint_load_health (task_data, &loaded->events, &loaded->layers,
+                                      &history_error))
+        g_warning ("%s: the change events or layer statistics are unreadable: %s",
+                   (const char *) task_data, history_error->message);
     }
   g_task_return_pointer (task, loaded, loaded_model_free);
 }
@@ -146,6 +157,8 @@ at_model_load_finish_full (GAsyncResult   *result,
                            NnEpochReport **history,
                            guint          *n_history,
                            NnHistory     **learning_history,
+                           GArray        **events,
+                           NnLayerRecord **layers,
                            GError        **error)
 {
   LoadedModel *loaded;
@@ -165,6 +178,10 @@ at_model_load_finish_full (GAsyncResult   *result,
     }
   if (learning_history != NULL)
     *learning_history = g_steal_pointer (&loaded->learning_history);
+  if (events != NULL)
+    *events = g_steal_pointer (&loaded->events);
+  if (layers != NULL)
+    *layers = g_steal_pointer (&loaded->layers);
   loaded_model_free (loaded);
   return model;
 }
@@ -174,7 +191,7 @@ at_model_load_finish_with_config (GAsyncResult   *result,
                                   NnTrainConfig **config,
                                   GError        **error)
 {
-  return at_model_load_finish_full (result, config, NULL, NULL, NULL, error);
+  return at_model_load_finish_full (result, config, NULL, NULL, NULL, NULL, NULL, error);
 }
 
 NnModel *

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "nn-dataset.h"
+#include "nn-layer-record.h"
 #include "nn-model.h"
 #include "nn-trainer.h"
 
@@ -33,13 +34,18 @@ NnModel   *at_model_load_finish_with_config (GAsyncResult   *result,
                                              GError        **error);
 
 /* Also the metrics history stored with a whole run (*history, g_free; NULL with
- * *n_history 0 when the file keeps none) and its learning history (*learning_history,
- * nn_history_unref; NULL when the file keeps none).  Any out pointer may be NULL. */
+ * *n_history 0 when the file keeps none), its learning history (*learning_history,
+ * nn_history_unref; NULL when the file keeps none), its change events (*events, of
+ * NnChangeEvent, g_array_unref; NULL for weights only or when unreadable) and its layer
+ * record (*layers, nn_layer_record_free; NULL when the file keeps none), all read in the
+ * loading thread.  Any out pointer may be NULL. */
 NnModel   *at_model_load_finish_full (GAsyncResult   *result,
                                       NnTrainConfig **config,
                                       NnEpochReport **history,
                                       guint          *n_history,
                                       NnHistory     **learning_history,
+                                      GArray        **events,
+                                      NnLayerRecord **layers,
                                       GError        **error);
 
 G_END_DECLS

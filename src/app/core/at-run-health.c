@@ -16,10 +16,7 @@ struct _AtRunHealth
   gboolean   recorded;
   guint      n_batches;
   GArray    *events;      /* of NnChangeEvent */
-  GPtrArray *names;       /* of char*, one per watched layer */
-  GArray   **points;      /* (names->len) of AtHealthPoint */
-  guint      per_point;   /* measured batches each full point stands for: 1, 2, 4 … */
-  guint64    n_measured;
+  NnLayerRecord *record;  /* the layers' points, or NULL before the layers are known */
 };
 
 G_DEFINE_FINAL_TYPE (AtRunHealth, at_run_health, G_TYPE_OBJECT)
@@ -32,28 +29,16 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void
-clear_points (AtRunHealth *self)
-{
-  if (self->points != NULL)
-    for (guint k = 0; k < self->names->len; k++)
-      g_array_unref (self->points[k]);
-  g_clear_pointer (&self->points, g_free);
-}
-
 void
 at_run_health_reset (AtRunHealth *self,
                      gboolean     recorded)
 {
   g_return_if_fail (AT_IS_RUN_HEALTH (self));
 
-  clear_points (self);
-  g_ptr_array_set_size (self->names, 0);
+  g_clear_pointer (&self->record, nn_layer_record_free);
   g_array_set_size (self->events, 0);
   self->recorded = recorded;
   self->n_batches = 0;
-  self->per_point = 1;
-  self->n_measured = 0;
   g_signal_emit (self, signals[EVENTS_CHANGED], 0);
   g_signal_emit (self, signals[STATS_CHANGED], 0);
 }
@@ -131,30 +116,39 @@ at_run_health_describe_event (const NnChangeEvent *event)
 
 /* ---- layer statistics --------------------------------------------------------------- */
 
+static void
+set_record (AtRunHealth   *self,
+            NnLayerRecord *record)
+{
+  g_clear_pointer (&self->record, nn_layer_record_free);
+  self->record = record;
+  g_signal_emit (self, signals[STATS_CHANGED], 0);
+}
+
 void
 at_run_health_set_layers (AtRunHealth        *self,
                           const char * const *names,
                           guint               n)
 {
   g_return_if_fail (AT_IS_RUN_HEALTH (self));
+  set_record (self, nn_layer_record_new (names, n));
+}
 
-  clear_points (self);
-  g_ptr_array_set_size (self->names, 0);
-  for (guint k = 0; k < n; k++)
-    g_ptr_array_add (self->names, g_strdup (names[k]));
-  self->points = g_new0 (GArray *, MAX (n, 1));
-  for (guint k = 0; k < n; k++)
-    self->points[k] = g_array_sized_new (FALSE, TRUE, sizeof (AtHealthPoint), AT_RUN_HEALTH_CAP);
-  self->per_point = 1;
-  self->n_measured = 0;
-  g_signal_emit (self, signals[STATS_CHANGED], 0);
+void
+at_run_health_set_record (AtRunHealth         *self,
+                          const NnLayerRecord *record)
+{
+  g_return_if_fail (AT_IS_RUN_HEALTH (self));
+  g_return_if_fail (record != NULL);
+  self->recorded = TRUE;
+  set_record (self, nn_layer_record_copy (record));
 }
 
 guint
 at_run_health_get_n_layers (AtRunHealth *self)
 {
   g_return_val_if_fail (AT_IS_RUN_HEALTH (self), 0);
-  return self->names->len;
+  return self->record != NULL ? nn_layer_record_n_layers (self->record) : 0;
 }
 
 const char *
@@ -162,8 +156,8 @@ at_run_health_get_layer_name (AtRunHealth *self,
                               guint        k)
 {
   g_return_val_if_fail (AT_IS_RUN_HEALTH (self), NULL);
-  g_return_val_if_fail (k < self->names->len, NULL);
-  return g_ptr_array_index (self->names, k);
+  g_return_val_if_fail (k < at_run_health_get_n_layers (self), NULL);
+  return nn_layer_record_layer_name (self->record, k);
 }
 
 float
@@ -174,93 +168,18 @@ at_health_point_get (const AtHealthPoint *point,
   return point->value[metric];
 }
 
-/* b's batches into a (its neighbour): means weighted by the counts.  A NAN (a layer
- * without ReLU has no dead fraction) stays NAN. */
-static void
-merge_into (AtHealthPoint       *a,
-            const AtHealthPoint *b)
-{
-  double wa = a->count, wb = b->count, w = wa + wb;
-
-  for (guint m = 0; m < AT_HEALTH_N_METRICS; m++)
-    a->value[m] = (float) ((a->value[m] * wa + b->value[m] * wb) / w);
-  for (guint i = 0; i < NN_LAYER_HIST_BINS; i++)
-    a->hist[i] = (float) ((a->hist[i] * wa + b->hist[i] * wb) / w);
-  a->count += b->count;
-}
-
-/* Full: pairs merge, half the points stay, each now standing for twice the batches. */
-static void
-halve (GArray *points)
-{
-  guint n = points->len / 2;
-
-  for (guint i = 0; i < n; i++)
-    {
-      AtHealthPoint *dst = &g_array_index (points, AtHealthPoint, i);
-
-      *dst = g_array_index (points, AtHealthPoint, 2 * i);
-      merge_into (dst, &g_array_index (points, AtHealthPoint, 2 * i + 1));
-    }
-  if (points->len % 2 == 1)
-    g_array_index (points, AtHealthPoint, n++) = g_array_index (points, AtHealthPoint, points->len - 1);
-  g_array_set_size (points, n);
-}
-
-static void
-point_from_stats (AtHealthPoint      *p,
-                  const NnLayerStats *s,
-                  guint64             step)
-{
-  p->step = step;
-  p->epoch = s->epoch;
-  p->batch = s->batch;
-  p->count = 1;
-  p->value[AT_HEALTH_ACT_MEAN] = s->act_mean;
-  p->value[AT_HEALTH_ACT_STD] = s->act_std;
-  p->value[AT_HEALTH_DEAD] = s->dead_fraction;
-  p->value[AT_HEALTH_GRAD_NORM] = s->grad_norm;
-  p->value[AT_HEALTH_WEIGHT_NORM] = s->weight_norm;
-  p->value[AT_HEALTH_UPDATE_RATIO] = s->update_ratio;
-  memcpy (p->hist, s->hist, sizeof p->hist);
-}
-
 void
 at_run_health_add_stats (AtRunHealth        *self,
                          const NnLayerStats *stats,
                          guint               n,
                          guint64             step)
 {
-  GArray *first;
-  gboolean full;
-
   g_return_if_fail (AT_IS_RUN_HEALTH (self));
   g_return_if_fail (stats != NULL || n == 0);
 
-  if (n == 0 || n != self->names->len)
+  if (n == 0 || n != at_run_health_get_n_layers (self))
     return;
-  /* Decided once for all layers, so that their points stay aligned. */
-  first = self->points[0];
-  full = first->len == AT_RUN_HEALTH_CAP
-         && g_array_index (first, AtHealthPoint, first->len - 1).count >= self->per_point;
-  if (full)
-    self->per_point *= 2;
-  for (guint k = 0; k < n; k++)
-    {
-      GArray *points = self->points[k];
-      AtHealthPoint p;
-
-      point_from_stats (&p, &stats[k], step);
-      if (full)
-        halve (points);
-      /* The last point fills up to per_point batches before a new one starts. */
-      if (points->len > 0
-          && g_array_index (points, AtHealthPoint, points->len - 1).count < self->per_point)
-        merge_into (&g_array_index (points, AtHealthPoint, points->len - 1), &p);
-      else
-        g_array_append_val (points, p);
-    }
-  self->n_measured++;
+  nn_layer_record_add (self->record, stats, n, step);
   g_signal_emit (self, signals[STATS_CHANGED], 0);
 }
 
@@ -270,9 +189,8 @@ at_run_health_get_points (AtRunHealth *self,
                           guint       *n)
 {
   g_return_val_if_fail (AT_IS_RUN_HEALTH (self), NULL);
-  g_return_val_if_fail (k < self->names->len, NULL);
-  *n = self->points[k]->len;
-  return (const AtHealthPoint *) (void *) self->points[k]->data;
+  g_return_val_if_fail (k < at_run_health_get_n_layers (self), NULL);
+  return nn_layer_record_points (self->record, k, n);
 }
 
 guint
@@ -301,7 +219,7 @@ guint64
 at_run_health_get_n_measured (AtRunHealth *self)
 {
   g_return_val_if_fail (AT_IS_RUN_HEALTH (self), 0);
-  return self->n_measured;
+  return self->record != NULL ? nn_layer_record_n_measured (self->record) : 0;
 }
 
 /* ---- GObject ------------------------------------------------------------------------ */
@@ -311,8 +229,7 @@ at_run_health_finalize (GObject *object)
 {
   AtRunHealth *self = AT_RUN_HEALTH (object);
 
-  clear_points (self);
-  g_ptr_array_unref (self->names);
+  g_clear_pointer (&self->record, nn_layer_record_free);
   g_array_unref (self->events);
   G_OBJECT_CLASS (at_run_health_parent_class)->finalize (object);
 }
@@ -336,8 +253,6 @@ static void
 at_run_health_init (AtRunHealth *self)
 {
   self->events = g_array_new (FALSE, TRUE, sizeof (NnChangeEvent));
-  self->names = g_ptr_array_new_with_free_func (g_free);
-  self->per_point = 1;
 }
 
 AtRunHealth *

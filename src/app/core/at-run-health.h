@@ -8,38 +8,35 @@
  * for twice as many measured batches (as AtPlotData's buckets do).  Events are few and kept
  * as they are.
  *
- * Main thread only.  The controller feeds the live run's; an opened checkpoint's has its
- * events and no layer statistics (they are recorded while training here, not stored).
+ * Main thread only.  The controller feeds the live run's; an opened checkpoint's are its
+ * stored events and layer record (at_run_health_set_record; none in a file written before
+ * Atelier stored them, or with layer statistics off).
  */
 #pragma once
 
 #include <glib-object.h>
 
 #include "nn-change-plan.h"
+#include "nn-layer-record.h"
 #include "nn-layer-stats.h"
 
 G_BEGIN_DECLS
 
-#define AT_RUN_HEALTH_CAP 1024
+#define AT_RUN_HEALTH_CAP NN_LAYER_RECORD_CAP
 
+/* The engine's layer record (nn-layer-record.h) is the storage: the same points live and
+ * reopened from a checkpoint. */
 typedef enum {
-  AT_HEALTH_ACT_MEAN,
-  AT_HEALTH_ACT_STD,
-  AT_HEALTH_DEAD,
-  AT_HEALTH_GRAD_NORM,
-  AT_HEALTH_WEIGHT_NORM,
-  AT_HEALTH_UPDATE_RATIO,
-  AT_HEALTH_N_METRICS,
+  AT_HEALTH_ACT_MEAN = NN_LAYER_ACT_MEAN,
+  AT_HEALTH_ACT_STD = NN_LAYER_ACT_STD,
+  AT_HEALTH_DEAD = NN_LAYER_DEAD,
+  AT_HEALTH_GRAD_NORM = NN_LAYER_GRAD_NORM,
+  AT_HEALTH_WEIGHT_NORM = NN_LAYER_WEIGHT_NORM,
+  AT_HEALTH_UPDATE_RATIO = NN_LAYER_UPDATE_RATIO,
+  AT_HEALTH_N_METRICS = NN_LAYER_N_METRICS,
 } AtHealthMetric;
 
-typedef struct {
-  guint64 step;        /* batches trained up to and including this one (the first point's) */
-  guint   epoch;       /* 1-based, of the first batch merged into it */
-  guint   batch;
-  guint   count;       /* measured batches merged into this point */
-  float   value[AT_HEALTH_N_METRICS];   /* means over those batches; NAN: not measured */
-  float   hist[NN_LAYER_HIST_BINS];     /* mean shares */
-} AtHealthPoint;
+typedef NnLayerPoint AtHealthPoint;
 
 #define AT_TYPE_RUN_HEALTH (at_run_health_get_type ())
 G_DECLARE_FINAL_TYPE (AtRunHealth, at_run_health, AT, RUN_HEALTH, GObject)
@@ -69,6 +66,9 @@ char                *at_run_health_describe_event (const NnChangeEvent  *event);
 void                 at_run_health_set_layers     (AtRunHealth          *self,
                                                    const char * const   *names,
                                                    guint                 n);
+/* An opened file's layer record (copied), with its layers: marks the record as recorded. */
+void                 at_run_health_set_record     (AtRunHealth          *self,
+                                                   const NnLayerRecord  *record);
 guint                at_run_health_get_n_layers   (AtRunHealth          *self);
 const char          *at_run_health_get_layer_name (AtRunHealth          *self,
                                                    guint                 k);

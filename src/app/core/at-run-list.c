@@ -135,6 +135,30 @@ on_finished (AtTrainingController *controller,
 
 /* ---- runs opened from files ---- */
 
+/* A file does not say how many batches an epoch had, but its layer record and its events
+ * do: a point of a later epoch came (epoch − 1) whole epochs and `batch` batches into the
+ * run, an event (epoch − 1) epochs and batch − 1 batches.  0 when nothing is past the first
+ * epoch (the overlay then places changes at the start of their epoch). */
+static guint
+batches_per_epoch_of (const NnLayerRecord *layers,
+                      const NnChangeEvent *events,
+                      guint                n_events)
+{
+  guint n = 0;
+  const NnLayerPoint *p;
+
+  for (guint i = 0; i < n_events; i++)
+    if (events[i].change.epoch > 1 && events[i].step >= events[i].change.batch - 1)
+      return (guint) ((events[i].step - (events[i].change.batch - 1)) / (events[i].change.epoch - 1));
+  if (layers == NULL || nn_layer_record_n_layers (layers) == 0)
+    return 0;
+  p = nn_layer_record_points (layers, 0, &n);
+  for (guint i = n; i-- > 0;)
+    if (p[i].epoch > 1 && p[i].step > p[i].batch)
+      return (guint) ((p[i].step - p[i].batch) / (p[i].epoch - 1));
+  return 0;
+}
+
 static void
 on_shown_changed (AtShownModel *shown,
                   AtRunList    *self)
@@ -142,10 +166,11 @@ on_shown_changed (AtShownModel *shown,
   const NnTrainConfig *config = at_shown_model_get_config (shown);
   NnModel *model = at_shown_model_get_model (shown);
   const NnEpochReport *epochs;
+  const NnChangeEvent *events;
   NnHistory *history;
   g_autofree char *name = NULL;
   g_autoptr(AtRunRecord) record = NULL;
-  guint n = 0;
+  guint n = 0, n_events = 0;
 
   /* Only a file that holds a run (its config and epochs) is a run to compare. */
   if (at_shown_model_get_state (shown) != AT_SHOWN_OPENED || config == NULL
@@ -163,6 +188,12 @@ on_shown_changed (AtShownModel *shown,
   for (guint i = 0; i < n; i++)
     at_run_record_add_epoch (record, &epochs[i]);
   at_run_record_set_model (record, model);
+  /* Its change events, so the overlay marks them as it does a run trained here. */
+  events = at_shown_model_get_events (shown, &n_events);
+  at_run_record_set_events (record, events, n_events);
+  at_run_record_set_batches_per_epoch (record,
+                                       batches_per_epoch_of (at_shown_model_get_layer_record (shown),
+                                                             events, n_events));
   history = at_shown_model_get_learning_history (shown);
   at_run_record_set_learning_history (record, history);
   /* A file with its learning history holds its last test evaluation: it can be compared. */

@@ -20,6 +20,8 @@ struct _AtShownModel
   char                 *path;        /* the file opened, or NULL */
   GArray               *history;     /* of NnEpochReport, test always NULL */
   NnHistory            *learning_history;  /* owned, or NULL: none recorded or stored */
+  GArray               *events;      /* of NnChangeEvent: the opened file's */
+  NnLayerRecord        *layers;      /* owned, or NULL: the opened file keeps none */
   /* A run started and has produced nothing yet: the state it came from, which a run that
    * fails before its first snapshot goes back to. */
   gboolean              run_pending;
@@ -216,6 +218,19 @@ at_shown_model_get_learning_history (AtShownModel *self)
   return self->learning_history;
 }
 
+/* The record is in place before "changed": its handlers read it. */
+static void
+set_record (AtShownModel        *self,
+            GArray              *events,
+            const NnLayerRecord *layers)
+{
+  g_array_set_size (self->events, 0);
+  if (events != NULL)
+    g_array_append_vals (self->events, events->data, events->len);
+  g_clear_pointer (&self->layers, nn_layer_record_free);
+  self->layers = layers != NULL ? nn_layer_record_copy (layers) : NULL;
+}
+
 void
 at_shown_model_open (AtShownModel        *self,
                      const char          *path,
@@ -223,7 +238,9 @@ at_shown_model_open (AtShownModel        *self,
                      const NnTrainConfig *config,
                      const NnEpochReport *history,
                      guint                n_history,
-                     NnHistory           *learning_history)
+                     NnHistory           *learning_history,
+                     GArray              *events,
+                     const NnLayerRecord *layers)
 {
   g_return_if_fail (AT_IS_SHOWN_MODEL (self));
   g_return_if_fail (path != NULL && model != NULL);
@@ -239,10 +256,27 @@ at_shown_model_open (AtShownModel        *self,
   /* A file of weights only (a snapshot saved mid-run) has no run state to continue. */
   set_state (self, config != NULL ? AT_SHOWN_OPENED : AT_SHOWN_OPENED_WEIGHTS);
   set_learning_history (self, learning_history);
+  set_record (self, events, layers);
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
   if (self->learning_history != NULL)
     g_signal_emit (self, signals[HISTORY_EPOCH], 0);
+}
+
+const NnChangeEvent *
+at_shown_model_get_events (AtShownModel *self,
+                           guint        *n)
+{
+  g_return_val_if_fail (AT_IS_SHOWN_MODEL (self) && n != NULL, NULL);
+  *n = self->events->len;
+  return (const NnChangeEvent *) (void *) self->events->data;
+}
+
+const NnLayerRecord *
+at_shown_model_get_layer_record (AtShownModel *self)
+{
+  g_return_val_if_fail (AT_IS_SHOWN_MODEL (self), NULL);
+  return self->layers;
 }
 
 void
@@ -257,6 +291,7 @@ at_shown_model_follow (AtShownModel *self,
   set_model (self, NULL, NULL);
   g_array_set_size (self->history, 0);
   set_learning_history (self, NULL);
+  set_record (self, NULL, NULL);
   set_state (self, AT_SHOWN_FOLLOWING);
   g_signal_emit (self, signals[CHANGED], 0);
   g_signal_emit (self, signals[HISTORY_CHANGED], 0);
@@ -377,6 +412,8 @@ at_shown_model_finalize (GObject *object)
   g_clear_pointer (&self->model, nn_model_unref);
   g_clear_pointer (&self->history, g_array_unref);
   g_clear_pointer (&self->learning_history, nn_history_unref);
+  g_clear_pointer (&self->events, g_array_unref);
+  g_clear_pointer (&self->layers, nn_layer_record_free);
   g_free (self->path);
   G_OBJECT_CLASS (at_shown_model_parent_class)->finalize (object);
 }
@@ -437,4 +474,5 @@ static void
 at_shown_model_init (AtShownModel *self)
 {
   self->history = g_array_new (FALSE, TRUE, sizeof (NnEpochReport));
+  self->events = g_array_new (FALSE, TRUE, sizeof (NnChangeEvent));
 }

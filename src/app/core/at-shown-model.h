@@ -20,6 +20,7 @@
 #include <glib-object.h>
 
 #include "at-training-controller.h"
+#include "nn-layer-record.h"
 #include "nn-model.h"
 #include "nn-trainer.h"
 
@@ -61,15 +62,22 @@ const NnEpochReport *at_shown_model_get_history (AtShownModel         *self,
 NnHistory           *at_shown_model_get_learning_history (AtShownModel *self);
 
 /* A model opened from `path`: `config` NULL for a file of weights only; `history` (may be
- * NULL) as stored in the file; `learning_history` (may be NULL) referenced.  The rest is
- * copied. */
+ * NULL) as stored in the file; `learning_history` (may be NULL) referenced; the run's change
+ * events (may be NULL) and layer record (may be NULL: none stored).  The rest is copied. */
 void                 at_shown_model_open        (AtShownModel         *self,
                                                  const char           *path,
                                                  NnModel              *model,
                                                  const NnTrainConfig  *config,
                                                  const NnEpochReport  *history,
                                                  guint                 n_history,
-                                                 NnHistory            *learning_history);
+                                                 NnHistory            *learning_history,
+                                                 GArray               *events,
+                                                 const NnLayerRecord  *layers);
+/* The opened file's change events (empty when none) and layer record (NULL when none),
+ * until another model is opened or followed. */
+const NnChangeEvent *at_shown_model_get_events  (AtShownModel         *self,
+                                                 guint                *n);
+const NnLayerRecord *at_shown_model_get_layer_record (AtShownModel    *self);
 /* Follows the run written into `dir`: nothing shown until its first checkpoint. */
 void                 at_shown_model_follow      (AtShownModel         *self,
                                                  const char           *dir);
