@@ -122,13 +122,6 @@ sparkline_differs (const Shot *a,
 
 /* ---- waits ---- */
 
-/* What was just changed has been laid out and painted. */
-static void
-wait_frames (AtHealthView *view)
-{
-  at_test_wait_frames (GTK_WIDGET (view), 3, WAIT_SECONDS, "the Health page to draw");
-}
-
 typedef struct {
   AtWindow *window;
   guint     n;
@@ -212,7 +205,7 @@ test_scrub_finished (void)
 
     wait_until (warnings_current, &page, "the page to show the last warnings");
   }
-  wait_frames (view);
+  wait_frames (GTK_WIDGET (view), 3, "the Health page to draw");
   g_assert_cmpint (at_time_scrubber_get_epoch (scrubber), ==, AT_TIME_SCRUBBER_LIVE);
   g_assert_cmpuint (at_health_view_get_n_rows (view), ==, 4);
   status_now = g_strdup (at_health_view_get_status (view));
@@ -223,7 +216,7 @@ test_scrub_finished (void)
   /* The person drags the Health page's slider to epoch 1: both scrubbers, the status,
    * the warnings and the table say epoch 1. */
   gtk_range_set_value (at_time_scrubber_get_scale (scrubber), 1);
-  wait_frames (view);
+  wait_frames (GTK_WIDGET (view), 3, "the Health page to draw");
   g_assert_cmpint (at_time_scrubber_get_epoch (scrubber), ==, 1);
   g_assert_cmpint (at_time_scrubber_get_epoch (analysis), ==, 1);
   g_assert_true (at_time_scrubber_get_badge_visible (scrubber));
@@ -239,7 +232,7 @@ test_scrub_finished (void)
   at_window_set_page (window, "analysis");
   g_signal_emit_by_name (analysis_scale (window), "move-slider", GTK_SCROLL_STEP_RIGHT);
   at_window_set_page (window, "health");
-  wait_frames (view);
+  wait_frames (GTK_WIDGET (view), 3, "the Health page to draw");
   g_assert_cmpint (at_time_scrubber_get_epoch (analysis), ==, 2);
   g_assert_cmpint (at_time_scrubber_get_epoch (scrubber), ==, 2);
   g_assert_cmpstr (at_time_scrubber_get_label_text (scrubber), ==, "Epoch 2 of 4");
@@ -254,7 +247,7 @@ test_scrub_finished (void)
 
   /* Back to live with the badge's button: as before. */
   gtk_widget_activate_action (GTK_WIDGET (scrubber), "scrubber.live", NULL);
-  wait_frames (view);
+  wait_frames (GTK_WIDGET (view), 3, "the Health page to draw");
   g_assert_cmpint (at_time_scrubber_get_epoch (analysis), ==, AT_TIME_SCRUBBER_LIVE);
   g_assert_false (at_time_scrubber_get_badge_visible (scrubber));
   g_assert_cmpstr (at_health_view_get_status (view), ==, status_now);
