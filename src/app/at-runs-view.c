@@ -8,6 +8,7 @@
 #include "at-plot-overlay.h"
 #include "at-runs-view.h"
 #include "at-theme.h"
+#include "at-tooltip.h"
 
 struct _AtRunsView
 {
@@ -95,10 +96,10 @@ update_buttons (AtRunsView *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->presets_button),
                             self->list != NULL && self->waiting_for == NULL);
   if (cnn != NULL && plus != NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->presets_button),
+    at_tooltip_set_text (GTK_WIDGET (self->presets_button),
                                  _("Compare the newest tutorial CNN run with the newest CNN+ run"));
   else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->presets_button),
+    at_tooltip_set_text (GTK_WIDGET (self->presets_button),
                                  _("Train what is missing of a tutorial CNN run and a CNN+ run (batch norm and augmentation), then compare them"));
 }
 

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "at-time-scrubber.h"
+#include "at-tooltip.h"
 
 /* Above this many epochs a mark per epoch is a smear: every fifth is marked instead. */
 #define MAX_MARKS 60
@@ -27,6 +28,8 @@ struct _AtTimeScrubber
   guint            n_epochs;
   gboolean         has_history;
   int              epoch;       /* AT_TIME_SCRUBBER_LIVE or 1 … n_epochs − 1 */
+  guint            marked_upto; /* the scale has the marks of epochs 1 … marked_upto */
+  guint            marked_every;
   guint            play_source;
   gboolean         syncing;     /* moving the widgets to match, not the person */
 };
@@ -61,17 +64,35 @@ normalize (AtTimeScrubber *self,
   return MAX (epoch, 1);
 }
 
+static gboolean
+is_marked (guint epoch,
+           guint every)
+{
+  return epoch == 1 || epoch % every == 0;
+}
+
+/* Marks at epoch 1 and every `every`-th.  A run adds an epoch at a time: only the new
+ * epoch's mark is added then, as rebuilding them all (a widget each) every epoch would cost
+ * the frame that shows it. */
 static void
 update_marks (AtTimeScrubber *self)
 {
   guint every = self->n_epochs > MAX_MARKS ? 5 : 1;
+  guint from = self->marked_upto + 1;
 
-  gtk_scale_clear_marks (self->scale);
-  if (self->n_epochs < 2)
-    return;
-  for (guint e = 1; e <= self->n_epochs; e++)
-    if (e == 1 || e == self->n_epochs || e % every == 0)
+  if (self->n_epochs < 2 || every != self->marked_every || self->n_epochs < self->marked_upto)
+    {
+      gtk_scale_clear_marks (self->scale);
+      self->marked_upto = 0;
+      self->marked_every = every;
+      from = 1;
+      if (self->n_epochs < 2)
+        return;
+    }
+  for (guint e = from; e <= self->n_epochs; e++)
+    if (is_marked (e, every))
       gtk_scale_add_mark (self->scale, e, GTK_POS_BOTTOM, NULL);
+  self->marked_upto = self->n_epochs;
 }
 
 static void
@@ -106,7 +127,7 @@ update_texts (AtTimeScrubber *self)
         why = _("Earlier epochs can be shown once two epochs have finished.");
     }
   gtk_label_set_text (self->epoch_label, label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), why);
+  at_tooltip_set_text (GTK_WIDGET (self), why);
   gtk_widget_set_sensitive (GTK_WIDGET (self->scale), can_scrub);
   gtk_widget_set_sensitive (GTK_WIDGET (self->play_button), can_scrub);
 
@@ -325,7 +346,7 @@ at_time_scrubber_set_playing (AtTimeScrubber *self,
   gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
                             playing ? "media-playback-pause-symbolic"
                                     : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
+  at_tooltip_set_text (GTK_WIDGET (self->play_button),
                                playing ? _("Pause playing") : _("Play through the epochs"));
   self->syncing = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);

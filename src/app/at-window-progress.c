@@ -11,6 +11,7 @@
 #include "at-class-names.h"
 #include "at-train-settings.h"
 #include "at-window-private.h"
+#include "at-tooltip.h"
 
 static char *
 format_duration (double seconds)
@@ -247,7 +248,7 @@ at_window_update_model_label (AtWindow *self)
   if (model == NULL || base == NULL || !shows_opened_model (self))
     {
       gtk_label_set_text (self->model_label, "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), NULL);
+      at_tooltip_set_text (GTK_WIDGET (self->model_label), NULL);
       return;
     }
   kind = at_preset_short_name (nn_model_get_preset (model));
@@ -262,7 +263,7 @@ at_window_update_model_label (AtWindow *self)
     text = g_strdup_printf (_("Model: %s (%s), weights only — Train starts anew"), base, kind);
   gtk_label_set_text (self->model_label, text);
   /* The status line ellipsizes a long name: the whole text on hover. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), text);
+  at_tooltip_set_text (GTK_WIDGET (self->model_label), text);
 }
 
 void

@@ -17,6 +17,7 @@
 #include "at-run-settings-view.h"
 #include "at-train-settings.h"
 #include "at-window-private.h"
+#include "at-tooltip.h"
 
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -157,7 +158,7 @@ at_window_update_actions (AtWindow *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->pause_button), paused ? "win.resume" : "win.pause");
   gtk_button_set_icon_name (self->pause_button,
                             paused ? "media-playback-start-symbolic" : "media-playback-pause-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
+  at_tooltip_set_text (GTK_WIDGET (self->pause_button),
                                paused ? _("Resume (Ctrl+P)") : _("Pause (Ctrl+P)"));
 }
 
