@@ -9,6 +9,13 @@
 #include "at-class-names.h"
 #include "at-run-health.h"
 #include "at-run-settings-view.h"
+#include "at-tooltip.h"
+
+/* The line lists this many changes, the latest; the tooltip lists up to TOOLTIP_EVENTS.  A
+ * run steered hundreds of times would otherwise have a label whose layout, redone at every
+ * resize of the window, costs many frames (measured: 300 ms per frame after 22 changes). */
+#define SHOWN_EVENTS 3
+#define TOOLTIP_EVENTS 100
 
 struct _AtRunSettingsView
 {
@@ -20,7 +27,8 @@ struct _AtRunSettingsView
 
   /* owned */
   char      *settings_text;  /* the config's line, or why there is none */
-  char      *events_text;    /* the changes made while it trained, or NULL */
+  char      *events_text;    /* the latest changes made while it trained, or NULL */
+  char      *events_tooltip; /* all of them (up to TOOLTIP_EVENTS), one a line, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AtRunSettingsView, at_run_settings_view, GTK_TYPE_WIDGET)
@@ -103,6 +111,7 @@ update_label (AtRunSettingsView *self)
 {
   g_autofree char *text = NULL;
 
+  at_tooltip_set_text (GTK_WIDGET (self->summary), self->events_tooltip);
   if (self->events_text == NULL)
     {
       gtk_label_set_text (self->summary, self->settings_text);
@@ -142,17 +151,46 @@ at_run_settings_view_set_events (AtRunSettingsView   *self,
                                  const NnChangeEvent *events,
                                  guint                n)
 {
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) latest = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) all = g_string_new (NULL);
+  guint first_listed = n > TOOLTIP_EVENTS ? n - TOOLTIP_EVENTS : 0;
 
   g_return_if_fail (AT_IS_RUN_SETTINGS_VIEW (self));
   g_return_if_fail (events != NULL || n == 0);
 
   g_clear_pointer (&self->events_text, g_free);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (parts, at_run_health_describe_event (&events[i]));
-  g_ptr_array_add (parts, NULL);
-  if (n > 0)
-    self->events_text = g_strjoinv (" · ", (char **) parts->pdata);
+  g_clear_pointer (&self->events_tooltip, g_free);
+  if (n == 0)
+    {
+      update_label (self);
+      return;
+    }
+  for (guint i = n > SHOWN_EVENTS ? n - SHOWN_EVENTS : 0; i < n; i++)
+    g_ptr_array_add (latest, at_run_health_describe_event (&events[i]));
+  g_ptr_array_add (latest, NULL);
+  if (n <= SHOWN_EVENTS)
+    self->events_text = g_strjoinv (" · ", (char **) latest->pdata);
+  else
+    {
+      g_autofree char *joined = g_strjoinv (" · ", (char **) latest->pdata);
+
+      /* Translators: "12 times, the latest: epoch 3 batch 4: lr 0.01 → 0.003 · …" */
+      self->events_text = g_strdup_printf (ngettext ("%u time, the latest: %s",
+                                                     "%u times, the latest: %s", n),
+                                           n, joined);
+      if (first_listed > 0)
+        /* Translators: the first line of a tooltip listing a run's latest changes */
+        g_string_append_printf (all, ngettext ("(%u earlier change not listed)",
+                                               "(%u earlier changes not listed)",
+                                               first_listed), first_listed);
+      for (guint i = first_listed; i < n; i++)
+        {
+          g_autofree char *line = at_run_health_describe_event (&events[i]);
+
+          g_string_append_printf (all, "%s%s", all->len > 0 ? "\n" : "", line);
+        }
+      self->events_tooltip = g_string_free (g_steal_pointer (&all), FALSE);
+    }
   update_label (self);
 }
 
@@ -177,6 +215,7 @@ at_run_settings_view_finalize (GObject *object)
 
   g_free (self->settings_text);
   g_free (self->events_text);
+  g_free (self->events_tooltip);
   G_OBJECT_CLASS (at_run_settings_view_parent_class)->finalize (object);
 }
 
