@@ -43,6 +43,21 @@ popover_knows_run (gpointer data)
   return g_strcmp0 (at_steer_popover_get_lr_in_force (data), "0.001") == 0;
 }
 
+static void
+check_knows_run (GtkWidget  *button,
+                 GParamSpec *pspec,
+                 gpointer    popover)
+{
+  if (gtk_widget_get_sensitive (button))
+    g_assert_true (popover_knows_run (popover));
+}
+
+static gboolean
+is_sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
 static gboolean
 lr_is_0_003 (gpointer data)
 {
@@ -166,9 +181,12 @@ test_change_lr (void)
 
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  /* Steer opens only once the popover knows the run it would change. */
+  g_signal_connect (button, "notify::sensitive", G_CALLBACK (check_knows_run), popover);
   wait_until (has_batches, controller, "a few batches");
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
-  wait_until (popover_knows_run, popover, "the popover to know the run");
+  wait_until (is_sensitive, button, "Steer to open");
+  g_assert_true (popover_knows_run (popover));
+  g_signal_handlers_disconnect_by_func (button, check_knows_run, popover);
   gtk_menu_button_popup (button);
   /* The popover's first showing builds its widgets once; what is timed is the frames of a
    * window that trains while the person works in the open popover. */

@@ -69,6 +69,18 @@ show_opened (AtWindow *self)
   at_run_health_add_events (self->opened_health, events, n);
 }
 
+/* Steer opens while a run trains or is paused, once the popover knows the run (its first
+ * snapshot, a moment after the start): before that, Apply would have nothing to check a
+ * change against. */
+static void
+update_steer_button (AtWindow *self)
+{
+  AtTrainingState state = at_training_controller_get_state (self->controller);
+  gboolean active = state == AT_TRAINING_STATE_TRAINING || state == AT_TRAINING_STATE_PAUSED;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->steer_button), active && self->steer_has_model);
+}
+
 static void
 on_shown_changed (AtWindow *self)
 {
@@ -104,6 +116,7 @@ on_shown_changed (AtWindow *self)
                                 at_shown_model_get_model (self->shown));
       at_steer_popover_set_events (self->steer_popover, events, n);
       self->steer_has_model = TRUE;
+      update_steer_button (self);
     }
 }
 
@@ -113,13 +126,13 @@ on_state_changed (AtWindow *self)
   AtTrainingState state = at_training_controller_get_state (self->controller);
   gboolean active = state == AT_TRAINING_STATE_TRAINING || state == AT_TRAINING_STATE_PAUSED;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->steer_button), active);
   at_steer_popover_set_paused (self->steer_popover, state == AT_TRAINING_STATE_PAUSED);
   if (!active)
     {
       self->steer_has_model = FALSE;
       gtk_popover_popdown (GTK_POPOVER (self->steer_popover));
     }
+  update_steer_button (self);
 }
 
 void
