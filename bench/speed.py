@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed benchmark driver: our engine against PyTorch, one training epoch of each preset.
 
-    bench/speed.py [--rounds 3] [--models mlp,cnn] [--threads 2] [BUILD_DIR]
+    bench/speed.py [--rounds 3] [--models mlp,cnn] [--threads 2] [--layer-stats-cost] [BUILD_DIR]
 
 BUILD_DIR (default: ../builddir beside this script's folder) must already hold the built
 bench/engine-speed and bench/sgemm-peak; this script builds nothing.  It needs only the
@@ -14,6 +14,10 @@ per epoch of each side, the ratio ours/PyTorch, images per second, our GFLOP/s a
 of the sgemm peak (the best of a measurement before and one after the rounds, of OpenBLAS's
 cblas_sgemm and of the engine's own nn_gemm kernel, whichever is higher), evaluation seconds
 of each side and our peak RSS, each against its target.
+
+--layer-stats-cost adds, in every round, a run of our engine with the layer statistics off
+(engine-speed --layer-stats 0; the normal run takes them as the app and the CLI do, every 4th
+batch) and prints what they cost: the medians of both, wall and CPU seconds per epoch.
 
 Thread settings are the same for both sides and explicit: OPENBLAS_NUM_THREADS=OMP_NUM_THREADS
 =--threads, OMP_WAIT_POLICY=PASSIVE (PyTorch's best on 2 cores; our engine has no OpenMP).
@@ -52,6 +56,8 @@ def parse_args():
     p.add_argument("--skip-ours", action="store_true", help="PyTorch only")
     p.add_argument("--log", help="append every raw result line to this file")
     p.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    p.add_argument("--layer-stats-cost", action="store_true",
+                   help="also time our engine with the layer statistics off, and print their cost")
     p.add_argument("--peak1", type=float,
                    help="one thread's sgemm peak GFLOP/s, likewise (for the per-core rate)")
     p.add_argument("--peak", type=float,
@@ -161,15 +167,19 @@ def main():
         for model in models:
             cmds = []
             if have_ours:
-                cmds.append([engine, "--threads", threads, model])
+                cmds.append(("ours", [engine, "--threads", threads, model]))
+                if args.layer_stats_cost:
+                    cmds.append(("ours-no-stats",
+                                 [engine, "--threads", threads, "--layer-stats", "0", model]))
             if not args.skip_torch:
-                cmds.append([args.python, torch_script, "--model", model, "--threads", threads])
+                cmds.append((None, [args.python, torch_script, "--model", model,
+                                    "--threads", threads]))
             if rnd % 2 == 1:
                 cmds.reverse()
-            for cmd in cmds:
+            for label, cmd in cmds:
                 for ln in run(cmd, env, log) or []:
                     side, m, values = parse_line(ln)
-                    results.setdefault((side, m), []).append(values)
+                    results.setdefault((label or side, m), []).append(values)
     measure_peak()
     best = {impl: max(v) if v else None for impl, v in peaks.items()}
     peak = args.peak or max((v for v in best.values() if v), default=None)
@@ -220,6 +230,19 @@ def main():
         print(f"{model:5} ours {fmt(ours, '8.2f')}  torch {fmt(torch, '8.2f')}  ratio "
               f"{fmt(ours / torch if ours and torch else None, '5.2f')}  "
               f"ours GFLOP per CPU-second {fmt(per_core, '6.1f')}{share}")
+
+    if args.layer_stats_cost and have_ours:
+        print("\n# layer statistics (every 4th batch, as the app and the CLI take them): "
+              "seconds per epoch with them and without, medians")
+        for model in models:
+            row = []
+            for key, what in (("epoch_seconds", "wall"), ("epoch_cpu_seconds", "CPU")):
+                on = median(results, "ours", model, key)
+                off = median(results, "ours-no-stats", model, key)
+                cost = (on / off - 1) * 100 if on and off else None
+                row.append(f"{what} {fmt(on, '.3f')} vs {fmt(off, '.3f')} "
+                           f"(cost {fmt(cost, '+.1f')} %)")
+            print(f"{model:8} " + "; ".join(row))
 
     print("\n# targets")
     missed = 0
