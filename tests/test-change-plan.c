@@ -152,6 +152,35 @@ test_events_json (void)
   g_assert_nonnull (error);
 }
 
+/* An event after the first epoch tells the epoch's length; events of the first epoch, or
+ * whose step does not fit their place, do not. */
+static void
+test_events_batches_per_epoch (void)
+{
+  NnChangeEvent events[3] = { 0 };
+
+  events[0].change = (NnChange) { .epoch = 1, .batch = 5, .kind = NN_CHANGE_LR, .value = 0.01f };
+  events[0].step = 4;
+  g_assert_cmpuint (nn_change_events_batches_per_epoch (events, 1), ==, 0);
+  g_assert_cmpuint (nn_change_events_batches_per_epoch (NULL, 0), ==, 0);
+
+  /* Epoch 2, batch 10 of a 47-batch epoch: 47 + 9 batches before it. */
+  events[1].change = (NnChange) { .epoch = 2, .batch = 10, .kind = NN_CHANGE_LR, .value = 0.001f };
+  events[1].step = 56;
+  g_assert_cmpuint (nn_change_events_batches_per_epoch (events, 2), ==, 47);
+
+  /* A step that cannot be: epoch 3, batch 1 after 7 batches (3.5 an epoch) is skipped. */
+  events[2] = events[1];
+  events[1].change.epoch = 3;
+  events[1].change.batch = 1;
+  events[1].step = 7;
+  events[2].change.epoch = 4;
+  events[2].change.batch = 2;
+  events[2].step = 3 * 47 + 1;
+  g_assert_cmpuint (nn_change_events_batches_per_epoch (events, 2), ==, 0);
+  g_assert_cmpuint (nn_change_events_batches_per_epoch (events, 3), ==, 47);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -161,5 +190,6 @@ main (int    argc,
   g_test_add_func ("/engine/change-plan/parse/invalid", test_parse_invalid);
   g_test_add_func ("/engine/change-plan/plan/order", test_plan_order);
   g_test_add_func ("/engine/change-plan/events/json", test_events_json);
+  g_test_add_func ("/engine/change-plan/events/batches-per-epoch", test_events_batches_per_epoch);
   return g_test_run ();
 }

@@ -397,6 +397,9 @@ at_plot_view_set_events (AtPlotView          *self,
   g_return_if_fail (events != NULL || n == 0);
 
   per_epoch = at_plot_data_get_batches_per_epoch (self->data);
+  /* A model opened from a file: its events tell the epoch's length. */
+  if (per_epoch == 0)
+    per_epoch = nn_change_events_batches_per_epoch (events, n);
   g_array_set_size (self->markers, 0);
   g_ptr_array_set_size (self->marker_text, 0);
   for (guint i = 0; i < n; i++)

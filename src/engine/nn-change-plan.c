@@ -352,6 +352,27 @@ nn_change_plan_skip_to (NnChangePlan *plan,
 
 /* ---- events ---- */
 
+guint
+nn_change_events_batches_per_epoch (const NnChangeEvent *events,
+                                    guint                n)
+{
+  g_return_val_if_fail (events != NULL || n == 0, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const NnChange *c = &events[i].change;
+      guint64 before;
+
+      if (c->epoch < 2 || c->batch < 1 || events[i].step < c->batch - 1)
+        continue;
+      before = events[i].step - (c->batch - 1);
+      if (before % (c->epoch - 1) == 0 && before / (c->epoch - 1) >= c->batch
+          && before / (c->epoch - 1) <= G_MAXUINT)
+        return (guint) (before / (c->epoch - 1));
+    }
+  return 0;
+}
+
 char *
 nn_change_event_to_string (const NnChangeEvent *event)
 {

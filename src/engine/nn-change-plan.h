@@ -105,6 +105,12 @@ typedef struct {
 
 /* "3.10:lr=0.001->0.0003" */
 char     *nn_change_event_to_string   (const NnChangeEvent *event);
+/* The batches of one epoch of the run the events come from, read off an event after the
+ * first epoch (its step counts the batches of the epochs before it, then its own batch's
+ * predecessors); 0 when no event tells.  For a run whose epoch length is not known
+ * otherwise: a model opened from a file. */
+guint     nn_change_events_batches_per_epoch (const NnChangeEvent *events,
+                                              guint                n);
 /* Events as JSON text, and back (for checkpoint metadata):
  * [{"epoch":3,"batch":10,"step":480,"change":"3.10:lr=0.0003","old":"0.001"}, …] */
 char     *nn_change_events_to_json    (const NnChangeEvent *events,

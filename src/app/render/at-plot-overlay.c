@@ -168,12 +168,19 @@ draw_run (Ctx                 *ctx,
   cairo_restore (cr);
 }
 
+/* Where an event sits on the epoch axis: after `step` batches.  A run opened from a file may
+ * not know its epoch's length (per_epoch 0) but its events do, unless they all fall in the
+ * first epoch: then at the epoch's start. */
 static double
 event_x (const AtOverlayRun  *run,
          const NnChangeEvent *event)
 {
-  if (run->batches_per_epoch > 0)
-    return (double) event->step / run->batches_per_epoch;
+  guint per_epoch = run->batches_per_epoch;
+
+  if (per_epoch == 0)
+    per_epoch = nn_change_events_batches_per_epoch (run->events, run->n_events);
+  if (per_epoch > 0)
+    return (double) event->step / per_epoch;
   return event->change.epoch - 1;
 }
 
