@@ -14,6 +14,7 @@
 #include "at-hyperparams-popover.h"
 #include "at-io.h"
 #include "at-preferences-window.h"
+#include "at-run-health.h"
 #include "at-plot-view.h"
 #include "at-training-controller.h"
 #include "at-window.h"
@@ -281,7 +282,10 @@ test_save_and_resume (void)
   g_autofree char *svg = g_build_filename (dir, "plot.svg", NULL);
   g_autofree char *csv = NULL;
   g_autoptr(NnModel) loaded = NULL;
-  guint last_epoch = 0;
+  AtRunHealth *health = at_training_controller_get_run_health (controller);
+  const AtHealthPoint *points;
+  guint last_epoch = 0, n_points = 0;
+  guint64 measured_first;
 
   g_assert_no_error (error);
   /* Nothing to save before any training. */
@@ -292,6 +296,8 @@ test_save_and_resume (void)
   wait_until (is_finished, controller, "the first epoch");
   g_assert_true (at_shown_model_save (at_window_get_shown_model (window), path, &error));
   g_assert_no_error (error);
+  measured_first = at_run_health_get_n_measured (health);
+  g_assert_cmpuint (measured_first, >, 0);
 
   /* Opened off the main thread, as Open Model… does. */
   at_model_load_async (path, NULL, on_model_loaded, &loaded);
@@ -308,6 +314,12 @@ test_save_and_resume (void)
   g_assert_true (is_state (controller, AT_TRAINING_STATE_FINISHED));
   g_assert_cmpuint (last_epoch, ==, 2);
   g_assert_cmpuint (at_plot_view_get_n_epochs (plot), ==, 1);
+  /* The continued run's layer health starts with what the file kept of epoch 1. */
+  points = at_run_health_get_points (health, 0, &n_points);
+  g_assert_cmpuint (n_points, >, 0);
+  g_assert_cmpuint (points[0].epoch, ==, 1);
+  g_assert_cmpuint (points[n_points - 1].epoch, ==, 2);
+  g_assert_cmpuint (at_run_health_get_n_measured (health), >, measured_first);
 
   /* The exports of the window's menu. */
   csv = at_plot_data_to_csv (at_plot_view_get_data (plot));

@@ -144,6 +144,21 @@ at_run_health_set_record (AtRunHealth         *self,
   set_record (self, nn_layer_record_copy (record));
 }
 
+gboolean
+at_run_health_has_layers (AtRunHealth        *self,
+                          const char * const *names,
+                          guint               n)
+{
+  g_return_val_if_fail (AT_IS_RUN_HEALTH (self), FALSE);
+
+  if (n == 0 || at_run_health_get_n_layers (self) != n)
+    return FALSE;
+  for (guint k = 0; k < n; k++)
+    if (g_strcmp0 (names[k], nn_layer_record_layer_name (self->record, k)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 guint
 at_run_health_get_n_layers (AtRunHealth *self)
 {

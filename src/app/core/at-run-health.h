@@ -69,6 +69,10 @@ void                 at_run_health_set_layers     (AtRunHealth          *self,
 /* An opened file's layer record (copied), with its layers: marks the record as recorded. */
 void                 at_run_health_set_record     (AtRunHealth          *self,
                                                    const NnLayerRecord  *record);
+/* Whether the record is of exactly these layers, in this order. */
+gboolean             at_run_health_has_layers     (AtRunHealth          *self,
+                                                   const char * const   *names,
+                                                   guint                 n);
 guint                at_run_health_get_n_layers   (AtRunHealth          *self);
 const char          *at_run_health_get_layer_name (AtRunHealth          *self,
                                                    guint                 k);

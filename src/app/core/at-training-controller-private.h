@@ -35,6 +35,7 @@ typedef struct {
   guint          n_stats;
   guint64        step;      /* ITEM_LAYERS: batches trained, this one included */
   char         **names;     /* ITEM_LAYERS: the layers' names, on the run's first only */
+  NnLayerRecord *record;    /* ITEM_LAYERS: owned, a resumed run's record so far (no stats) */
 } Item;
 
 typedef struct {

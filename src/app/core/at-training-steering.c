@@ -67,7 +67,15 @@ at_training_take_record (AtTrainingController *self,
                                 item->events->len);
       return;
     }
-  if (item->names != NULL)
+  if (item->record != NULL)
+    {
+      at_run_health_set_record (self->health, item->record);
+      return;
+    }
+  /* The names start an empty record, unless a resumed run's record of these layers is
+   * there already. */
+  if (item->names != NULL
+      && !at_run_health_has_layers (self->health, (const char * const *) item->names, item->n_stats))
     at_run_health_set_layers (self->health, (const char * const *) item->names, item->n_stats);
   at_run_health_add_stats (self->health, item->stats, item->n_stats, item->step);
 }

@@ -21,6 +21,7 @@ at_training_item_free (gpointer data)
   g_clear_pointer (&item->events, g_array_unref);
   g_clear_pointer (&item->stats, g_free);
   g_clear_pointer (&item->names, g_strfreev);
+  g_clear_pointer (&item->record, nn_layer_record_free);
   g_free (item);
 }
 
@@ -128,6 +129,16 @@ at_training_worker_main (gpointer data)
       item->error = g_steal_pointer (&error);
       post (self, item);
       return NULL;
+    }
+
+  /* A continued run's Health page starts with the layer health its file kept. */
+  if (self->resume_path != NULL && nn_trainer_get_layer_record (trainer) != NULL
+      && nn_layer_record_n_points (nn_trainer_get_layer_record (trainer)) > 0)
+    {
+      item = g_new0 (Item, 1);
+      item->kind = ITEM_LAYERS;
+      item->record = nn_layer_record_copy (nn_trainer_get_layer_record (trainer));
+      post (self, item);
     }
 
   g_mutex_lock (&self->lock);
