@@ -11,11 +11,12 @@
 #include "at-run-settings-view.h"
 #include "at-tooltip.h"
 
-/* The line lists this many changes, the latest; the tooltip lists up to TOOLTIP_EVENTS.  A
+/* The line lists this many changes, the latest; the tooltip up to TOOLTIP_EVENTS (a tooltip
+ * does not scroll: a screenful).  A
  * run steered hundreds of times would otherwise have a label whose layout, redone at every
  * resize of the window, costs many frames (measured: 300 ms per frame after 22 changes). */
 #define SHOWN_EVENTS 3
-#define TOOLTIP_EVENTS 100
+#define TOOLTIP_EVENTS 20
 
 struct _AtRunSettingsView
 {
@@ -28,7 +29,7 @@ struct _AtRunSettingsView
   /* owned */
   char      *settings_text;  /* the config's line, or why there is none */
   char      *events_text;    /* the latest changes made while it trained, or NULL */
-  char      *events_tooltip; /* all of them (up to TOOLTIP_EVENTS), one a line, or NULL */
+  char      *events_tooltip; /* the latest (up to TOOLTIP_EVENTS), one a line, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (AtRunSettingsView, at_run_settings_view, GTK_TYPE_WIDGET)

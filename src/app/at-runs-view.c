@@ -97,10 +97,10 @@ update_buttons (AtRunsView *self)
                             self->list != NULL && self->waiting_for == NULL);
   if (cnn != NULL && plus != NULL)
     at_tooltip_set_text (GTK_WIDGET (self->presets_button),
-                                 _("Compare the newest tutorial CNN run with the newest CNN+ run"));
+                         _("Compare the newest tutorial CNN run with the newest CNN+ run"));
   else
     at_tooltip_set_text (GTK_WIDGET (self->presets_button),
-                                 _("Train what is missing of a tutorial CNN run and a CNN+ run (batch norm and augmentation), then compare them"));
+                         _("Train what is missing of a tutorial CNN run and a CNN+ run (batch norm and augmentation), then compare them"));
 }
 
 static gboolean

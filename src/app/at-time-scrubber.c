@@ -347,7 +347,7 @@ at_time_scrubber_set_playing (AtTimeScrubber *self,
                             playing ? "media-playback-pause-symbolic"
                                     : "media-playback-start-symbolic");
   at_tooltip_set_text (GTK_WIDGET (self->play_button),
-                               playing ? _("Pause playing") : _("Play through the epochs"));
+                       playing ? _("Pause playing") : _("Play through the epochs"));
   self->syncing = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLAYING]);
 }

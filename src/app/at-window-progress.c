@@ -9,9 +9,9 @@
 #include <math.h>
 
 #include "at-class-names.h"
+#include "at-tooltip.h"
 #include "at-train-settings.h"
 #include "at-window-private.h"
-#include "at-tooltip.h"
 
 static char *
 format_duration (double seconds)

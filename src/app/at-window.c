@@ -15,9 +15,9 @@
 
 #include "at-hyperparams-popover.h"
 #include "at-run-settings-view.h"
+#include "at-tooltip.h"
 #include "at-train-settings.h"
 #include "at-window-private.h"
-#include "at-tooltip.h"
 
 G_DEFINE_FINAL_TYPE (AtWindow, at_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -159,7 +159,7 @@ at_window_update_actions (AtWindow *self)
   gtk_button_set_icon_name (self->pause_button,
                             paused ? "media-playback-start-symbolic" : "media-playback-pause-symbolic");
   at_tooltip_set_text (GTK_WIDGET (self->pause_button),
-                               paused ? _("Resume (Ctrl+P)") : _("Pause (Ctrl+P)"));
+                       paused ? _("Resume (Ctrl+P)") : _("Pause (Ctrl+P)"));
 }
 
 static void

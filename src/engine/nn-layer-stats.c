@@ -154,34 +154,41 @@ nn_layer_monitor_clear (NnLayerMonitor *monitor)
 
 /* Adds Σv and Σv² of n values to *sum and *sq; whether any is > 0.  Eight independent lanes,
  * so that the compiler vectorises it without reassociating (no fast-math): a conv layer's
- * outputs are millions of values per batch. */
+ * outputs are millions of values per batch.  The lanes fold into the doubles every
+ * SUM_BLOCK values, so that a long run loses no precision (the std subtracts two of them). */
+#define SUM_BLOCK 1024
+
 static gboolean
 sum_run (const float *v,
          gsize        n,
          double      *sum,
          double      *sq)
 {
-  float s[8] = { 0 }, q[8] = { 0 };
   guint any = 0;
-  gsize i = 0;
 
-  for (; i + 8 <= n; i += 8)
-    for (guint j = 0; j < 8; j++)
-      {
-        s[j] += v[i + j];
-        q[j] += v[i + j] * v[i + j];
-        any |= v[i + j] > 0.0f;
-      }
-  for (; i < n; i++)
+  for (gsize start = 0; start < n; start += SUM_BLOCK)
     {
-      s[0] += v[i];
-      q[0] += v[i] * v[i];
-      any |= v[i] > 0.0f;
-    }
-  for (guint j = 0; j < 8; j++)
-    {
-      *sum += s[j];
-      *sq += q[j];
+      gsize end = MIN (start + SUM_BLOCK, n), i = start;
+      float s[8] = { 0 }, q[8] = { 0 };
+
+      for (; i + 8 <= end; i += 8)
+        for (guint j = 0; j < 8; j++)
+          {
+            s[j] += v[i + j];
+            q[j] += v[i + j] * v[i + j];
+            any |= v[i + j] > 0.0f;
+          }
+      for (; i < end; i++)
+        {
+          s[0] += v[i];
+          q[0] += v[i] * v[i];
+          any |= v[i] > 0.0f;
+        }
+      for (guint j = 0; j < 8; j++)
+        {
+          *sum += s[j];
+          *sq += q[j];
+        }
     }
   return any != 0;
 }
@@ -263,7 +270,8 @@ nn_layer_monitor_add_output (NnLayerMonitor *monitor,
  * acc[1] Σθ², acc[2] Σθ₀², acc[3] Σ(θ − θ₀)².  Eight independent float lanes per sum (so the
  * compiler vectorises without reassociating), folded into the doubles every block so that
  * a long tensor loses no precision.  A pass per sum with a double accumulator cost more than
- * the rest of the statistics together on the MLP. */
+ * the rest of the statistics together on the MLP.  (Squares in float overflow only past
+ * |x| ≈ 1.8e19, in a run long diverged; the norm then reads inf, which is what it is.) */
 #define NORM_BLOCK 1024
 
 static void

@@ -168,17 +168,12 @@ draw_run (Ctx                 *ctx,
   cairo_restore (cr);
 }
 
-/* Where an event sits on the epoch axis: after `step` batches.  A run opened from a file may
- * not know its epoch's length (per_epoch 0) but its events do, unless they all fall in the
- * first epoch: then at the epoch's start. */
+/* Where an event sits on the epoch axis: after `step` batches of per_epoch each (0: not
+ * known, then at its epoch's start). */
 static double
-event_x (const AtOverlayRun  *run,
-         const NnChangeEvent *event)
+event_x (const NnChangeEvent *event,
+         guint                per_epoch)
 {
-  guint per_epoch = run->batches_per_epoch;
-
-  if (per_epoch == 0)
-    per_epoch = nn_change_events_batches_per_epoch (run->events, run->n_events);
   if (per_epoch > 0)
     return (double) event->step / per_epoch;
   return event->change.epoch - 1;
@@ -194,10 +189,15 @@ draw_events (Ctx                 *ctx,
              guint                index)
 {
   cairo_t *cr = ctx->cr;
+  /* A run opened from a file may not know its epoch's length; its events tell it, unless
+   * they all fall in the first epoch. */
+  guint per_epoch = run->batches_per_epoch > 0
+                    ? run->batches_per_epoch
+                    : nn_change_events_batches_per_epoch (run->events, run->n_events);
 
   for (guint i = 0; i < run->n_events; i++)
     {
-      double x = round (at_plot_fx (top, event_x (run, &run->events[i]))) + 0.5;
+      double x = round (at_plot_fx (top, event_x (&run->events[i], per_epoch))) + 0.5;
       g_autofree char *key = nn_change_key (&run->events[i].change);
       g_autofree char *value = nn_change_format_value (run->events[i].change.kind,
                                                        run->events[i].change.value,

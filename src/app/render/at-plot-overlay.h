@@ -21,7 +21,7 @@ typedef struct {
   guint                n_epochs;
   const NnChangeEvent *events;
   guint                n_events;
-  guint                batches_per_epoch;  /* places the events; 0: at their epoch's start */
+  guint                batches_per_epoch;  /* places the events; 0: read off the events */
 } AtOverlayRun;
 
 typedef struct {
