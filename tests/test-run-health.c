@@ -144,6 +144,50 @@ test_rules (void)
     g_assert_nonnull (((AtHealthWarning *) g_ptr_array_index (sick, i))->why);
 }
 
+/* Small updates: a cosine schedule's last batches are tiny on purpose and do not warn; a
+ * rate too low all along does, and a layer whose weights stopped changing reads as frozen. */
+static void
+test_rules_small_steps (void)
+{
+  g_autoptr(AtRunHealth) health = at_run_health_new ();
+  g_autoptr(GPtrArray) annealed = NULL, too_low = NULL, frozen = NULL;
+  guint64 step = 0;
+
+  at_run_health_reset (health, TRUE);
+  at_run_health_set_layers (health, names, 2);
+  /* 10 epochs: the ratio follows a cosine from 1e-3 to 1e-9 (a rate annealed to zero). */
+  for (guint e = 1; e <= 10; e++)
+    for (guint b = 1; b <= 10; b++)
+      {
+        double t = (double) step / 100.0;
+        float r = (float) (1e-9 + (1e-3 - 1e-9) * 0.5 * (1.0 + cos (G_PI * t)));
+        NnLayerStats s[2] = { stats_at (e, b, 0.1f, r, 1.0f), stats_at (e, b, 0.0f, r, 1.0f) };
+
+        at_run_health_add_stats (health, s, 2, ++step);
+      }
+  annealed = at_health_check (health);
+  g_assert_false (has_rule (annealed, 0, AT_HEALTH_RULE_SMALL_STEPS, NULL));
+  g_assert_false (has_rule (annealed, 1, AT_HEALTH_RULE_SMALL_STEPS, NULL));
+
+  at_run_health_reset (health, TRUE);
+  at_run_health_set_layers (health, names, 2);
+  step = 0;
+  for (guint e = 1; e <= 3; e++)
+    for (guint b = 1; b <= 10; b++)
+      {
+        NnLayerStats s[2] = { stats_at (e, b, 0.1f, 2e-7f, 1.0f),
+                              stats_at (e, b, 0.0f, e == 3 ? 0.0f : 1e-3f, 1.0f) };
+
+        at_run_health_add_stats (health, s, 2, ++step);
+      }
+  too_low = at_health_check (health);
+  g_assert_true (has_rule (too_low, 0, AT_HEALTH_RULE_SMALL_STEPS,
+                           "conv1: updates 5000× smaller than usual — learning rate too low?"));
+  frozen = g_ptr_array_ref (too_low);
+  g_assert_true (has_rule (frozen, 1, AT_HEALTH_RULE_SMALL_STEPS,
+                           "fc1: its weights do not change — is it frozen?"));
+}
+
 /* conv1's units die only in epoch 3 (of 4, 10 batches each): as of epoch 2 the rules see
  * a healthy run, as of epoch 3 the death, as of epoch 4 and over the whole run the same;
  * the points up to an epoch are found wherever they were merged. */
@@ -196,5 +240,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/run-health/event-text", test_event_text);
   g_test_add_func ("/app/run-health/rules", test_rules);
   g_test_add_func ("/app/run-health/rules-until", test_rules_until);
+  g_test_add_func ("/app/run-health/rules/small-steps", test_rules_small_steps);
   return g_test_run ();
 }

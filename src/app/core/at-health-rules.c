@@ -103,7 +103,7 @@ check_layer (AtRunHealth *health,
   const char *name = at_run_health_get_layer_name (health, k);
   guint n = 0;
   const AtHealthPoint *p = at_run_health_get_points (health, k, &n);
-  double dead, ratio, grad, grad_median;
+  double dead, ratio, grad, grad_median, ratio_median;
   guint since;
 
   /* As of epoch `until`, what came later has not happened yet: "now" and "over the run"
@@ -115,6 +115,7 @@ check_layer (AtRunHealth *health,
   ratio = recent (p, n, AT_HEALTH_UPDATE_RATIO);
   grad = recent (p, n, AT_HEALTH_GRAD_NORM);
   grad_median = median (p, n, AT_HEALTH_GRAD_NORM);
+  ratio_median = median (p, n, AT_HEALTH_UPDATE_RATIO);
 
   if (!isfinite (grad) || !isfinite (recent (p, n, AT_HEALTH_ACT_MEAN))
       || !isfinite (recent (p, n, AT_HEALTH_WEIGHT_NORM)))
@@ -136,12 +137,15 @@ check_layer (AtRunHealth *health,
          /* Translators: "fc1: updates 12× the usual size — …" */
          g_strdup_printf (_("%s: updates %.0f× the usual size — learning rate too high?"),
                           name, ratio / USUAL_STEP));
-  else if (isfinite (ratio) && ratio < SMALL_STEP)
-    add (out, k, AT_HEALTH_RULE_SMALL_STEPS, _("update/weight ratio < 0.00001"),
-         ratio == 0.0
-         ? g_strdup_printf (_("%s: its weights do not change — is it frozen?"), name)
-         : g_strdup_printf (_("%s: updates %.0f× smaller than usual — learning rate too low?"),
-                            name, USUAL_STEP / ratio));
+  else if (ratio == 0.0)
+    add (out, k, AT_HEALTH_RULE_SMALL_STEPS, _("update/weight ratio 0 on the latest batches"),
+         g_strdup_printf (_("%s: its weights do not change — is it frozen?"), name));
+  /* Over the run, not the latest batches: a decaying schedule (cosine, step) makes the last
+   * updates tiny on purpose, and that is no reason to warn. */
+  else if (isfinite (ratio_median) && ratio_median < SMALL_STEP)
+    add (out, k, AT_HEALTH_RULE_SMALL_STEPS, _("median update/weight ratio over the run < 0.00001"),
+         g_strdup_printf (_("%s: updates %.0f× smaller than usual — learning rate too low?"),
+                          name, USUAL_STEP / ratio_median));
   if (isfinite (grad_median) && grad > EXPLODING_FACTOR * grad_median && grad > 1.0)
     add (out, k, AT_HEALTH_RULE_EXPLODING, _("gradient norm > 10 × its median over the run, and > 1"),
          g_strdup_printf (_("%s: gradients exploding (norm %.3g, %.0f× its usual)"), name, grad,
