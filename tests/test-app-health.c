@@ -304,6 +304,37 @@ test_scrub_during_training (void)
   close_and_wait (window);
 }
 
+/* Trained while another page shows, the Health page brings itself up to date when it
+ * shows: its own label, not the getter (which would update it on the spot). */
+static gboolean
+label_counts_batches (gpointer data)
+{
+  GObject *label = gtk_widget_get_template_child (data, AT_TYPE_HEALTH_VIEW, "status_label");
+
+  return strstr (gtk_label_get_text (GTK_LABEL (label)), " measured batches.") != NULL;
+}
+
+static void
+test_updates_when_shown (void)
+{
+  AtWindow *window = open_window (2, 16);
+  AtTrainingController *controller = at_window_get_controller (window);
+  AtHealthView *view = health_view (window);
+  GObject *label = gtk_widget_get_template_child (GTK_WIDGET (view), AT_TYPE_HEALTH_VIEW,
+                                                  "status_label");
+
+  at_window_set_page (window, "training");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.train", NULL);
+  wait_until (is_finished, controller, "the run to end");
+  at_test_observe_for (600);
+  /* Off screen, it waited. */
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (view)));
+  g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (label)), " measured batches."));
+  at_window_set_page (window, "health");
+  wait_until (label_counts_batches, view, "the Health page to catch up");
+  close_and_wait (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,6 +345,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/app/health/scrub-finished", test_scrub_finished);
   g_test_add_func ("/app/health/scrub-during-training", test_scrub_during_training);
+  g_test_add_func ("/app/health/updates-when-shown", test_updates_when_shown);
   status = g_test_run ();
 
   fixture_teardown ();

@@ -29,7 +29,9 @@ struct _AtHealthView
   AtRunHealth    *health;
   AtViewModel    *view_model; /* its shown epoch is the one time of every page */
   GPtrArray      *warnings;   /* of char*, as shown */
+  GPtrArray      *markups;    /* of char*, the warning labels' markup, as shown */
   guint           update_id;
+  gboolean        stale;      /* changes arrived while the page was not on screen */
 };
 
 G_DEFINE_FINAL_TYPE (AtHealthView, at_health_view, GTK_TYPE_WIDGET)
@@ -61,28 +63,44 @@ draw_table (GtkDrawingArea *area,
   at_health_render (self->health, cr, width, &palette, font, shown_until (self));
 }
 
+/* The warnings as of the shown epoch, each with its rule.  Rebuilt only when they differ
+ * from those shown: new wrapping labels every update would cost a relayout of the window
+ * several times a second while a run trains. */
 static void
 show_warnings (AtHealthView *self)
 {
   g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) markups = g_ptr_array_new_with_free_func (g_free);
+  gboolean same;
   GtkWidget *child;
+
+  if (self->health != NULL)
+    {
+      found = at_health_check_until (self->health, shown_until (self));
+      for (guint i = 0; i < found->len; i++)
+        {
+          AtHealthWarning *w = g_ptr_array_index (found, i);
+
+          /* Translators: a warning, then the rule that tripped it */
+          g_ptr_array_add (markups, g_markup_printf_escaped (_("⚠ <b>%s</b>  <small>rule: %s</small>"),
+                                                             w->text, w->why));
+        }
+    }
+  same = markups->len == self->markups->len;
+  for (guint i = 0; same && i < markups->len; i++)
+    same = g_str_equal (g_ptr_array_index (markups, i), g_ptr_array_index (self->markups, i));
+  if (same)
+    return;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_box))) != NULL)
     gtk_box_remove (self->warnings_box, child);
   g_ptr_array_set_size (self->warnings, 0);
-  if (self->health == NULL)
-    return;
-  found = at_health_check_until (self->health, shown_until (self));
-  for (guint i = 0; i < found->len; i++)
+  for (guint i = 0; i < markups->len; i++)
     {
       AtHealthWarning *w = g_ptr_array_index (found, i);
-      g_autofree char *markup = NULL;
-      GtkWidget *label;
+      GtkWidget *label = gtk_label_new (NULL);
 
-      /* Translators: a warning, then the rule that tripped it */
-      markup = g_markup_printf_escaped (_("⚠ <b>%s</b>  <small>rule: %s</small>"), w->text, w->why);
-      label = gtk_label_new (NULL);
-      gtk_label_set_markup (GTK_LABEL (label), markup);
+      gtk_label_set_markup (GTK_LABEL (label), g_ptr_array_index (markups, i));
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
@@ -90,6 +108,8 @@ show_warnings (AtHealthView *self)
       gtk_box_append (self->warnings_box, label);
       g_ptr_array_add (self->warnings, g_strdup (w->text));
     }
+  g_ptr_array_unref (self->markups);
+  self->markups = g_steal_pointer (&markups);
 }
 
 static void
@@ -97,6 +117,7 @@ update (AtHealthView *self)
 {
   guint n_layers = self->health ? at_run_health_get_n_layers (self->health) : 0;
 
+  self->stale = FALSE;
   if (self->health == NULL)
     gtk_label_set_text (self->status_label, _("No run yet"));
   else if (!at_run_health_is_recorded (self->health))
@@ -145,8 +166,36 @@ on_update_timeout (gpointer data)
   AtHealthView *self = data;
 
   self->update_id = 0;
+  /* Off screen (another page shows): nothing to draw, and labels that change there would
+   * still cost the window a relayout.  Brought up to date when it maps. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return G_SOURCE_REMOVE;
+    }
   update (self);
   return G_SOURCE_REMOVE;
+}
+
+/* What a getter reads is up to date even off screen. */
+static void
+flush (AtHealthView *self)
+{
+  if (self->stale || self->update_id != 0)
+    {
+      g_clear_handle_id (&self->update_id, g_source_remove);
+      update (self);
+    }
+}
+
+static void
+at_health_view_map (GtkWidget *widget)
+{
+  AtHealthView *self = AT_HEALTH_VIEW (widget);
+
+  GTK_WIDGET_CLASS (at_health_view_parent_class)->map (widget);
+  if (self->stale)
+    update (self);
 }
 
 static void
@@ -241,6 +290,7 @@ const char *
 at_health_view_get_status (AtHealthView *self)
 {
   g_return_val_if_fail (AT_IS_HEALTH_VIEW (self), NULL);
+  flush (self);
   return gtk_label_get_text (self->status_label);
 }
 
@@ -257,6 +307,7 @@ at_health_view_dup_warnings (AtHealthView *self)
   g_autoptr(GPtrArray) lines = g_ptr_array_new ();
 
   g_return_val_if_fail (AT_IS_HEALTH_VIEW (self), NULL);
+  flush (self);
   for (guint i = 0; i < self->warnings->len; i++)
     g_ptr_array_add (lines, g_ptr_array_index (self->warnings, i));
   g_ptr_array_add (lines, NULL);
@@ -285,6 +336,7 @@ at_health_view_finalize (GObject *object)
   AtHealthView *self = AT_HEALTH_VIEW (object);
 
   g_ptr_array_unref (self->warnings);
+  g_ptr_array_unref (self->markups);
   G_OBJECT_CLASS (at_health_view_parent_class)->finalize (object);
 }
 
@@ -296,6 +348,7 @@ at_health_view_class_init (AtHealthViewClass *klass)
 
   object_class->dispose = at_health_view_dispose;
   object_class->finalize = at_health_view_finalize;
+  widget_class->map = at_health_view_map;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/atelier/Atelier/ui/at-health-view.ui");
@@ -315,6 +368,7 @@ at_health_view_init (AtHealthView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->scrubber, "notify::epoch", G_CALLBACK (on_scrubber_epoch), self);
   self->warnings = g_ptr_array_new_with_free_func (g_free);
+  self->markups = g_ptr_array_new_with_free_func (g_free);
   gtk_drawing_area_set_draw_func (self->table, draw_table, self, NULL);
   at_theme_watch_redraw (GTK_WIDGET (self->table));
   update (self);
