@@ -186,6 +186,27 @@ test_rules_small_steps (void)
   frozen = g_ptr_array_ref (too_low);
   g_assert_true (has_rule (frozen, 1, AT_HEALTH_RULE_SMALL_STEPS,
                            "fc1: its weights do not change — is it frozen?"));
+
+  /* A layer whose units all died stops changing too: that is the warning, not "frozen?" or
+   * "learning rate too low?". */
+  {
+    g_autoptr(GPtrArray) dead = NULL;
+
+    at_run_health_reset (health, TRUE);
+    at_run_health_set_layers (health, names, 2);
+    step = 0;
+    for (guint e = 1; e <= 3; e++)
+      for (guint b = 1; b <= 10; b++)
+        {
+          NnLayerStats s[2] = { stats_at (e, b, 1.0f, e == 1 && b < 3 ? 1e-3f : 0.0f, 0.0f),
+                                stats_at (e, b, 0.0f, 1e-3f, 1.0f) };
+
+          at_run_health_add_stats (health, s, 2, ++step);
+        }
+    dead = at_health_check (health);
+    g_assert_true (has_rule (dead, 0, AT_HEALTH_RULE_DEAD, "conv1: 100 % of units dead since epoch 1"));
+    g_assert_false (has_rule (dead, 0, AT_HEALTH_RULE_SMALL_STEPS, NULL));
+  }
 }
 
 /* conv1's units die only in epoch 3 (of 4, 10 batches each): as of epoch 2 the rules see

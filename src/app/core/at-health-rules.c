@@ -137,6 +137,9 @@ check_layer (AtRunHealth *health,
          /* Translators: "fc1: updates 12× the usual size — …" */
          g_strdup_printf (_("%s: updates %.0f× the usual size — learning rate too high?"),
                           name, ratio / USUAL_STEP));
+  /* Dead units explain small or no updates: the warning above says so already. */
+  else if (since > 0)
+    ;
   else if (ratio == 0.0)
     add (out, k, AT_HEALTH_RULE_SMALL_STEPS, _("update/weight ratio 0 on the latest batches"),
          g_strdup_printf (_("%s: its weights do not change — is it frozen?"), name));
