@@ -74,20 +74,20 @@ class AtelierCNN(nn.Module):
 
 
 class AtelierCNNPlus(nn.Module):
-    """Two VGG blocks of (Conv 3x3 → BatchNorm → ReLU) x 2 and 2x2 max pooling (32 then 64
+    """Two VGG blocks of (Conv 3x3 → BatchNorm → ReLU) x 2 and 2x2 max pooling (32 then 80
     channels, valid padding), Dense 256 + ReLU, Dense 10 (logits).
 
-    Output shapes (Keras notation): 26x26x32, 24x24x32, 12x12x32, 10x10x64, 8x8x64, 4x4x64.
+    Output shapes (Keras notation): 26x26x32, 24x24x32, 12x12x32, 10x10x80, 8x8x80, 4x4x80.
     Batch norm as Atelier's: eps 1e-5, momentum 0.1, running_mean / running_var saved (a
     state_dict without num_batches_tracked loads: PyTorch fills it in)."""
 
     def __init__(self):
         super().__init__()
-        channels = [(1, 32), (32, 32), (32, 64), (64, 64)]
+        channels = [(1, 32), (32, 32), (32, 80), (80, 80)]
         for i, (c_in, c_out) in enumerate(channels, start=1):
             setattr(self, f"conv{i}", nn.Conv2d(c_in, c_out, 3))
             setattr(self, f"bn{i}", nn.BatchNorm2d(c_out, eps=1e-5, momentum=0.1))
-        self.fc1 = nn.Linear(1024, 256)
+        self.fc1 = nn.Linear(1280, 256)
         self.fc2 = nn.Linear(256, 10)
         self.pool = nn.MaxPool2d(2)
 

@@ -259,14 +259,17 @@ build_preset (Builder    *b,
       /* Two VGG blocks of (conv 3×3 → BN → ReLU) × 2 and 2×2 pooling, valid padding:
        * 28 → 26 → 24 → 12 → 10 → 8 → 4; then a dense head.  No dropout: with batch norm
        * and augmented batches the network under-fitted with it (dropout 0.4 after the
-       * dense layer kept the training accuracy below the test accuracy). */
+       * dense layer kept the training accuracy below the test accuracy).  The second block
+       * is 80 channels wide: at 64 the recipe ended at 93.97 %, and no regulariser moved it
+       * (bench/README.md, "Recipe variations"); 80 channels in 30 epochs reach 94.01 % in
+       * about the same time as 64 in 32. */
       b->c = 1;
       b->h = b->w = 28;
       add_conv_bn (b, 32);
       add_conv_bn (b, 32);
       add_maxpool2d (b);
-      add_conv_bn (b, 64);
-      add_conv_bn (b, 64);
+      add_conv_bn (b, 80);
+      add_conv_bn (b, 80);
       add_maxpool2d (b);
       add_flatten (b);
       add_dense (b, 256, NN_ACTIVATION_RELU);

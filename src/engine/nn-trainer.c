@@ -23,7 +23,7 @@ G_DEFINE_QUARK (nn-trainer-error-quark, nn_trainer_error)
 #define MAX_EPOCHS 100000
 #define MAX_BATCH 65536
 /* Sized so that a run fits about 15 minutes on two cores (see the preset in nn-presets.c). */
-#define CNN_PLUS_EPOCHS 32
+#define CNN_PLUS_EPOCHS 30
 
 
 void
