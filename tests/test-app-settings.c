@@ -16,9 +16,11 @@
 #include "at-hyperparams-popover.h"
 #include "at-run-settings-view.h"
 #include "at-shown-model.h"
+#include "at-train-settings.h"
 #include "at-training-controller.h"
 #include "at-window.h"
 #include "cli-fixture.h"
+#include "nn-checkpoint.h"
 
 #define N_TRAIN 256
 #define N_TEST  64
@@ -281,6 +283,43 @@ test_defaults_then_edit (void)
   close_window (window);
 }
 
+/* Tutorial Defaults shows, for each preset, what the engine's own defaults are (the CLI's
+ * recipe): the schema's defaults and nn_train_config_init() must not drift apart, or the
+ * app would train another recipe than the one measured and documented. */
+static void
+test_defaults_match_engine (void)
+{
+  static const char *const models[] = { "mlp", "cnn", "cnn-plus" };
+  AtWindow *window = open_window ();
+  GtkWidget *popover = popover_of (window);
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      NnTrainConfig engine;
+      const char *optimizer, *schedule;
+
+      nn_train_config_init (&engine, models[m]);
+      optimizer = nn_optimizer_kind_name (engine.optimizer.kind);
+      schedule = nn_checkpoint_schedule_name (engine.schedule);
+      choose (model_dropdown (window), m);
+      settle ();
+      g_signal_emit_by_name (control (popover, "defaults_button"), "clicked");
+      settle ();
+      g_test_message ("%s: engine %u epochs, batch %u, %s %g, %s, l2 %g", models[m],
+                      engine.epochs, engine.batch_size, optimizer,
+                      engine.optimizer.learning_rate, schedule, engine.l2);
+      g_assert_cmpfloat (shown (popover, "epochs_spin"), ==, engine.epochs);
+      g_assert_cmpfloat (shown (popover, "batch_spin"), ==, engine.batch_size);
+      assert_close (shown (popover, "lr_spin"), engine.optimizer.learning_rate);
+      assert_close (shown (popover, "l2_spin"), engine.l2);
+      g_assert_cmpstr (at_settings_optimizer_nicks ()[chosen (popover, "optimizer_dropdown")],
+                       ==, optimizer);
+      g_assert_cmpstr (at_settings_schedule_nicks ()[chosen (popover, "schedule_dropdown")],
+                       ==, schedule);
+    }
+  close_window (window);
+}
+
 typedef struct {
   GtkWidget *popover;
   double     epochs;
@@ -402,6 +441,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   g_test_add_func ("/app/settings/every-control", test_every_control);
   g_test_add_func ("/app/settings/defaults-then-edit", test_defaults_then_edit);
+  g_test_add_func ("/app/settings/defaults-match-engine", test_defaults_match_engine);
   g_test_add_func ("/app/settings/switch-preset", test_switch_preset);
   g_test_add_func ("/app/settings/persisted", test_persisted);
   g_test_add_func ("/app/settings/persisted/subprocess", test_persisted_child);
