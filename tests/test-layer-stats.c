@@ -257,6 +257,39 @@ test_dead_units (void)
   batch_clear (&hurt);
   batch_clear (&cnn);
 }
+/* The interval the trainer takes by default: the presets at their own batch sizes, and what
+ * moves it.  The MLP's 335k parameters cost the statistics as much at batch 128 as at
+ * 1024, while its training work per batch is small: it is measured less often than the
+ * CNNs, whose batches are work-heavy; halving the batch never shortens the interval. */
+static void
+test_auto_every (void)
+{
+  static const struct { const char *preset; guint batch; } runs[] = {
+    { "mlp", 128 }, { "cnn", 256 }, { "cnn-plus", 128 },
+  };
+  guint every[G_N_ELEMENTS (runs)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autoptr(NnModel) model = nn_model_new_preset (runs[i].preset, 1, NULL);
+      guint previous = 0;
+
+      every[i] = nn_layer_stats_auto_every (model, runs[i].batch);
+      g_test_message ("%s, batch %u: every %u batches", runs[i].preset, runs[i].batch, every[i]);
+      g_assert_cmpuint (every[i], >=, 1);
+      g_assert_cmpuint (every[i], <=, 256);
+      g_assert_cmpuint (every[i] & (every[i] - 1), ==, 0);
+      for (guint batch = 4096; batch >= 1; batch /= 2)
+        {
+          guint e = nn_layer_stats_auto_every (model, batch);
+
+          g_assert_cmpuint (e, >=, previous);
+          previous = e;
+        }
+    }
+  g_assert_cmpuint (every[0], >, every[1]);
+  g_assert_cmpuint (every[0], >, every[2]);
+}
 
 int
 main (int    argc,
@@ -266,5 +299,6 @@ main (int    argc,
   g_test_add_func ("/engine/layer-stats/mlp/recomputed", test_mlp_recomputed);
   g_test_add_func ("/engine/layer-stats/cnn/recomputed", test_cnn_recomputed);
   g_test_add_func ("/engine/layer-stats/dead-units", test_dead_units);
+  g_test_add_func ("/engine/layer-stats/auto-every", test_auto_every);
   return g_test_run ();
 }

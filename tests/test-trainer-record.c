@@ -9,6 +9,7 @@
 #include "nn-checkpoint.h"
 #include "nn-history.h"
 #include "nn-safetensors.h"
+#include "nn-layer-stats.h"
 #include "nn-trainer.h"
 
 static char *data_dir;
@@ -91,6 +92,25 @@ assert_same_params (NnTrainer *a,
 
   g_assert_true (memcmp (nn_model_params_const (ma), nn_model_params_const (mb),
                          nn_model_n_params (ma) * sizeof (float)) == 0);
+}
+
+/* The default interval: on this short run (10 batches an epoch) at least eight
+ * measurements an epoch, i.e. every batch; on the full data the MLP's own interval
+ * (nn_layer_stats_auto_every), which is far longer. */
+static void
+test_layer_stats_default_interval (void)
+{
+  g_autoptr(NnDataset) ds = load_data ();
+  g_autoptr(NnTrainer) trainer = NULL;
+  g_autoptr(NnModel) mlp = nn_model_new_preset ("mlp", 1, NULL);
+  NnTrainConfig config;
+  Run run = { 0 };
+
+  small_config (&config);
+  g_assert_cmpuint (config.layer_stats_every, ==, NN_LAYER_STATS_AUTO);
+  trainer = train (ds, &config, NULL, &run);
+  g_assert_cmpuint (nn_layer_record_n_points (nn_trainer_get_layer_record (trainer)), ==, 30);
+  g_assert_cmpuint (nn_layer_stats_auto_every (mlp, config.batch_size), >, 8);
 }
 
 /* A learning-rate change requested after batch 12 (applied before batch 13, i.e. batch 13
@@ -387,6 +407,7 @@ test_layer_record_round_trip (void)
   g_autofree char *names = NULL;
 
   small_config (&config);
+  config.layer_stats_every = 4;
   trainer = train (ds, &config, "2.3:lr=0.0003", &run);
   live = nn_trainer_get_layer_record (trainer);
   g_assert_nonnull (live);
@@ -420,6 +441,7 @@ test_layer_record_round_trip (void)
   /* Resumed for a fourth epoch: the file it writes starts with the first three epochs'. */
   g_assert_true (nn_checkpoint_load_config (path, &loaded, &error));
   loaded.epochs = 4;
+  loaded.layer_stats_every = 4;   /* recording is the caller's choice, as the CLI's */
   resumed = nn_trainer_new (&loaded, ds, &error);
   g_assert_true (nn_checkpoint_resume (path, resumed, &error));
   g_assert_no_error (error);
@@ -526,6 +548,8 @@ main (int    argc,
   g_test_add_func ("/engine/trainer-record/history-snapshots", test_history_matches_snapshots);
   g_test_add_func ("/engine/trainer-record/checkpoint", test_checkpoint_round_trip);
   g_test_add_func ("/engine/trainer-record/layer-record", test_layer_record_round_trip);
+  g_test_add_func ("/engine/trainer-record/layer-stats-default-interval",
+                   test_layer_stats_default_interval);
   g_test_add_func ("/engine/trainer-record/step-while-paused", test_step_while_paused);
   status = g_test_run ();
   cli_fixture_remove_tree (data_dir);

@@ -364,3 +364,49 @@ nn_layer_monitor_finish (NnLayerMonitor *monitor,
         s->hist[b] = w->hist_values > 0 ? (float) ((double) w->hist[b] / w->hist_values) : 0.0f;
     }
 }
+
+guint
+nn_layer_stats_auto_every (const NnModel *model,
+                           guint          batch_size)
+{
+  double streamed, train_flops, forward = 0.0, outputs = 0.0, share;
+  guint every = 1;
+
+  g_return_val_if_fail (model != NULL, 1);
+  g_return_val_if_fail (batch_size > 0, 1);
+
+  for (guint t = 0; t < model->n_tensors; t++)
+    {
+      const NnTensorInfo *tensor = &model->tensors[t];
+      const NnLayerInfo *layer = &model->layers[tensor->layer].info;
+
+      if (!tensor->is_kernel)
+        continue;
+      if (tensor->ndim == 4)       /* conv (OC, IC, KH, KW): a dot product per output value */
+        forward += 2.0 * layer->out_h * layer->out_w
+                   * tensor->shape[0] * tensor->shape[1] * tensor->shape[2] * tensor->shape[3];
+      else if (tensor->ndim == 2)  /* dense (out, in) */
+        forward += 2.0 * tensor->shape[0] * tensor->shape[1];
+    }
+  /* The outputs the monitor reads: a layer's own, or the pooling's after a fused conv. */
+  for (guint i = 0; i < model->n_layers; i++)
+    {
+      const NnLayerInfo *layer = &model->layers[i].info;
+      const NnLayerInfo *read = layer;
+
+      if (layer->n_params == 0)
+        continue;
+      if (layer->kind == NN_LAYER_CONV2D && i + 1 < model->n_layers
+          && model->layers[i + 1].info.kind == NN_LAYER_MAXPOOL2D)
+        read = &model->layers[i + 1].info;
+      outputs += (double) read->out_h * read->out_w * read->out_c;
+    }
+  if (forward <= 0.0)
+    return 1;
+  streamed = 4.0 * model->n_params + (double) batch_size * outputs;
+  train_flops = 3.0 * forward * batch_size;
+  share = NN_LAYER_STATS_FLOPS_PER_VALUE * streamed / train_flops;
+  while (share / every > NN_LAYER_STATS_BUDGET && every < 256)
+    every *= 2;
+  return every;
+}

@@ -80,9 +80,11 @@ nn_train_config_init (NnTrainConfig *config,
   config->limit = 0;
   config->evaluate_test = TRUE;
   config->record_history = TRUE;
-  /* Measured on the CNN (batch 256, 2 threads): layer statistics take ~2.3 ms a batch of
-   * ~50 ms, 4–5 %; every 4th batch keeps them near 1 %.  --layers-log asks for every batch. */
-  config->layer_stats_every = 4;
+  /* Measured (bench/speed.py --layer-stats-cost): every 4th batch cost the CNN 1 % and the
+   * MLP 5 % of CPU time, whose small batches are cheap next to its 335k parameters; the
+   * interval is therefore chosen per model and batch size.  --layers-log asks for every
+   * batch. */
+  config->layer_stats_every = NN_LAYER_STATS_AUTO;
 }
 
 /* Sets `error` to `code` with a printf-style message; returns FALSE, for `return fail (…)`. */
@@ -207,6 +209,20 @@ nn_train_config_split (const NnTrainConfig *config,
   *n_val = n_total - *n_train;
 }
 
+/* The layer statistics' interval: the one chosen for the model's cost, but at least eight
+ * measurements an epoch, so that a run on a few thousand images still shows how its layers
+ * are (it is short, so the share of its time they take matters little). */
+static guint
+stats_every (const NnTrainer     *trainer,
+             const NnTrainConfig *config)
+{
+  guint batches = (trainer->n_train + config->batch_size - 1) / config->batch_size;
+
+  if (config->layer_stats_every != NN_LAYER_STATS_AUTO)
+    return config->layer_stats_every;
+  return MIN (nn_layer_stats_auto_every (trainer->model, config->batch_size), MAX (batches / 8, 1));
+}
+
 NnTrainer *
 nn_trainer_new (const NnTrainConfig *config,
                 const NnDataset     *dataset,
@@ -283,7 +299,8 @@ nn_trainer_new (const NnTrainConfig *config,
   nn_model_grads (trainer->model);
   trainer->recorder = nn_recorder_new (trainer->model, trainer->train, trainer->n_train,
                                        config->evaluate_test ? trainer->test : NULL,
-                                       config->record_history, config->layer_stats_every);
+                                       config->record_history,
+                                       stats_every (trainer, config));
   trainer->steering = nn_steering_new (trainer->model);
   return g_steal_pointer (&trainer);
 }

@@ -25,6 +25,9 @@
 
 G_BEGIN_DECLS
 
+/* layer_stats_every: the interval chosen for the model and batch size (nn-layer-stats.h). */
+#define NN_LAYER_STATS_AUTO G_MAXUINT
+
 #define NN_TRAINER_ERROR (nn_trainer_error_quark ())
 GQuark nn_trainer_error_quark (void);
 
@@ -58,7 +61,9 @@ typedef struct {
   /* Recording (nn-history.h, nn-layer-stats.h); neither changes the numbers of a run.  Not
    * stored in checkpoints: a resumed run takes the resuming caller's choice. */
   gboolean          record_history;   /* the learning history; default TRUE */
-  guint             layer_stats_every;/* layer statistics every N batches, 0: off; default 4 */
+  guint             layer_stats_every;/* layer statistics every N batches, 0: off; default
+                                       * NN_LAYER_STATS_AUTO: as often as they cost about 1 %
+                                       * (nn_layer_stats_auto_every) */
   NnAugment         augment;          /* of training batches only (nn-augment.h) */
 } NnTrainConfig;
 
