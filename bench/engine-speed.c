@@ -35,31 +35,6 @@ typedef struct {
   float  train_loss;
 } EpochResult;
 
-/* Forward FLOPs per image of the layers with weights (see the formula above). */
-static double
-forward_flops_per_image (const NnModel *model)
-{
-  double flops = 0;
-
-  for (guint t = 0; t < nn_model_n_tensors (model); t++)
-    {
-      const NnTensorInfo *tensor = nn_model_tensor_info (model, t);
-      const NnLayerInfo *layer;
-
-      if (!tensor->is_kernel)
-        continue;
-      layer = nn_model_layer_info (model, tensor->layer);
-      if (tensor->ndim == 4)
-        /* conv weight (OC, IC, KH, KW): each output pixel of each channel is a dot product */
-        flops += 2.0 * layer->out_h * layer->out_w
-                 * tensor->shape[0] * tensor->shape[1] * tensor->shape[2] * tensor->shape[3];
-      else if (tensor->ndim == 2)
-        /* dense weight (out, in) */
-        flops += 2.0 * tensor->shape[0] * tensor->shape[1];
-    }
-  return flops;
-}
-
 /* User + system CPU seconds of the whole process (all threads) so far.  On a busy shared
  * machine this moves much less than the wall clock: it counts the work, not the waiting. */
 static double
@@ -215,7 +190,7 @@ main (int   argc,
         }
     }
 
-  flops = forward_flops_per_image (nn_trainer_get_model (trainer));
+  flops = nn_model_forward_flops (nn_trainer_get_model (trainer));
   n_images = limit > 0 ? MIN ((guint) limit, dataset->train->n) : dataset->train->n;
   g_print ("ours %s epoch_seconds=%.3f epoch_cpu_seconds=%.3f images_per_second=%.0f gflops=%.1f "
            "peak_rss_mb=%.0f train_loss=%.4f trainer_epoch_seconds=%.3f "

@@ -257,6 +257,7 @@ test_dead_units (void)
   batch_clear (&hurt);
   batch_clear (&cnn);
 }
+
 /* The interval the trainer takes by default: the presets at their own batch sizes, and what
  * moves it.  The MLP's 335k parameters cost the statistics as much at batch 128 as at
  * 1024, while its training work per batch is small: it is measured less often than the

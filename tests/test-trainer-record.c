@@ -8,8 +8,8 @@
 #include "cli-fixture.h"
 #include "nn-checkpoint.h"
 #include "nn-history.h"
-#include "nn-safetensors.h"
 #include "nn-layer-stats.h"
+#include "nn-safetensors.h"
 #include "nn-trainer.h"
 
 static char *data_dir;

@@ -89,22 +89,10 @@ void            nn_layer_monitor_finish   (NnLayerMonitor *monitor,
                                            guint           batch,
                                            NnLayerStats   *out);
 
-/* How many batches apart to take the statistics so that they cost the run about
- * NN_LAYER_STATS_BUDGET of its time: a power of two from 1 to 256, estimated from the
- * model's shapes and the batch size alone (so that the same run measures the same batches
- * on every machine).  The statistics stream each parameter four times (the copy before the
- * update, then gradient, after and before in one pass) and each watched output about once,
- * whatever the batch size; training does 3 × the forward FLOPs per image.  A value streamed
- * costs about as much as NN_LAYER_STATS_FLOPS_PER_VALUE FLOPs of training: measured with
- * bench/speed.py --layer-stats-cost on the presets (MLP, 4th batch: +5.2 % of CPU time,
- * 1.47 M values a batch against 257 MFLOP).  The statistics run on one thread while the
- * others wait, so with two threads their share of the wall clock is up to twice their share
- * of the CPU (measured: the CNN every 4th batch cost 2.2 % of CPU time and 3.1 % of wall
- * time in 7 alternating rounds); the budget, 0.5 % of CPU time, keeps the wall-clock cost
- * near 1 %: MLP every 64th batch, CNN every 8th, cnn-plus every 16th. */
-#define NN_LAYER_STATS_BUDGET          0.005
-#define NN_LAYER_STATS_FLOPS_PER_VALUE 40.0
-
+/* How many batches apart to take the statistics so that they cost the run about 0.5 % of its
+ * CPU time (about 1 % of its wall time with two threads): a power of two from 1 to 256,
+ * estimated from the model's shapes and the batch size alone, so that the same run measures
+ * the same batches on every machine (the estimate: nn-layer-stats.c). */
 guint           nn_layer_stats_auto_every (const NnModel *model,
                                            guint          batch_size);
 

@@ -221,6 +221,31 @@ nn_model_n_params (const NnModel *model)
   return model->n_params;
 }
 
+double
+nn_model_forward_flops (const NnModel *model)
+{
+  double flops = 0.0;
+
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  for (guint t = 0; t < model->n_tensors; t++)
+    {
+      const NnTensorInfo *tensor = &model->tensors[t];
+      const NnLayerInfo *layer = &model->layers[tensor->layer].info;
+
+      if (!tensor->is_kernel)
+        continue;
+      if (tensor->ndim == 4)
+        /* conv weight (OC, IC, KH, KW): each output pixel of each channel is a dot product */
+        flops += 2.0 * layer->out_h * layer->out_w
+                 * tensor->shape[0] * tensor->shape[1] * tensor->shape[2] * tensor->shape[3];
+      else if (tensor->ndim == 2)
+        /* dense weight (out, in) */
+        flops += 2.0 * tensor->shape[0] * tensor->shape[1];
+    }
+  return flops;
+}
+
 float *
 nn_model_params (NnModel *model)
 {

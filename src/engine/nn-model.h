@@ -93,6 +93,10 @@ const NnTensorInfo *nn_model_tensor_info (const NnModel *model, guint tensor);
 const NnTensorInfo *nn_model_find_tensor (const NnModel *model, const char *name);
 
 gsize               nn_model_n_params    (const NnModel *model);
+/* Multiply-adds × 2 of one image's forward pass through the layers with weights (conv and
+ * dense; batch norm, pooling and activations are not counted).  A training step costs
+ * about 3 × this per image. */
+double              nn_model_forward_flops (const NnModel *model);
 float              *nn_model_params      (NnModel *model);   /* flat, n_params floats */
 const float        *nn_model_params_const(const NnModel *model);
 float              *nn_model_grads       (NnModel *model);   /* flat, same layout */

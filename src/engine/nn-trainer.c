@@ -216,10 +216,11 @@ static guint
 stats_every (const NnTrainer     *trainer,
              const NnTrainConfig *config)
 {
-  guint batches = (trainer->n_train + config->batch_size - 1) / config->batch_size;
+  guint batches;
 
   if (config->layer_stats_every != NN_LAYER_STATS_AUTO)
     return config->layer_stats_every;
+  batches = (trainer->n_train + config->batch_size - 1) / config->batch_size;
   return MIN (nn_layer_stats_auto_every (trainer->model, config->batch_size), MAX (batches / 8, 1));
 }
 
